@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { fromLoose, fromXml, toXml } from './codec.js';
+import { KcError } from './errors.js';
+import { many, one, opt, t } from './schema.js';
+import { operations } from './spec.js';
+import { generateWsdl } from './wsdl.js';
+import { parseXml } from './xml.js';
+
+const Inner = t.struct('Inner', { n: one(t.long), tags: many(t.string) });
+const fields = {
+  s: one(t.string),
+  i: opt(t.int),
+  b: opt(t.boolean),
+  d: opt(t.dateTime),
+  raw: opt(t.base64),
+  list: many(t.long),
+  inner: opt(Inner),
+  inners: many(Inner),
+};
+
+describe('codec', () => {
+  it('round-trips typed values through XML', () => {
+    const value = {
+      s: 'a < b & "c" \r\n é 🎉',
+      i: -5,
+      b: false,
+      d: new Date('2024-03-04T12:00:00.000Z'),
+      raw: Buffer.from([0, 1, 2, 255]),
+      list: [1, 2, 9007199254740991],
+      inner: { n: 3, tags: ['x'] },
+      inners: [
+        { n: 1, tags: [] },
+        { n: 2, tags: ['a', 'b'] },
+      ],
+    };
+    const xml = `<root>${toXml(fields, value)}</root>`;
+    const back = fromXml(fields, parseXml(xml).children[0] as never);
+    expect(back).toEqual(value);
+  });
+
+  it('replaces characters XML cannot carry instead of producing broken XML', () => {
+    const xml = `<root>${toXml(fields, { s: 'nul\u0000bell\u0007', list: [], inners: [] })}</root>`;
+    expect((fromXml(fields, parseXml(xml).children[0] as never) as { s: string }).s).toBe('nul\uFFFDbell\uFFFD');
+  });
+
+  it.each([
+    ['int not a number', { s: 'x', i: 'abc' }],
+    ['int out of range', { s: 'x', i: '2147483648' }],
+    ['long beyond 2^53', { s: 'x', list: ['9007199254740993'] }],
+    ['bad boolean', { s: 'x', b: 'yes' }],
+    ['bad base64', { s: 'x', raw: '@@@' }],
+    ['bad date', { s: 'x', d: 'yesterday' }],
+    ['struct given as text', { s: 'x', inner: 'text' }],
+  ])('rejects loose input: %s', (_name, loose) => {
+    expect(() => fromLoose(fields, loose)).toThrow(KcError);
+  });
+
+  it('normalises strong-soap loose JSON (strings, single-or-array)', () => {
+    const v = fromLoose(fields, { s: 'x', i: '7', b: 'true', list: '5', inners: { n: '1', tags: 'only' } });
+    expect(v).toEqual({ s: 'x', i: 7, b: true, list: [5], inners: [{ n: 1, tags: ['only'] }] });
+  });
+});
+
+describe('xml parser', () => {
+  it.each([
+    ['doctype with external entity', '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>'],
+    ['billion laughs', '<!DOCTYPE r [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><r>&b;</r>'],
+    ['unknown entity', '<r>&nope;</r>'],
+    ['unclosed', '<r><a></r>'],
+    ['garbage', '\u0000\u0001binary'],
+  ])('rejects %s', (_n, xml) => {
+    expect(() => parseXml(xml)).toThrow(KcError);
+  });
+});
+
+describe('wsdl', () => {
+  it('declares every operation with request and response elements', () => {
+    const wsdl = generateWsdl();
+    for (const name of Object.keys(operations)) {
+      expect(wsdl).toContain(`<xsd:element name="${name}">`);
+      expect(wsdl).toContain(`<xsd:element name="${name}Response">`);
+      expect(wsdl).toContain(`<operation name="${name}"><soap:operation`);
+    }
+    expect(() => parseXml(wsdl)).not.toThrow();
+  });
+});

@@ -1,0 +1,228 @@
+/** Complex types shared by the operations in spec.ts. */
+import { many, one, opt, t } from './schema.js';
+
+export const QuotaT = t.struct('Quota', {
+  override: one(t.boolean),
+  warn: one(t.long),
+  soft: one(t.long),
+  hard: one(t.long),
+});
+
+export const QuotaStatusT = t.struct('QuotaStatus', {
+  size: one(t.long),
+  warn: one(t.long),
+  soft: one(t.long),
+  hard: one(t.long),
+  /** ok | warn | soft | hard */
+  level: one(t.string),
+});
+
+export const UserT = t.struct('User', {
+  userId: one(t.long),
+  username: one(t.string),
+  fullName: one(t.string),
+  email: opt(t.string),
+  isAdmin: one(t.boolean),
+  active: one(t.boolean),
+  /** db | ldap */
+  source: one(t.string),
+  aliases: many(t.string),
+  /** Login names of the users who may send as this user. */
+  sendAs: many(t.string),
+  enabledFeatures: many(t.string),
+  disabledFeatures: many(t.string),
+  /** The effective features after the server's disabled_features. */
+  features: many(t.string),
+  storeId: opt(t.long),
+  quota: one(QuotaT),
+});
+
+export const UserInputT = t.struct('UserInput', {
+  username: opt(t.string),
+  password: opt(t.string),
+  fullName: opt(t.string),
+  email: opt(t.string),
+  isAdmin: opt(t.boolean),
+  active: opt(t.boolean),
+  aliases: many(t.string),
+});
+
+export const GroupT = t.struct('Group', {
+  groupId: one(t.long),
+  name: one(t.string),
+  email: opt(t.string),
+  members: many(t.string),
+});
+
+export const StoreT = t.struct('Store', {
+  storeId: one(t.long),
+  guid: one(t.string),
+  userId: one(t.long),
+  username: one(t.string),
+  size: one(t.long),
+  highestModseq: one(t.long),
+});
+
+export const FolderT = t.struct('Folder', {
+  folderId: one(t.long),
+  storeId: one(t.long),
+  parentId: opt(t.long),
+  name: one(t.string),
+  containerClass: one(t.string),
+  /** inbox | outbox | sent | trash | drafts | junk | calendar | contacts | tasks | notes */
+  specialUse: opt(t.string),
+  uidValidity: one(t.long),
+  uidNext: one(t.long),
+  highestModseq: one(t.long),
+  messages: one(t.long),
+  unseen: one(t.long),
+  size: one(t.long),
+  subscribed: one(t.boolean),
+});
+
+export const PropT = t.struct('Prop', {
+  name: one(t.string),
+  /** string | int | bool | binary | date */
+  type: one(t.string),
+  value: opt(t.string),
+});
+
+export const TargetT = t.struct('Target', {
+  folderId: one(t.long),
+  flags: many(t.string),
+  internalDate: opt(t.dateTime),
+});
+
+export const CreateResultT = t.struct('CreateResult', {
+  folderId: one(t.long),
+  messageId: opt(t.long),
+  uid: opt(t.long),
+  modseq: opt(t.long),
+  /** A KCERR_* code when this target failed (e.g. KCERR_STORE_FULL); the others still succeeded. */
+  error: opt(t.string),
+});
+
+export const PartT = t.struct('Part', {
+  section: one(t.string),
+  data: opt(t.base64),
+});
+
+export const MessageT = t.struct('Message', {
+  messageId: one(t.long),
+  storeId: one(t.long),
+  folderId: one(t.long),
+  uid: one(t.long),
+  modseq: one(t.long),
+  flags: many(t.string),
+  internalDate: one(t.dateTime),
+  size: one(t.long),
+  messageClass: one(t.string),
+  subject: opt(t.string),
+  fromAddr: opt(t.string),
+  fromName: opt(t.string),
+  toAddrs: opt(t.string),
+  ccAddrs: opt(t.string),
+  date: opt(t.dateTime),
+  messageIdHeader: opt(t.string),
+  inReplyTo: opt(t.string),
+  hasAttachments: one(t.boolean),
+  /** JSON of the IMAP ENVELOPE structure. */
+  envelope: opt(t.string),
+  /** JSON of the IMAP BODYSTRUCTURE structure. */
+  bodystructure: opt(t.string),
+  raw: opt(t.base64),
+  props: many(PropT),
+  parts: many(PartT),
+});
+
+export const RowT = t.struct('Row', {
+  messageId: one(t.long),
+  uid: one(t.long),
+  folderId: opt(t.long),
+  modseq: opt(t.long),
+  flags: many(t.string),
+  internalDate: opt(t.dateTime),
+  size: opt(t.long),
+  messageClass: opt(t.string),
+  subject: opt(t.string),
+  fromAddr: opt(t.string),
+  fromName: opt(t.string),
+  toAddrs: opt(t.string),
+  ccAddrs: opt(t.string),
+  date: opt(t.dateTime),
+  messageIdHeader: opt(t.string),
+  inReplyTo: opt(t.string),
+  hasAttachments: opt(t.boolean),
+  envelope: opt(t.string),
+  bodystructure: opt(t.string),
+});
+
+export const RangeT = t.struct('Range', { from: one(t.long), to: one(t.long) });
+
+export const HeaderMatchT = t.struct('HeaderMatch', {
+  /** subject | from | to | cc | message-id */
+  field: one(t.string),
+  value: one(t.string),
+});
+
+export const RestrictionT = t.struct('Restriction', {
+  uidRanges: many(RangeT),
+  flagsSet: many(t.string),
+  flagsUnset: many(t.string),
+  since: opt(t.dateTime),
+  before: opt(t.dateTime),
+  larger: opt(t.long),
+  smaller: opt(t.long),
+  modseqSince: opt(t.long),
+  headers: many(HeaderMatchT),
+});
+
+export const SortT = t.struct('Sort', {
+  /** uid | internalDate | date | size | subject | from */
+  column: one(t.string),
+  descending: one(t.boolean),
+});
+
+export const FlagUpdateT = t.struct('FlagUpdate', {
+  messageId: one(t.long),
+  uid: one(t.long),
+  modseq: one(t.long),
+  flags: many(t.string),
+});
+
+export const CopyResultT = t.struct('CopyResult', {
+  sourceId: one(t.long),
+  sourceUid: one(t.long),
+  messageId: one(t.long),
+  uid: one(t.long),
+});
+
+export const ChangeT = t.struct('Change', {
+  modseq: one(t.long),
+  /** message-new | message-flags | message-expunge | folder-new | folder-change | folder-delete */
+  kind: one(t.string),
+  folderId: opt(t.long),
+  messageId: opt(t.long),
+  uid: opt(t.long),
+});
+
+export const OutgoingT = t.struct('Outgoing', {
+  queueId: one(t.long),
+  storeId: one(t.long),
+  messageId: one(t.long),
+  userId: one(t.long),
+  username: one(t.string),
+  attempts: one(t.int),
+  deleteAfterSubmit: one(t.boolean),
+  leaseExpires: one(t.dateTime),
+});
+
+export const SessionInfoT = t.struct('SessionInfo', {
+  /** user | service */
+  kind: one(t.string),
+  userId: opt(t.long),
+  username: opt(t.string),
+  storeId: opt(t.long),
+  isAdmin: one(t.boolean),
+  expires: one(t.dateTime),
+});

@@ -1,0 +1,145 @@
+/**
+ * Binds the operation table to strong-soap. strong-soap parses the document/literal request and
+ * serialises the reply against the WSDL; we read the body ourselves first so that size limits,
+ * DTD rejection and UTF-8 decoding across chunk boundaries are ours, then coerce its loose JSON
+ * through the spec so handlers receive exactly the typed Input<N>.
+ */
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  type Fields,
+  fromLoose,
+  generateWsdl,
+  type Input,
+  KcError,
+  NAMESPACE,
+  type OperationName,
+  type Output,
+  operations,
+  PORT_NAME,
+  SERVICE_NAME,
+  toLoose,
+} from '@kgc/soap';
+import soapPkg, { type OperationFn, type SoapServer } from 'strong-soap';
+import { faultObject, faultXml } from './fault.js';
+
+export interface CallInfo {
+  operation: OperationName;
+  remoteAddress: string;
+}
+
+export type OpHandler<C, N extends OperationName> = (ctx: C, input: Input<N>, call: CallInfo) => Promise<Output<N>>;
+export type OpTable<C> = { [N in OperationName]: OpHandler<C, N> };
+
+export interface DispatcherHooks {
+  /** Called after every operation with its outcome (for logs and metrics). */
+  onResult?(op: string, outcome: 'ok' | string, ms: number, error?: unknown): void;
+}
+
+export interface Dispatcher {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  readonly wsdl: string;
+}
+
+/** Anything that could make an XML parser fetch or expand entities. */
+const DTD = /<!(DOCTYPE|ENTITY)/i;
+
+export async function createDispatcher<C>(
+  table: OpTable<C>,
+  ctx: C,
+  opts: { maxRequestBytes: number; location?: string; hooks?: DispatcherHooks },
+): Promise<Dispatcher> {
+  const wsdl = generateWsdl(opts.location);
+  const port: Record<string, OperationFn> = {};
+  for (const name of Object.keys(operations) as OperationName[]) {
+    port[name] = (args, callback, _headers, req) => {
+      const started = performance.now();
+      const call: CallInfo = { operation: name, remoteAddress: req.socket.remoteAddress ?? '' };
+      Promise.resolve()
+        .then(() => {
+          const input = fromLoose(operations[name].input as Fields, args ?? {}) as Input<typeof name>;
+          return (table[name] as OpHandler<C, typeof name>)(ctx, input, call);
+        })
+        .then(
+          (out) => {
+            opts.hooks?.onResult?.(name, 'ok', performance.now() - started);
+            callback(null, toLoose(operations[name].output as Fields, out as Record<string, unknown>));
+          },
+          (err: unknown) => {
+            const e =
+              err instanceof KcError ? err : new KcError('KCERR_UNKNOWN', 'internal error; see the server log');
+            opts.hooks?.onResult?.(name, e.code, performance.now() - started, err);
+            callback(faultObject(e.code, e.message));
+          },
+        );
+      return undefined;
+    };
+  }
+  const soap: SoapServer = soapPkg.soap.listen(new EventEmitter(), '/', { [SERVICE_NAME]: { [PORT_NAME]: port } }, wsdl);
+  await waitLoaded(soap);
+
+  const send = (res: ServerResponse, status: number, body: string) => {
+    if (res.headersSent) return;
+    res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  };
+  const fault = (res: ServerResponse, status: number, e: KcError) => send(res, status, faultXml(e.code, e.message, NAMESPACE));
+
+  return {
+    wsdl,
+    handle(req, res) {
+      if (req.method === 'GET' && /^\?wsdl$/i.test(new URL(req.url ?? '/', 'http://x').search)) {
+        res.writeHead(200, { 'content-type': 'application/xml; charset=utf-8' });
+        res.end(wsdl);
+        return;
+      }
+      if (req.method !== 'POST') {
+        res.writeHead(405, { allow: 'GET, POST', 'content-type': 'text/plain' });
+        res.end('POST a SOAP request, or GET /?wsdl\n');
+        return;
+      }
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > opts.maxRequestBytes) {
+        fault(res, 413, new KcError('KCERR_TOO_BIG', `request exceeds ${opts.maxRequestBytes} bytes`));
+        req.resume();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let aborted = false;
+      req.on('data', (c: Buffer) => {
+        if (aborted) return;
+        size += c.length;
+        if (size > opts.maxRequestBytes) {
+          aborted = true;
+          chunks.length = 0;
+          fault(res, 413, new KcError('KCERR_TOO_BIG', `request exceeds ${opts.maxRequestBytes} bytes`));
+          return;
+        }
+        chunks.push(c);
+      });
+      req.on('end', () => {
+        if (aborted) return;
+        const xml = Buffer.concat(chunks).toString('utf8');
+        if (DTD.test(xml)) {
+          fault(res, 400, new KcError('KCERR_INVALID_PARAMETER', 'DTDs and entity declarations are not accepted'));
+          return;
+        }
+        try {
+          soap._process(xml, req, (out, status) => send(res, status ?? 200, out));
+        } catch {
+          fault(res, 400, new KcError('KCERR_INVALID_PARAMETER', 'not a SOAP request for a known operation'));
+        }
+      });
+      req.on('error', () => {
+        aborted = true;
+      });
+    },
+  };
+}
+
+async function waitLoaded(soap: SoapServer): Promise<void> {
+  const loaded = () => (soap as unknown as { xmlHandler?: unknown }).xmlHandler !== undefined;
+  for (let i = 0; i < 500 && !loaded(); i++) await new Promise((r) => setTimeout(r, 10));
+  if (!loaded()) throw new Error('strong-soap did not load the WSDL');
+}

@@ -1,0 +1,33 @@
+declare module 'strong-soap' {
+  import type { EventEmitter } from 'node:events';
+  import type { IncomingMessage } from 'node:http';
+
+  export type OperationFn = (
+    args: Record<string, unknown> | undefined,
+    callback: (error: unknown, result?: unknown) => void,
+    headers: unknown,
+    req: IncomingMessage,
+  ) => undefined;
+
+  export interface SoapServer {
+    _process(xml: string, req: IncomingMessage, callback: (out: string, statusCode?: number) => void): void;
+    wsdl: { toXML(): string };
+  }
+
+  const pkg: {
+    soap: {
+      listen(
+        server: EventEmitter,
+        path: string,
+        services: Record<string, Record<string, Record<string, OperationFn>>>,
+        wsdl: string,
+      ): SoapServer;
+      createClient(
+        url: string,
+        options: Record<string, unknown>,
+        cb: (err: unknown, client: Record<string, unknown>) => void,
+      ): void;
+    };
+  };
+  export default pkg;
+}
