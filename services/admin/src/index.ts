@@ -1,0 +1,12 @@
+export type { AdminApi, BoundCommand, Command, CommandContext, CommandName } from './command.js';
+export { COMMANDS } from './commands/index.js';
+export { type AdminConfig, adminConfigDef, DEFAULT_SERVER_SOCKET, dataDir, loadAdminConfig } from './config.js';
+export { ConnectError, type Connection, type ConnectOptions, connect, serverUrl } from './connect.js';
+export { renderTable, renderUsers } from './console-table.js';
+export { codeString, perror } from './fault-text.js';
+export { formatStorage, mbToBytes } from './format.js';
+export type { AdminIo, TextSink, TextSource } from './io.js';
+export { main, run } from './main.js';
+export { type GlobalArgs, type ParsedArgs, parseArgs } from './parse-args.js';
+export { MAX_SECRET_FILE_BYTES, readServiceSecret, SecretFileError, type ServiceSecret } from './secret-file.js';
+export { UsageError } from './usage-error.js';
