@@ -94,7 +94,7 @@ async function logon(client: SoapClient, opts: ConnectOptions): Promise<KgcSessi
   return serviceLogon(client, secret.secret);
 }
 
-/** Every SOAP call, logged at debug level; faults with the server's words from -v on. */
+/** Every SOAP call, logged at debug level; faults with the server's own words at error level (-vv). */
 function loggingApi(session: KgcSession, log: Logger): AdminApi {
   return {
     call: async (name, input) => {
@@ -104,7 +104,7 @@ function loggingApi(session: KgcSession, log: Logger): AdminApi {
         log.log('debug', `${name}: ok (${Math.round(performance.now() - started)} ms)`);
         return out;
       } catch (err) {
-        if (err instanceof KcError) log.log('fatal', `${name}: ${err.code}: ${err.message}`);
+        if (err instanceof KcError) log.log('error', `${name}: ${err.code}: ${err.message}`);
         throw err;
       }
     },

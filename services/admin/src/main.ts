@@ -8,13 +8,15 @@ import { type AdminConfig, DEFAULT_CONFIG_FILE, loadAdminConfig } from './config
 import { ConnectError, connect, serverUrl } from './connect.js';
 import { helpText, USAGE_LINE } from './help.js';
 import { type AdminIo, printer } from './io.js';
-import { createLogger } from './logger.js';
+import { createLogger, LOG_LEVELS } from './logger.js';
 import { type ParsedArgs, parseArgs } from './parse-args.js';
 import { createPrompter } from './prompt.js';
 import { UsageError } from './usage-error.js';
 import { adminVersion } from './version.js';
 
 const HINT = 'Using the -v option (possibly multiple times) may give more hints.';
+/** From this level on the server's fault details are shown, so the hint is no longer needed. */
+const ERROR_LEVEL = LOG_LEVELS.indexOf('error');
 
 export async function run(argv: readonly string[], io: AdminIo): Promise<number> {
   const out = printer(io.stdout);
@@ -76,7 +78,7 @@ export async function run(argv: readonly string[], io: AdminIo): Promise<number>
     const ctx: CommandContext = { api: connection.api, out, err, log, prompt };
     try {
       const code = await command.run(ctx);
-      if (code !== 0 && log.level === 0) err.line(HINT);
+      if (code !== 0 && log.level < ERROR_LEVEL) err.line(HINT);
       return code;
     } finally {
       await connection.close();
