@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import type { Ctx } from './context.js';
+import { invalid, notFound } from './db-errors.js';
+import { chunks, num } from './rows.js';
+
+export function sha256Hex(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+const HASH_RE = /^[0-9a-f]{64}$/;
+
+export function assertBlobHash(hash: string): void {
+  if (!HASH_RE.test(hash)) throw invalid(`not a SHA-256 hex digest: ${hash}`);
+}
+
+function groupByCount(counts: ReadonlyMap<string, number>): Map<number, string[]> {
+  const byCount = new Map<number, string[]>();
+  for (const [hash, n] of [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const list = byCount.get(n) ?? [];
+    list.push(hash);
+    byCount.set(n, list);
+  }
+  return byCount;
+}
+
+/**
+ * Adds references to blobs with new bytes: one multi-row upsert (rows locked in hash order), then
+ * the bytes of every blob whose data is not stored yet. Must run in a transaction.
+ */
+export async function addBlobRefsWithData(
+  ctx: Ctx,
+  blobs: ReadonlyMap<string, { data: Buffer; count: number }>,
+): Promise<void> {
+  if (blobs.size === 0) return;
+  const now = ctx.env.now();
+  const hashes = [...blobs.keys()].sort();
+  const increment = ctx.env.engine === 'mysql' ? 'refcount + VALUES(refcount)' : 'refcount + excluded.refcount';
+  for (const part of chunks(hashes, 200)) {
+    const rows = part.map((hash) => {
+      const b = blobs.get(hash);
+      if (!b) throw new Error('unreachable');
+      return { hash, size: b.data.length, refcount: b.count, created_at: now };
+    });
+    await ctx
+      .db('blobs')
+      .insert(rows)
+      .onConflict('hash')
+      .merge({ refcount: ctx.db.raw(increment) });
+  }
+  const present = await ctx.env.blobs.present(ctx, hashes);
+  for (const hash of hashes) {
+    const b = blobs.get(hash);
+    if (b && !present.has(hash)) await ctx.env.blobs.store(ctx, hash, b.data);
+  }
+}
+
+/** Adds references to blobs that must already exist (copies, messages created from a known hash). */
+export async function addBlobRefs(ctx: Ctx, counts: ReadonlyMap<string, number>): Promise<void> {
+  for (const [n, hashes] of groupByCount(counts)) {
+    for (const part of chunks(hashes)) {
+      const changed = await ctx
+        .db('blobs')
+        .whereIn('hash', part)
+        .update({ refcount: ctx.db.raw('refcount + ?', [n]) });
+      if (num(changed) !== part.length) {
+        const rows = (await ctx.db('blobs').select('hash').whereIn('hash', part)) as Array<{ hash: string }>;
+        const have = new Set(rows.map((r) => r.hash));
+        throw notFound('blob', part.find((h) => !have.has(h)) ?? '?');
+      }
+    }
+  }
+}
+
+/** Drops references; blobs reaching 0 lose their row and their bytes in the same transaction. */
+export async function releaseBlobRefs(ctx: Ctx, counts: ReadonlyMap<string, number>): Promise<void> {
+  if (counts.size === 0) return;
+  for (const [n, hashes] of groupByCount(counts)) {
+    for (const part of chunks(hashes)) {
+      await ctx
+        .db('blobs')
+        .whereIn('hash', part)
+        .update({ refcount: ctx.db.raw('refcount - ?', [n]) });
+    }
+  }
+  const freed: string[] = [];
+  for (const part of chunks([...counts.keys()].sort())) {
+    const rows = (await ctx.db('blobs').select('hash').whereIn('hash', part).andWhere('refcount', '<=', 0)) as Array<{
+      hash: string;
+    }>;
+    freed.push(...rows.map((r) => r.hash));
+  }
+  if (freed.length === 0) return;
+  await ctx.env.blobs.free(ctx, freed);
+  for (const part of chunks(freed)) await ctx.db('blobs').whereIn('hash', part).delete();
+}
+
+/** Counts references per hash from rows that carry `blob_hash`. */
+export function countHashes(rows: ReadonlyArray<{ blob_hash: string | null }>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of rows) if (r.blob_hash) counts.set(r.blob_hash, (counts.get(r.blob_hash) ?? 0) + 1);
+  return counts;
+}
+
+export interface BlobInfo {
+  hash: string;
+  size: number;
+  refcount: number;
+}
+
+export async function getBlobInfo(ctx: Ctx, hashes: readonly string[]): Promise<BlobInfo[]> {
+  const out: BlobInfo[] = [];
+  for (const part of chunks(hashes)) {
+    const rows = (await ctx.db('blobs').select('hash', 'size', 'refcount').whereIn('hash', part)) as Array<
+      Record<string, unknown>
+    >;
+    for (const r of rows) out.push({ hash: String(r.hash), size: num(r.size), refcount: num(r.refcount) });
+  }
+  return out;
+}
+
+export async function readBlob(ctx: Ctx, hash: string): Promise<Buffer> {
+  assertBlobHash(hash);
+  const data = await ctx.env.blobs.read(ctx, hash);
+  if (!data) throw notFound('blob', hash);
+  return data;
+}

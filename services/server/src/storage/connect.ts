@@ -1,0 +1,71 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import knexFactory, { type Knex } from 'knex';
+import type { MysqlEngineConfig, SqliteEngineConfig } from './config.js';
+
+export type Engine = 'sqlite' | 'mysql';
+
+export interface Connection {
+  knex: Knex;
+  engine: Engine;
+  /** SELECT … FOR UPDATE SKIP LOCKED is available (MariaDB ≥ 10.6, MySQL ≥ 8.0.1). */
+  skipLocked: boolean;
+}
+
+/** Opens the engine. MySQL: creates the database if missing (utf8mb4). SQLite: WAL, foreign keys, FULL sync. */
+export async function connect(cfg: SqliteEngineConfig | MysqlEngineConfig): Promise<Connection> {
+  return cfg.engine === 'sqlite' ? connectSqlite(cfg) : connectMysql(cfg);
+}
+
+function connectSqlite(cfg: SqliteEngineConfig): Connection {
+  if (cfg.file !== ':memory:') mkdirSync(dirname(cfg.file), { recursive: true });
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: cfg.file },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(conn: BetterSqlite3.Database, done: (err: Error | null, conn: BetterSqlite3.Database) => void) {
+        try {
+          conn.pragma('journal_mode = WAL');
+          conn.pragma('foreign_keys = ON');
+          conn.pragma('busy_timeout = 10000');
+          conn.pragma('synchronous = FULL');
+          done(null, conn);
+        } catch (err) {
+          done(err as Error, conn);
+        }
+      },
+    },
+  });
+  return { knex, engine: 'sqlite', skipLocked: false };
+}
+
+async function connectMysql(cfg: MysqlEngineConfig): Promise<Connection> {
+  const server = { host: cfg.host, port: cfg.port, user: cfg.user, password: cfg.password, charset: 'utf8mb4' };
+  const admin = knexFactory({ client: 'mysql2', connection: server, pool: { min: 0, max: 1 } });
+  try {
+    await admin.raw('CREATE DATABASE IF NOT EXISTS ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci', [
+      cfg.database,
+    ]);
+  } finally {
+    await admin.destroy();
+  }
+  const knex = knexFactory({
+    client: 'mysql2',
+    connection: { ...server, database: cfg.database, supportBigNumbers: true, bigNumberStrings: false },
+    pool: cfg.pool ?? { min: 0, max: 10 },
+  });
+  const rows = (await knex.raw('SELECT VERSION() AS v'))[0] as Array<{ v: string }>;
+  return { knex, engine: 'mysql', skipLocked: supportsSkipLocked(rows[0]?.v ?? '') };
+}
+
+export function supportsSkipLocked(version: string): boolean {
+  const m = /^(\d+)\.(\d+)\.(\d+)/.exec(version);
+  if (!m) return false;
+  const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (/mariadb/i.test(version)) return major > 10 || (major === 10 && minor >= 6);
+  return major > 8 || (major === 8 && (minor > 0 || patch >= 1));
+}

@@ -1,0 +1,123 @@
+import type { Knex } from 'knex';
+import type { BlobBackend } from './blob-backend.js';
+import type { AttachmentStorage, QuotaLimits } from './config.js';
+import type { Engine } from './connect.js';
+import { isRetryable, toKcError } from './db-errors.js';
+
+/** Process-wide storage state shared by every operation. */
+export interface Env {
+  knex: Knex;
+  engine: Engine;
+  skipLocked: boolean;
+  attachmentStorage: AttachmentStorage;
+  blobs: BlobBackend;
+  quotaDefaults: QuotaLimits;
+  now(): number;
+  onBackgroundError(err: unknown, what: string): void;
+}
+
+/** What one operation runs against: the pool (reads) or one transaction. */
+export interface Ctx {
+  env: Env;
+  db: Knex | Knex.Transaction;
+  /** true inside a transaction: row locks hold until commit. */
+  inTx: boolean;
+  /** Runs after COMMIT succeeded (best effort). */
+  onCommit(fn: () => Promise<void>): void;
+  /** Runs after ROLLBACK (best effort). */
+  onRollback(fn: () => Promise<void>): void;
+}
+
+/** How a facade method executes: `read` may use the pool, `write` needs a transaction. */
+export interface Runner {
+  read<T>(fn: (ctx: Ctx) => Promise<T>): Promise<T>;
+  write<T>(fn: (ctx: Ctx) => Promise<T>): Promise<T>;
+}
+
+async function runHooks(env: Env, hooks: Array<() => Promise<void>>, what: string): Promise<void> {
+  for (const hook of hooks) {
+    try {
+      await hook();
+    } catch (err) {
+      env.onBackgroundError(err, what);
+    }
+  }
+}
+
+export interface TransactionOptions {
+  /** Retries after a deadlock / lock wait timeout / busy database (default 4). `fn` must be safe to re-run. */
+  retries?: number;
+}
+
+/** One transaction with retry on deadlock; commit hooks run after COMMIT, rollback hooks after ROLLBACK. */
+export async function runTransaction<T>(
+  env: Env,
+  fn: (ctx: Ctx) => Promise<T>,
+  opts: TransactionOptions = {},
+): Promise<T> {
+  const retries = opts.retries ?? 4;
+  for (let attempt = 0; ; attempt++) {
+    const commitHooks: Array<() => Promise<void>> = [];
+    const rollbackHooks: Array<() => Promise<void>> = [];
+    let result: T;
+    try {
+      result = await env.knex.transaction(
+        (trx) =>
+          fn({
+            env,
+            db: trx,
+            inTx: true,
+            onCommit: (h) => commitHooks.push(h),
+            onRollback: (h) => rollbackHooks.push(h),
+          }),
+        env.engine === 'mysql' ? { isolationLevel: 'read committed' } : {},
+      );
+    } catch (err) {
+      await runHooks(env, rollbackHooks, 'rollback hook');
+      if (attempt < retries && isRetryable(err)) {
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+        continue;
+      }
+      throw toKcError(err);
+    }
+    await runHooks(env, commitHooks, 'commit hook');
+    return result;
+  }
+}
+
+/** Facade runner on the pool: each write is its own transaction. */
+export function poolRunner(env: Env): Runner {
+  const readCtx: Ctx = {
+    env,
+    db: env.knex,
+    inTx: false,
+    onCommit: () => {
+      throw new Error('onCommit outside a transaction');
+    },
+    onRollback: () => {
+      throw new Error('onRollback outside a transaction');
+    },
+  };
+  return {
+    read: async (fn) => {
+      try {
+        return await fn(readCtx);
+      } catch (err) {
+        throw toKcError(err);
+      }
+    },
+    write: (fn) => runTransaction(env, fn),
+  };
+}
+
+/** Facade runner bound to one open transaction (withTransaction). */
+export function txRunner(ctx: Ctx): Runner {
+  const run = async <T>(fn: (ctx: Ctx) => Promise<T>): Promise<T> => {
+    try {
+      return await fn(ctx);
+    } catch (err) {
+      throw toKcError(err);
+    }
+  };
+  return { read: run, write: run };
+}

@@ -1,0 +1,256 @@
+import type { Knex } from 'knex';
+import type { Engine } from './connect.js';
+
+/**
+ * The schema, as code. knex records applied migrations in `knex_migrations`; add a new entry to
+ * `MIGRATIONS` for every change (never edit an applied one).
+ */
+interface Migration {
+  name: string;
+  up(knex: Knex, engine: Engine): Promise<void>;
+}
+
+/** Key columns compare byte-wise on MySQL (the caller lower-cases them), as on SQLite. */
+const BIN = 'utf8mb4_bin';
+
+function mysqlTable(t: Knex.CreateTableBuilder, engine: Engine): void {
+  if (engine !== 'mysql') return;
+  t.engine('InnoDB');
+  t.charset('utf8mb4');
+  t.collate('utf8mb4_unicode_ci');
+}
+
+function blobType(engine: Engine): string {
+  return engine === 'mysql' ? 'mediumblob' : 'blob';
+}
+
+function ref(t: Knex.CreateTableBuilder, column: string): Knex.ColumnBuilder {
+  return t.bigInteger(column).unsigned();
+}
+
+const initialSchema: Migration = {
+  name: '0001-initial-schema',
+  async up(knex, engine) {
+    await knex.schema.createTable('settings', (t) => {
+      mysqlTable(t, engine);
+      t.string('name', 64).collate(BIN).primary();
+      t.text('value').notNullable();
+    });
+    await knex.schema.createTable('users', (t) => {
+      mysqlTable(t, engine);
+      t.bigIncrements('id');
+      t.string('login_name', 255).notNullable();
+      t.string('login_key', 255).collate(BIN).notNullable().unique();
+      t.string('full_name', 255).notNullable().defaultTo('');
+      t.string('email', 320).nullable();
+      t.string('email_key', 320).collate(BIN).nullable().index();
+      t.string('password_hash', 255).nullable();
+      t.boolean('is_admin').notNullable().defaultTo(false);
+      t.boolean('active').notNullable().defaultTo(true);
+      t.string('source', 8).notNullable();
+      t.string('extern_id', 255).collate(BIN).nullable();
+      t.boolean('quota_override').notNullable().defaultTo(false);
+      t.bigInteger('quota_warn').notNullable().defaultTo(0);
+      t.bigInteger('quota_soft').notNullable().defaultTo(0);
+      t.bigInteger('quota_hard').notNullable().defaultTo(0);
+      t.string('enabled_features', 255).notNullable().defaultTo('');
+      t.string('disabled_features', 255).notNullable().defaultTo('');
+      t.bigInteger('created_at').notNullable();
+      t.bigInteger('updated_at').notNullable();
+      t.unique(['source', 'extern_id']);
+    });
+    await knex.schema.createTable('user_groups', (t) => {
+      mysqlTable(t, engine);
+      t.bigIncrements('id');
+      t.string('name', 255).notNullable();
+      t.string('name_key', 255).collate(BIN).notNullable().unique();
+      t.string('email', 320).nullable();
+      t.string('source', 8).notNullable();
+      t.string('extern_id', 255).collate(BIN).nullable();
+      t.bigInteger('created_at').notNullable();
+      t.unique(['source', 'extern_id']);
+    });
+    await knex.schema.createTable('group_members', (t) => {
+      mysqlTable(t, engine);
+      ref(t, 'group_id').notNullable().references('id').inTable('user_groups').onDelete('CASCADE');
+      ref(t, 'user_id').notNullable().references('id').inTable('users').onDelete('CASCADE');
+      t.primary(['group_id', 'user_id']);
+      t.index(['user_id']);
+    });
+    await knex.schema.createTable('aliases', (t) => {
+      mysqlTable(t, engine);
+      t.bigIncrements('id');
+      ref(t, 'user_id').notNullable().references('id').inTable('users').onDelete('CASCADE');
+      t.string('address', 320).notNullable();
+      t.string('address_key', 320).collate(BIN).notNullable().unique();
+      t.index(['user_id']);
+    });
+    await knex.schema.createTable('send_as', (t) => {
+      mysqlTable(t, engine);
+      ref(t, 'user_id').notNullable().references('id').inTable('users').onDelete('CASCADE');
+      ref(t, 'as_user_id').notNullable().references('id').inTable('users').onDelete('CASCADE');
+      t.primary(['user_id', 'as_user_id']);
+      t.index(['as_user_id']);
+    });
+    await knex.schema.createTable('stores', (t) => {
+      mysqlTable(t, engine);
+      t.bigIncrements('id');
+      t.string('guid', 32).collate(BIN).notNullable().unique();
+      ref(t, 'user_id').nullable().references('id').inTable('users');
+      t.string('type', 8).notNullable();
+      ref(t, 'root_folder_id').nullable();
+      t.bigInteger('size').notNullable().defaultTo(0);
+      t.bigInteger('highest_modseq').notNullable().defaultTo(0);
+      t.bigInteger('journal_floor_modseq').notNullable().defaultTo(0);
+      t.bigInteger('next_uidvalidity').notNullable();
+      t.bigInteger('created_at').notNullable();
+      t.unique(['user_id', 'type']);
+    });
+    await knex.schema.createTable('folders', (t) => {
+      mysqlTable(t, engine);
+      t.bigIncrements('id');
+      ref(t, 'store_id').notNullable().references('id').inTable('stores').onDelete('CASCADE');
+      // No FK on parent_id: a store delete removes the whole tree in one statement (InnoDB limits cascades to 15 levels).
+      ref(t, 'parent_id').nullable();
+      t.string('name', 255).notNullable();
+      t.string('name_key', 255).collate(BIN).notNullable();
+      t.string('container_class', 64).nullable();
+      t.string('role', 16).nullable();
+      t.bigInteger('uidvalidity').notNullable();
+      t.bigInteger('uidnext').notNullable().defaultTo(1);
+      t.bigInteger('highest_modseq').notNullable().defaultTo(0);
+      t.bigInteger('message_count').notNullable().defaultTo(0);
+      t.bigInteger('unseen_count').notNullable().defaultTo(0);
+      t.bigInteger('size').notNullable().defaultTo(0);
+      t.boolean('subscribed').notNullable().defaultTo(true);
+      t.bigInteger('created_at').notNullable();
+      t.unique(['parent_id', 'name_key']);
+      t.unique(['store_id', 'role']);
+    });
+    await knex.schema.createTable('blobs', (t) => {
+      mysqlTable(t, engine);
+      t.string('hash', 64).collate(BIN).primary();
+      t.bigInteger('size').notNullable();
+      t.bigInteger('refcount').notNullable();
+      t.bigInteger('created_at').notNullable();
+    });
+    await knex.schema.createTable('blob_chunks', (t) => {
+      mysqlTable(t, engine);
+      t.string('hash', 64).collate(BIN).notNullable().references('hash').inTable('blobs').onDelete('CASCADE');
+      t.integer('seq').notNullable();
+      t.specificType('data', blobType(engine)).notNullable();
+      t.primary(['hash', 'seq']);
+    });
+    await knex.schema.createTable('messages', (t) => {
+      mysqlTable(t, engine);
+      t.bigIncrements('id');
+      ref(t, 'store_id').notNullable().references('id').inTable('stores').onDelete('CASCADE');
+      ref(t, 'folder_id').notNullable().references('id').inTable('folders').onDelete('CASCADE');
+      t.bigInteger('uid').notNullable();
+      t.bigInteger('modseq').notNullable();
+      t.integer('flags').notNullable().defaultTo(0);
+      t.text('keywords').notNullable();
+      t.bigInteger('internal_date').notNullable();
+      t.bigInteger('size').notNullable();
+      t.string('message_class', 255).notNullable();
+      t.text('subject').nullable();
+      t.string('subject_sort', 255).notNullable().defaultTo('');
+      t.text('from_address').nullable();
+      t.text('from_name').nullable();
+      t.string('from_sort', 255).notNullable().defaultTo('');
+      t.text('to_addrs').nullable();
+      t.text('cc_addrs').nullable();
+      t.bigInteger('date_header').nullable();
+      t.text('message_id').nullable();
+      t.text('in_reply_to').nullable();
+      t.text('envelope_json', 'mediumtext').nullable();
+      t.text('bodystructure_json', 'mediumtext').nullable();
+      t.string('blob_hash', 64).collate(BIN).nullable().references('hash').inTable('blobs');
+      t.boolean('has_attachments').notNullable().defaultTo(false);
+      t.bigInteger('created_at').notNullable();
+      t.unique(['folder_id', 'uid']);
+      t.index(['folder_id', 'modseq']);
+      t.index(['folder_id', 'internal_date']);
+      t.index(['store_id']);
+    });
+    await knex.schema.createTable('properties', (t) => {
+      mysqlTable(t, engine);
+      t.string('object_type', 16).collate(BIN).notNullable();
+      ref(t, 'object_id').notNullable();
+      t.string('name', 255).collate(BIN).notNullable();
+      t.string('type', 8).notNullable();
+      t.bigInteger('val_int').nullable();
+      t.text('val_string', 'mediumtext').nullable();
+      t.specificType('val_binary', blobType(engine)).nullable();
+      t.primary(['object_type', 'object_id', 'name']);
+    });
+    await knex.schema.createTable('journal', (t) => {
+      mysqlTable(t, engine);
+      t.bigIncrements('id');
+      ref(t, 'store_id').notNullable().references('id').inTable('stores').onDelete('CASCADE');
+      t.bigInteger('modseq').notNullable();
+      ref(t, 'folder_id').notNullable();
+      ref(t, 'message_id').nullable();
+      t.bigInteger('uid').nullable();
+      t.string('kind', 24).notNullable();
+      t.bigInteger('created_at').notNullable();
+      t.index(['store_id', 'modseq']);
+      t.index(['store_id', 'folder_id', 'modseq']);
+    });
+    await knex.schema.createTable('outgoing_queue', (t) => {
+      mysqlTable(t, engine);
+      t.bigIncrements('id');
+      ref(t, 'store_id').notNullable().references('id').inTable('stores').onDelete('CASCADE');
+      ref(t, 'message_id').notNullable().unique().references('id').inTable('messages').onDelete('CASCADE');
+      ref(t, 'user_id').notNullable().references('id').inTable('users').onDelete('CASCADE');
+      t.bigInteger('submitted_at').notNullable();
+      t.integer('flags').notNullable().defaultTo(0);
+      t.string('lease_owner', 255).nullable();
+      t.bigInteger('lease_expires_at').nullable();
+      t.integer('attempts').notNullable().defaultTo(0);
+      t.bigInteger('next_attempt_at').notNullable();
+      t.bigInteger('deferred_until').nullable();
+      t.text('last_error').nullable();
+      t.index(['next_attempt_at']);
+    });
+    await knex.schema.createTable('sessions', (t) => {
+      mysqlTable(t, engine);
+      t.string('id_hash', 64).collate(BIN).primary();
+      t.string('kind', 8).notNullable();
+      ref(t, 'user_id').nullable().references('id').inTable('users').onDelete('CASCADE');
+      ref(t, 'impersonated_user_id').nullable().references('id').inTable('users').onDelete('CASCADE');
+      t.bigInteger('created_at').notNullable();
+      t.bigInteger('last_used_at').notNullable();
+      t.bigInteger('expires_at').notNullable().index();
+      t.bigInteger('timeout_ms').notNullable();
+      t.index(['user_id']);
+    });
+  },
+};
+
+const MIGRATIONS: readonly Migration[] = [initialSchema];
+
+export function migrationSource(engine: Engine): Knex.MigrationSource<Migration> {
+  return {
+    getMigrations: async () => [...MIGRATIONS],
+    getMigrationName: (m) => m.name,
+    getMigration: async (m) => ({ up: (knex: Knex) => m.up(knex, engine), down: async () => {} }),
+  };
+}
+
+/** Runs pending migrations. Two servers starting at once: the loser of knex's migration lock waits and retries. */
+export async function migrate(knex: Knex, engine: Engine): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await knex.migrate.latest({
+        migrationSource: migrationSource(engine),
+        // MySQL DDL commits implicitly; a wrapping transaction would only pretend to be atomic.
+        disableTransactions: engine === 'mysql',
+      });
+      return;
+    } catch (err) {
+      if (!(err instanceof Error && err.name === 'MigrationLocked') || attempt >= 50) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
