@@ -1,0 +1,147 @@
+import type { Ctx } from './context.js';
+import { notFound } from './db-errors.js';
+import { chunks, num, numOrNull } from './rows.js';
+
+/** Announce `kgc.store.<storeId>.changed` with this after the transaction committed. */
+export interface StoreChange {
+  storeId: number;
+  modseq: number;
+}
+
+export type JournalKind =
+  | 'message-new'
+  | 'message-flags'
+  /** Properties of a message changed (not in the original brief: needed for CalDAV/ICS updates). */
+  | 'message-change'
+  | 'message-expunge'
+  | 'folder-new'
+  | 'folder-change'
+  | 'folder-delete';
+
+export interface JournalEntry {
+  id: number;
+  storeId: number;
+  modseq: number;
+  folderId: number;
+  messageId: number | null;
+  uid: number | null;
+  kind: JournalKind;
+  createdAt: number;
+}
+
+export type NewJournalEntry = Omit<JournalEntry, 'id' | 'createdAt'>;
+
+export async function writeJournal(ctx: Ctx, entries: readonly NewJournalEntry[]): Promise<void> {
+  const now = ctx.env.now();
+  for (const part of chunks(entries, 500)) {
+    await ctx.db('journal').insert(
+      part.map((e) => ({
+        store_id: e.storeId,
+        modseq: e.modseq,
+        folder_id: e.folderId,
+        message_id: e.messageId,
+        uid: e.uid,
+        kind: e.kind,
+        created_at: now,
+      })),
+    );
+  }
+}
+
+export interface GetChangesOptions {
+  /** Only entries of this folder. */
+  folderId?: number;
+  /** Soft cap on entries; never splits one modseq (a whole operation) across pages. */
+  limit?: number;
+}
+
+export interface ChangesResult {
+  /** Ordered by (modseq, id). */
+  entries: JournalEntry[];
+  /** Committed highest modseq of the store when the call started. */
+  highestModseq: number;
+  /** Pass as `sinceModseq` next time. */
+  nextSince: number;
+  /** More entries are waiting (limit reached). */
+  more: boolean;
+  /** `sinceModseq` is below the pruned part of the journal: the caller must resync from scratch. */
+  truncated: boolean;
+}
+
+function toEntry(r: Record<string, unknown>): JournalEntry {
+  return {
+    id: num(r.id),
+    storeId: num(r.store_id),
+    modseq: num(r.modseq),
+    folderId: num(r.folder_id),
+    messageId: numOrNull(r.message_id),
+    uid: numOrNull(r.uid),
+    kind: String(r.kind) as JournalKind,
+    createdAt: num(r.created_at),
+  };
+}
+
+export async function getChanges(
+  ctx: Ctx,
+  storeId: number,
+  sinceModseq: number,
+  opts: GetChangesOptions = {},
+): Promise<ChangesResult> {
+  const store = (await ctx
+    .db('stores')
+    .select('highest_modseq', 'journal_floor_modseq')
+    .where('id', storeId)
+    .first()) as Record<string, unknown> | undefined;
+  if (!store) throw notFound('store', storeId);
+  const highestModseq = num(store.highest_modseq);
+  const truncated = sinceModseq < num(store.journal_floor_modseq);
+  const base = () => {
+    const q = ctx.db('journal').select('*').where('store_id', storeId);
+    if (opts.folderId !== undefined) q.andWhere('folder_id', opts.folderId);
+    return q;
+  };
+  const limit = opts.limit;
+  const q = base()
+    .andWhere('modseq', '>', sinceModseq)
+    .orderBy([{ column: 'modseq' }, { column: 'id' }]);
+  if (limit !== undefined) q.limit(limit + 1);
+  let entries = ((await q) as Array<Record<string, unknown>>).map(toEntry);
+  let more = false;
+  if (limit !== undefined && entries.length > limit) {
+    more = true;
+    const cut = entries[limit - 1]?.modseq ?? entries[0]?.modseq ?? 0;
+    const kept = entries.slice(0, limit).filter((e) => e.modseq !== cut || entries[limit]?.modseq !== cut);
+    if (kept.length > 0) {
+      entries = kept;
+    } else {
+      // One operation larger than the limit: return it whole.
+      const first = entries[0]?.modseq ?? 0;
+      entries = ((await base().andWhere('modseq', first).orderBy('id')) as Array<Record<string, unknown>>).map(toEntry);
+    }
+  }
+  const last = entries.at(-1)?.modseq ?? sinceModseq;
+  const nextSince = more ? last : Math.max(last, highestModseq, sinceModseq);
+  return { entries, highestModseq, nextSince, more, truncated };
+}
+
+/** Drops journal entries older than `before` (ms); stores remember the floor so old cursors report `truncated`. */
+export async function pruneJournal(ctx: Ctx, before: number): Promise<number> {
+  const floors = (await ctx
+    .db('journal')
+    .select('store_id')
+    .max({ m: 'modseq' })
+    .where('created_at', '<', before)
+    .groupBy('store_id')) as Array<Record<string, unknown>>;
+  let removed = 0;
+  for (const f of floors) {
+    const storeId = num(f.store_id);
+    const floor = num(f.m);
+    await ctx
+      .db('stores')
+      .where('id', storeId)
+      .andWhere('journal_floor_modseq', '<', floor)
+      .update({ journal_floor_modseq: floor });
+    removed += num(await ctx.db('journal').where('store_id', storeId).andWhere('modseq', '<=', floor).delete());
+  }
+  return removed;
+}
