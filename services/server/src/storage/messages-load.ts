@@ -1,0 +1,34 @@
+import type { Ctx } from './context.js';
+import { notFound } from './db-errors.js';
+import { toMessage } from './message-rows.js';
+import type { LoadedMessage, LoadOptions, MessageRecord } from './message-types.js';
+import { loadProperties } from './properties.js';
+import { chunks, num } from './rows.js';
+
+/** Loads whole messages (columns, optionally properties and MIME bytes); missing ids are skipped. */
+export async function getMessages(ctx: Ctx, ids: readonly number[], opts: LoadOptions = {}): Promise<LoadedMessage[]> {
+  const byId = new Map<number, MessageRecord>();
+  for (const part of chunks([...new Set(ids)])) {
+    for (const r of (await ctx.db('messages').select('*').whereIn('id', part)) as Array<Record<string, unknown>>) {
+      byId.set(num(r.id), toMessage(r));
+    }
+  }
+  const props =
+    opts.properties === undefined || opts.properties === false
+      ? new Map()
+      : await loadProperties(ctx, 'message', [...byId.keys()], opts.properties === true ? undefined : opts.properties);
+  const out: LoadedMessage[] = [];
+  for (const id of ids) {
+    const m = byId.get(id);
+    if (!m) continue;
+    const mime = opts.mime && m.blobHash ? await ctx.env.blobs.read(ctx, m.blobHash) : null;
+    out.push({ ...m, properties: props.get(id) ?? {}, mime });
+  }
+  return out;
+}
+
+export async function getMessage(ctx: Ctx, id: number, opts: LoadOptions = {}): Promise<LoadedMessage> {
+  const [m] = await getMessages(ctx, [id], opts);
+  if (!m) throw notFound('message', id);
+  return m;
+}
