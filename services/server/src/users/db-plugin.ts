@@ -1,0 +1,91 @@
+import type { Storage } from '../storage/storage.js';
+import type { UserDetails } from '../storage/user-types.js';
+import { hashPassword, verifyPassword } from './password.js';
+import type { DirectoryGroup, DirectoryUser, UserPlugin } from './user-plugin.js';
+
+/** Hash checked when the user is unknown or has no password, so timing does not reveal which. */
+let dummyHash: Promise<string> | undefined;
+
+function toDirectoryUser(u: UserDetails): DirectoryUser {
+  return {
+    externId: String(u.id),
+    loginName: u.loginName,
+    fullName: u.fullName,
+    email: u.email,
+    aliases: u.aliases,
+    isAdmin: u.isAdmin,
+    active: u.active,
+    quota: u.quota,
+    enabledFeatures: u.enabledFeatures,
+    disabledFeatures: u.disabledFeatures,
+    sendAs: u.sendAs.map((s) => s.loginName),
+  };
+}
+
+/**
+ * KGC's `db` user plugin: users and groups live in the server's own tables, passwords as scrypt
+ * hashes. Writes go through Storage.users / Storage.groups; this port only reads and authenticates.
+ */
+export class DbUserPlugin implements UserPlugin {
+  readonly name = 'db' as const;
+  readonly writable = true;
+
+  constructor(private readonly storage: Storage) {}
+
+  async authenticate(loginName: string, password: string): Promise<DirectoryUser | null> {
+    const cred = await this.storage.users.getCredentials(loginName);
+    if (!cred || cred.passwordHash === null || cred.user.source !== 'db') {
+      dummyHash ??= hashPassword('kgc-dummy-password');
+      await verifyPassword(password, await dummyHash);
+      return null;
+    }
+    if (!(await verifyPassword(password, cred.passwordHash))) return null;
+    return this.detailsOf([cred.user.id]).then((list) => list[0] ?? null);
+  }
+
+  async findUser(loginName: string): Promise<DirectoryUser | null> {
+    const u = await this.storage.users.findUserByLogin(loginName);
+    if (u?.source !== 'db') return null;
+    return (await this.detailsOf([u.id]))[0] ?? null;
+  }
+
+  /** By primary address or alias; null when unknown or ambiguous. */
+  async findUserByEmail(email: string): Promise<DirectoryUser | null> {
+    const [r] = await this.storage.users.resolveUsers([email]);
+    if (r?.status !== 'found' || r.user.source !== 'db') return null;
+    const [d] = await this.storage.users.getUserDetails([r.user.id]);
+    const key = email.toLowerCase();
+    if (!d || (d.email?.toLowerCase() !== key && !d.aliases.some((a) => a.toLowerCase() === key))) return null;
+    return toDirectoryUser(d);
+  }
+
+  async listUsers(): Promise<DirectoryUser[]> {
+    const users = await this.storage.users.listUsers({ source: 'db' });
+    return this.detailsOf(users.map((u) => u.id));
+  }
+
+  async listGroups(): Promise<DirectoryGroup[]> {
+    const groups = (await this.storage.groups.listGroups()).filter((g) => g.source === 'db');
+    return Promise.all(groups.map((g) => this.toDirectoryGroup(g.id, g.name, g.email)));
+  }
+
+  async findGroup(name: string): Promise<DirectoryGroup | null> {
+    const g = await this.storage.groups.findGroupByName(name);
+    if (g?.source !== 'db') return null;
+    return this.toDirectoryGroup(g.id, g.name, g.email);
+  }
+
+  async close(): Promise<void> {
+    // The storage belongs to the server, which closes it.
+  }
+
+  private async detailsOf(ids: number[]): Promise<DirectoryUser[]> {
+    if (ids.length === 0) return [];
+    return (await this.storage.users.getUserDetails(ids)).map(toDirectoryUser);
+  }
+
+  private async toDirectoryGroup(id: number, name: string, email: string | null): Promise<DirectoryGroup> {
+    const members = await this.storage.groups.listGroupMembers(id);
+    return { externId: String(id), name, email, members: members.map((m) => m.loginName) };
+  }
+}
