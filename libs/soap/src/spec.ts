@@ -141,12 +141,24 @@ export const operations = {
   getChanges: op(
     'Change journal of a store (or one folder) after a modseq.',
     { ...sid, storeId: one(t.long), folderId: opt(t.long), sinceModseq: one(t.long), limit: opt(t.long) },
-    { highestModseq: one(t.long), changes: many(ChangeT), more: one(t.boolean) },
+    {
+      highestModseq: one(t.long),
+      changes: many(ChangeT),
+      more: one(t.boolean),
+      /** sinceModseq predates the kept journal: resync from scratch. */
+      truncated: one(t.boolean),
+    },
   ),
   notifyGetItems: op(
     'Long poll: returns at once when the store has changes after sinceModseq, else after at most 60 s.',
     { ...sid, storeId: one(t.long), sinceModseq: one(t.long), timeoutSeconds: opt(t.int) },
-    { highestModseq: one(t.long), changes: many(ChangeT), more: one(t.boolean) },
+    {
+      highestModseq: one(t.long),
+      changes: many(ChangeT),
+      more: one(t.boolean),
+      /** sinceModseq predates the kept journal: resync from scratch. */
+      truncated: one(t.boolean),
+    },
   ),
 
   // outgoing

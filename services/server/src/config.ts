@@ -1,5 +1,5 @@
 /** server.cfg: KGC's key names where KGC has the setting (kopano.md §1.1, §14). */
-import { bool, type ConfigOf, defineConfig, duration, int, list, listen, oneOf, secret, size, str } from '@kgc/config';
+import { type ConfigOf, defineConfig, duration, int, list, listen, oneOf, secret, size, str } from '@kgc/config';
 
 export const serverConfig = defineConfig({
   server_listen: listen('127.0.0.1:236'),

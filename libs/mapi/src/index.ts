@@ -1,0 +1,2 @@
+export * from './mime/index.js';
+export * from './structure-json.js';

@@ -1,0 +1,20 @@
+/** Everything an operation handler needs, built once at start (server.ts) and injected. */
+import type { Bus } from '@kgc/bus';
+import type { Logger } from '@kgc/log';
+import type { ServerConfig } from './config.js';
+import type { ChangeNotifier } from './notifier.js';
+import type { SessionManager } from './auth/sessions.js';
+import type { Storage } from './storage/storage.js';
+import type { UserDirectory } from './users/directory.js';
+
+export interface ServerContext {
+  config: ServerConfig;
+  storage: Storage;
+  users: UserDirectory;
+  sessions: SessionManager;
+  notifier: ChangeNotifier;
+  bus: Bus;
+  log: Logger;
+  /** The shared secret of serviceLogon ('' disables service logons). */
+  serviceSecret: string;
+}

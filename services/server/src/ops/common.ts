@@ -1,0 +1,54 @@
+/** Checks and helpers shared by the operation handlers. */
+import { KcError } from '@kgc/soap';
+import { assertStoreAccess, type Principal } from '../auth/principal.js';
+import type { ServerContext } from '../context.js';
+import type { FolderRecord } from '../storage/folder-types.js';
+import type { StoreChange } from '../storage/journal.js';
+import type { LoadedMessage } from '../storage/message-types.js';
+import type { UserRecord } from '../storage/user-types.js';
+
+export const principal = (ctx: ServerContext, sessionId: string): Promise<Principal> =>
+  ctx.sessions.principal(sessionId);
+
+/** A folder the principal may reach. Another store's folder, like the hidden root, is "not found". */
+export async function accessFolder(ctx: ServerContext, p: Principal, folderId: number): Promise<FolderRecord> {
+  const folder = await ctx.storage.folders.getFolder(folderId);
+  if (folder.parentId === null || (p.kind === 'user' && p.storeId !== folder.storeId)) {
+    throw new KcError('KCERR_NOT_FOUND', `folder ${folderId} not found`);
+  }
+  return folder;
+}
+
+/** Messages the principal may reach (columns only). Any other message is "not found". */
+export async function accessMessages(ctx: ServerContext, p: Principal, ids: readonly number[]): Promise<LoadedMessage[]> {
+  if (ids.length === 0) throw new KcError('KCERR_INVALID_PARAMETER', 'no messages given');
+  const found = await ctx.storage.messages.getMessages(ids);
+  const byId = new Map(found.map((m) => [m.id, m]));
+  for (const id of ids) {
+    const m = byId.get(id);
+    if (!m) throw new KcError('KCERR_NOT_FOUND', `message ${id} not found`);
+    if (p.kind === 'user') {
+      try {
+        assertStoreAccess(p, m.storeId);
+      } catch {
+        throw new KcError('KCERR_NOT_FOUND', `message ${id} not found`);
+      }
+    }
+  }
+  return found;
+}
+
+/** Announces committed changes on the bus (after COMMIT only). */
+export function announce(ctx: ServerContext, changes: readonly StoreChange[]): void {
+  const last = new Map<number, number>();
+  for (const c of changes) last.set(c.storeId, Math.max(last.get(c.storeId) ?? 0, c.modseq));
+  for (const [storeId, modseq] of last) ctx.notifier.announce(storeId, modseq);
+}
+
+export async function userByLogin(ctx: ServerContext, loginName: string): Promise<UserRecord> {
+  const u = await ctx.storage.users.findUserByLogin(loginName);
+  if (!u) throw new KcError('KCERR_NOT_FOUND', `no user ${loginName}`);
+  return u;
+}
+
+export const NONE = {} as Record<string, never>;

@@ -1,0 +1,17 @@
+import { assertStoreAccess } from '../auth/principal.js';
+import { accessFolder, principal } from './common.js';
+import { changeOut } from './convert.js';
+import type { Op } from './op.js';
+
+export const MAX_CHANGES = 10_000;
+
+export const getChanges: Op<'getChanges'> = async (ctx, input) => {
+  const p = await principal(ctx, input.sessionId);
+  assertStoreAccess(p, input.storeId);
+  if (input.folderId !== undefined) await accessFolder(ctx, p, input.folderId);
+  const r = await ctx.storage.journal.getChanges(input.storeId, input.sinceModseq, {
+    ...(input.folderId !== undefined ? { folderId: input.folderId } : {}),
+    limit: Math.min(input.limit ?? MAX_CHANGES, MAX_CHANGES),
+  });
+  return { highestModseq: r.highestModseq, changes: r.entries.map(changeOut), more: r.more, truncated: r.truncated };
+};

@@ -1,0 +1,102 @@
+/** The operation table: every SOAP operation, one file each. The type makes a missing one a compile error. */
+import type { OpTable } from '../soap/dispatcher.js';
+import type { ServerContext } from '../context.js';
+import { logon } from './logon.js';
+import { serviceLogon } from './service-logon.js';
+import { logoff } from './logoff.js';
+import { getSessionInfo } from './get-session-info.js';
+import { getStore } from './get-store.js';
+import { getHierarchy } from './get-hierarchy.js';
+import { createFolder } from './create-folder.js';
+import { copyFolder } from './copy-folder.js';
+import { deleteFolder } from './delete-folder.js';
+import { emptyFolder } from './empty-folder.js';
+import { getFolderStatus } from './get-folder-status.js';
+import { setFolderSubscribed } from './set-folder-subscribed.js';
+import { createMessage } from './create-message.js';
+import { deliverMessage } from './deliver-message.js';
+import { loadObject } from './load-object.js';
+import { setMessageFlags } from './set-message-flags.js';
+import { copyObjects } from './copy-objects.js';
+import { deleteObjects } from './delete-objects.js';
+import { tableQueryRows } from './table-query-rows.js';
+import { setProps } from './set-props.js';
+import { getChanges } from './get-changes.js';
+import { notifyGetItems } from './notify-get-items.js';
+import { submitMessage } from './submit-message.js';
+import { claimOutgoing } from './claim-outgoing.js';
+import { deferMessage } from './defer-message.js';
+import { finishedMessage } from './finished-message.js';
+import { createUser } from './create-user.js';
+import { setUser } from './set-user.js';
+import { getUser } from './get-user.js';
+import { deleteUser } from './delete-user.js';
+import { getUserList } from './get-user-list.js';
+import { resolveUsername } from './resolve-username.js';
+import { resolveEmail } from './resolve-email.js';
+import { setUserFeatures } from './set-user-features.js';
+import { createGroup } from './create-group.js';
+import { groupDelete } from './group-delete.js';
+import { getGroup } from './get-group.js';
+import { getGroupList } from './get-group-list.js';
+import { addGroupUser } from './add-group-user.js';
+import { deleteGroupUser } from './delete-group-user.js';
+import { getUserListOfGroup } from './get-user-list-of-group.js';
+import { getGroupListOfUser } from './get-group-list-of-user.js';
+import { getSendAsList } from './get-send-as-list.js';
+import { addSendAsUser } from './add-send-as-user.js';
+import { delSendAsUser } from './del-send-as-user.js';
+import { GetQuota } from './get-quota.js';
+import { SetQuota } from './set-quota.js';
+import { GetQuotaStatus } from './get-quota-status.js';
+
+export const operationTable: OpTable<ServerContext> = {
+  logon,
+  serviceLogon,
+  logoff,
+  getSessionInfo,
+  getStore,
+  getHierarchy,
+  createFolder,
+  copyFolder,
+  deleteFolder,
+  emptyFolder,
+  getFolderStatus,
+  setFolderSubscribed,
+  createMessage,
+  deliverMessage,
+  loadObject,
+  setMessageFlags,
+  copyObjects,
+  deleteObjects,
+  tableQueryRows,
+  setProps,
+  getChanges,
+  notifyGetItems,
+  submitMessage,
+  claimOutgoing,
+  deferMessage,
+  finishedMessage,
+  createUser,
+  setUser,
+  getUser,
+  deleteUser,
+  getUserList,
+  resolveUsername,
+  resolveEmail,
+  setUserFeatures,
+  createGroup,
+  groupDelete,
+  getGroup,
+  getGroupList,
+  addGroupUser,
+  deleteGroupUser,
+  getUserListOfGroup,
+  getGroupListOfUser,
+  getSendAsList,
+  addSendAsUser,
+  delSendAsUser,
+  GetQuota,
+  SetQuota,
+  GetQuotaStatus,
+};

@@ -1,0 +1,21 @@
+import { timingSafeEqual } from 'node:crypto';
+import { KcError } from '@kgc/soap';
+import type { Op } from './op.js';
+
+export const serviceLogon: Op<'serviceLogon'> = async (ctx, input) => {
+  if (!ctx.serviceSecret || !sameSecret(input.secret, ctx.serviceSecret)) {
+    throw new KcError('KCERR_LOGON_FAILED', 'logon failed');
+  }
+  if (input.impersonate === undefined || input.impersonate === '') {
+    return { sessionId: await ctx.sessions.openService() };
+  }
+  const user = await ctx.users.findForLogon(input.impersonate);
+  if (!user || !user.active) throw new KcError('KCERR_NOT_FOUND', `no active user ${input.impersonate}`);
+  return { sessionId: await ctx.sessions.openService(user.id), userId: user.id, storeId: user.storeId ?? undefined };
+};
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
