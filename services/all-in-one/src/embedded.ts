@@ -1,0 +1,71 @@
+/**
+ * The embedded suite: every service in one process on SQLite under the data dir, with the
+ * in-process bus. The services are the same modules the standalone programs start; only the
+ * defaults differ (unprivileged ports on 127.0.0.1, see the design doc).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createMemoryBus } from '@kgc/bus';
+import { loadConfig } from '@kgc/config';
+import { createLogger, type Logger } from '@kgc/log';
+import { type RunningServer, serverConfig, startServer } from '@kgc/server';
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  /** Environment (KGC_<KEY> overrides); default process.env. */
+  env?: Record<string, string | undefined>;
+  /** server.cfg to read, if any. */
+  serverCfg?: string;
+  log?: Logger;
+}
+
+export interface EmbeddedSuite {
+  dataDir: string;
+  server: RunningServer;
+  secretFile: string;
+  close(): Promise<void>;
+}
+
+/** The unprivileged embedded ports of the design doc. */
+export const EMBEDDED_DEFAULTS: Record<string, string> = {
+  KGC_SERVER_LISTEN: '127.0.0.1:8236',
+  KGC_DATABASE_ENGINE: 'sqlite',
+  KGC_ATTACHMENT_STORAGE: 'files',
+};
+
+/** data/admin.secret: the local admin secret kgc-admin reads (as KGC trusts root on its socket). */
+export function ensureSecret(file: string): void {
+  if (existsSync(file)) {
+    if ((statSync(file).mode & 0o077) !== 0) throw new Error(`${file} must be mode 0600`);
+    return;
+  }
+  writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+}
+
+export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedSuite> {
+  const dataDir = resolve(opts.dataDir);
+  mkdirSync(join(dataDir, 'attachments'), { recursive: true, mode: 0o700 });
+  const secretFile = join(dataDir, 'admin.secret');
+  ensureSecret(secretFile);
+  const env = {
+    ...EMBEDDED_DEFAULTS,
+    KGC_SQLITE_PATH: join(dataDir, 'kgc.db'),
+    KGC_ATTACHMENT_PATH: join(dataDir, 'attachments'),
+    KGC_SERVICE_SECRET_FILE: secretFile,
+    ...(opts.env ?? process.env),
+  };
+  const config = loadConfig(serverConfig, { env, ...(opts.serverCfg ? { file: opts.serverCfg, required: true } : {}) });
+  const log = opts.log ?? createLogger({ service: 'all-in-one', level: config.log_level });
+  const bus = createMemoryBus();
+  const server = await startServer({ config, bus, log: log.child({ component: 'server' }) });
+  return {
+    dataDir,
+    server,
+    secretFile,
+    async close() {
+      await server.close();
+      await bus.close();
+    },
+  };
+}

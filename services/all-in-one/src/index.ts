@@ -1,0 +1,1 @@
+export { EMBEDDED_DEFAULTS, type EmbeddedOptions, type EmbeddedSuite, ensureSecret, startEmbedded } from './embedded.js';

@@ -1,0 +1,41 @@
+/** `make start`: the embedded suite in the foreground. Ctrl-C stops it cleanly. */
+import { ConfigError, dumpConfig, loadConfig, parseServiceArgs } from '@kgc/config';
+import { serverConfig } from '@kgc/server';
+import { EMBEDDED_DEFAULTS, startEmbedded } from './embedded.js';
+
+async function main(argv: string[]): Promise<void> {
+  const args = parseServiceArgs(argv, { configFile: '' });
+  const dataDir = process.env.KGC_DATA_DIR ?? 'data';
+  if (args.dumpConfig) {
+    const env = { ...EMBEDDED_DEFAULTS, ...process.env };
+    process.stdout.write(dumpConfig(serverConfig, loadConfig(serverConfig, { env })));
+    return;
+  }
+  const suite = await startEmbedded({ dataDir, ...(args.configFileGiven ? { serverCfg: args.configFile } : {}) });
+  process.stderr.write(
+    `KGC-TS embedded suite running (data: ${suite.dataDir})\n` +
+      `  server SOAP  ${suite.server.urls.join(' ')}  (/?wsdl, /metrics, /healthz)\n` +
+      `  kgc-admin    pnpm exec kgc-admin -l\n` +
+      'Ctrl-C stops it.\n',
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`\n${signal}: stopping…\n`);
+    suite.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`error while stopping: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`kgc-all-in-one: ${err instanceof ConfigError || err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
