@@ -31,6 +31,10 @@ export const serverConfig = defineConfig({
   /** Alternative to service_secret: a file holding it (mode 0600). */
   service_secret_file: str(''),
   nats_url: str(''),
+  /** Prepended to every bus subject: deployments (or test runs) sharing one NATS stay apart. */
+  nats_subject_prefix: str(''),
+  /** JetStream stream name prefix (<prefix>_WORK). */
+  nats_stream_prefix: str('KGC'),
   /** Largest SOAP request body; must hold the largest message, base64-encoded (4/3). */
   soap_max_request_size: size('192M', { min: 64 * 1024 }),
   log_level: str('info'),

@@ -14,7 +14,13 @@ async function main(argv: string[]): Promise<void> {
   }
   const log = createLogger({ service: 'server', level: config.log_level });
   const bus: Bus = config.nats_url
-    ? await createNatsBus({ url: config.nats_url, name: config.server_name, logger: log })
+    ? await createNatsBus({
+        url: config.nats_url,
+        name: config.server_name,
+        logger: log,
+        streamPrefix: config.nats_stream_prefix,
+        ...(config.nats_subject_prefix ? { subjectPrefix: config.nats_subject_prefix } : {}),
+      })
     : createMemoryBus();
   const server = await startServer({ config, bus, log });
   const stop = async (signal: string) => {
