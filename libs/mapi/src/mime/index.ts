@@ -20,4 +20,5 @@ export type { HeaderField } from './header-parser.js';
 export { MAX_MIME_DEPTH, MAX_MIME_PARTS } from './limits.js';
 export { findPart, parseMimeTree } from './mime-parser.js';
 export type { MimeParam } from './rfc2231.js';
+export { parseSection, type SectionPartial, type SectionSpec, type SectionText, sectionOf } from './section.js';
 export type { DecodedParam, MimeNode } from './types.js';

@@ -112,8 +112,6 @@ class TreeBuilder {
     node.fields = block.fields;
     node.hasNuls = block.hasNuls;
     node.headerEnd = block.fieldsEnd;
-    node.bodyStart = block.end;
-    node.headerCutByBoundary = block.boundaryLine !== -1;
 
     // Flags, from the first Content-Type (Dovecot's message parser).
     let sawContentType = false;
@@ -169,14 +167,27 @@ class TreeBuilder {
     if (multipart && digest) this.digests.add(node);
     applyContentData(node, node.isMime ? readContentData(block.fields) : emptyContentData());
 
-    if (block.boundaryLine !== -1) return this.cutHeader(node, block.end, block.boundaryLine);
-    if (openedMultipart) return { kind: 'body', pos: block.end };
-    if (message) {
-      const child = this.appendChild(node, block.end, false);
-      node.message = child;
-      return { kind: 'header', node: child, pos: block.end };
+    // A boundary line right after the empty line also ends the header, and takes the empty line as the line end
+    // that belongs to it (Dovecot checks for boundaries before every header line, the one after the end too).
+    let cutAt = block.boundaryLine;
+    let end = block.end;
+    if (cutAt === -1 && block.terminated) {
+      const m = this.matchBoundaryLine(block.end);
+      if (m !== null && m.boundary.node !== node) {
+        cutAt = block.end;
+        end = block.fieldsEnd;
+      }
     }
-    return { kind: 'body', pos: block.end };
+    node.bodyStart = end;
+    node.headerCutByBoundary = cutAt !== -1;
+    if (cutAt !== -1) return this.cutHeader(node, end, cutAt);
+    if (openedMultipart) return { kind: 'body', pos: end };
+    if (message) {
+      const child = this.appendChild(node, end, false);
+      node.message = child;
+      return { kind: 'header', node: child, pos: end };
+    }
+    return { kind: 'body', pos: end };
   }
 
   /** The header of `node` ended at a boundary line: the part (and an encapsulated message) end empty. */
