@@ -40,8 +40,6 @@ export interface CommandDef<A> {
   readonly options: readonly OptionKey[];
   /** Typed arguments from the options; throws UsageError. Runs before any connection is made. */
   parse(raw: RawOptions): A;
-  /** Warnings about the arguments (printed on stderr before running, as KGC does). */
-  warnings?(args: A): string[];
   /** Does the work; returns the exit code. */
   run(ctx: CommandContext, args: A): Promise<number>;
 }
@@ -50,7 +48,6 @@ export interface CommandDef<A> {
 export interface BoundCommand {
   readonly name: CommandName;
   readonly args: unknown;
-  readonly warnings: readonly string[];
   run(ctx: CommandContext): Promise<number>;
 }
 
@@ -71,7 +68,6 @@ export function defineCommand<A>(def: CommandDef<A>): Command {
       return {
         name: def.name,
         args,
-        warnings: def.warnings?.(args) ?? [],
         run: (ctx) => def.run(ctx, args),
       };
     },

@@ -55,7 +55,6 @@ export async function run(argv: readonly string[], io: AdminIo): Promise<number>
     return 1;
   }
   const log = createLogger(config.log_level + global.verbose, io.stderr);
-  for (const warning of command.warnings) err.line(warning);
 
   const prompt = createPrompter(io.stdin, io.stderr);
   try {

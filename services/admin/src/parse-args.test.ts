@@ -92,16 +92,6 @@ describe('parseArgs: valid command lines', () => {
     expect(parseArgs(['-V']).kind).toBe('version');
     expect(parseArgs(['--version', '-l']).kind).toBe('version');
   });
-
-  it('warns, as KGC does, about quota levels without an override', () => {
-    expect(command(['-u', 'a', '--qh', '5']).command.warnings[0]).toBe(
-      'Quota levels are provided, but not quota level override',
-    );
-    expect(command(['-u', 'a', '--qo', 'n', '--qh', '5']).command.warnings[0]).toBe(
-      'Disabling quota override, but quota levels are provided.',
-    );
-    expect(command(['-u', 'a', '--qo', 'y', '--qh', '5']).command.warnings).toEqual([]);
-  });
 });
 
 describe('parseArgs: refused command lines', () => {

@@ -2,14 +2,7 @@
 import { defineCommand, failed } from '../command.js';
 import { codeString } from '../fault-text.js';
 import { UsageError } from '../usage-error.js';
-import {
-  applyQuota,
-  missingLevels,
-  parseQuotaChange,
-  QUOTA_OPTIONS,
-  type QuotaChange,
-  quotaWarnings,
-} from './quota.js';
+import { applyQuota, missingLevels, parseQuotaChange, QUOTA_OPTIONS, type QuotaChange } from './quota.js';
 import { parseUserFields, resolvePassword, type UserFields } from './user-fields.js';
 
 export interface CreateUserArgs extends UserFields {
@@ -36,7 +29,6 @@ export const createUser = defineCommand<CreateUserArgs>({
     }
     return { ...fields, username: raw.createUser ?? '', quota };
   },
-  warnings: (args) => quotaWarnings(args.quota),
   async run(ctx, args) {
     // KGC: a non-active user (shared store) gets no password.
     const pw = args.nonActive === true ? { password: undefined } : await resolvePassword(ctx, args.password);

@@ -42,19 +42,21 @@ export function missingLevels(q: QuotaChange): string[] {
   return missing;
 }
 
-/** KGC's warnings when levels come without (or against) an override. */
-export function quotaWarnings(q: QuotaChange | undefined): string[] {
-  if (q === undefined) return [];
-  const levels = q.warn !== undefined || q.soft !== undefined || q.hard !== undefined;
+/**
+ * KGC's warnings when levels come with the override switched off (they are stored, but the server
+ * defaults apply). KGC warns whenever `--qo` is missing; we know the current flag, so only when true.
+ */
+export function quotaWarnings(change: QuotaChange, currentOverride: boolean): string[] {
+  const levels = change.warn !== undefined || change.soft !== undefined || change.hard !== undefined;
   if (!levels) return [];
-  if (q.override === false) {
+  if (change.override === false) {
     return [
       'Disabling quota override, but quota levels are provided.',
       'By disabling quota overrides the existing values will be reset,',
       'and these new values will be ignored.',
     ];
   }
-  if (q.override === undefined) {
+  if (change.override === undefined && !currentOverride) {
     return [
       'Quota levels are provided, but not quota level override',
       'Without an explicit quota override value the quota levels will be ignored.',
@@ -93,6 +95,7 @@ export async function applyQuota(
     ctx.err.line(perror('Unable to update quota', err));
     return false;
   }
+  ctx.err.lines(quotaWarnings(change, old.override));
   if (print) {
     ctx.out.line('Old quota settings:');
     ctx.out.lines(quotaLines(old));

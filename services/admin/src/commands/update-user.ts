@@ -7,7 +7,7 @@ import { defineCommand, failed } from '../command.js';
 import { codeString, isKcError, perror } from '../fault-text.js';
 import { UsageError } from '../usage-error.js';
 import { applyFeatures, type FeatureChange, parseFeatureChange } from './features.js';
-import { applyQuota, parseQuotaChange, QUOTA_OPTIONS, type QuotaChange, quotaWarnings } from './quota.js';
+import { applyQuota, parseQuotaChange, QUOTA_OPTIONS, type QuotaChange } from './quota.js';
 import { applySendAs, parseSendAsChange, type SendAsChange } from './sendas.js';
 import { parseUserFields, resolvePassword, type UserFields } from './user-fields.js';
 
@@ -61,7 +61,6 @@ export const updateUser = defineCommand<UpdateUserArgs>({
     }
     return args;
   },
-  warnings: (args) => quotaWarnings(args.quota),
   async run(ctx, args) {
     let user: Output<'getUser'>['user'];
     try {
