@@ -167,7 +167,7 @@ function compareSections(fixture: Fixture, raw: Buffer): Outcome[] {
     const got = sectionOf(raw, tree, m[1] as string, partial);
     out.push({
       key: `${fixture.name} ${attribute}`,
-      match: got !== null && got.equals(want),
+      match: got?.equals(want) === true,
       detail: `want ${JSON.stringify(want.toString('latin1'))}\n got ${JSON.stringify(got?.toString('latin1'))}`,
     });
   }

@@ -14,15 +14,19 @@ for (let i = 0; i < 64; i++) {
 }
 
 /**
- * Base64 body decoding, tolerant: whitespace and line ends are skipped, other stray bytes are ignored,
- * decoding stops at the first "=" padding run.
+ * Base64 body decoding, tolerant: line ends and other bytes outside the alphabet are skipped, and "=" padding
+ * ends a block without ending the data (some mailers concatenate separately encoded blocks).
  */
 export function decodeBase64Body(data: Buffer): Buffer {
   const out = new ByteWriter(Math.ceil((data.length * 3) / 4) + 3);
   let acc = 0;
   let bits = 0;
   for (const c of data) {
-    if (c === 0x3d) break;
+    if (c === 0x3d) {
+      acc = 0;
+      bits = 0;
+      continue;
+    }
     const v = B64[c] as number;
     if (v < 0) continue;
     acc = (acc << 6) | v;
