@@ -24,6 +24,40 @@ function blobType(engine: Engine): string {
   return engine === 'mysql' ? 'mediumblob' : 'blob';
 }
 
+/**
+ * CREATE TABLE with its indexes and foreign keys. knex emits one ALTER TABLE per index on MySQL;
+ * each is a slow DDL round, so on MySQL they are folded into the CREATE statement.
+ */
+async function createTable(
+  knex: Knex,
+  engine: Engine,
+  name: string,
+  build: (t: Knex.CreateTableBuilder) => void,
+): Promise<void> {
+  const builder = knex.schema.createTable(name, (t) => {
+    mysqlTable(t, engine);
+    build(t);
+  });
+  if (engine !== 'mysql') {
+    await builder;
+    return;
+  }
+  const [create, ...alters] = builder.toSQL();
+  if (!create) throw new Error(`no DDL for ${name}`);
+  const clauses: string[] = [];
+  const bindings: unknown[] = [...(create.bindings ?? [])];
+  for (const a of alters) {
+    const m = /^alter table `[^`]+` add (.+)$/s.exec(a.sql);
+    if (!m?.[1]) throw new Error(`cannot fold into CREATE TABLE: ${a.sql}`);
+    clauses.push(m[1]);
+    bindings.push(...(a.bindings ?? []));
+  }
+  const end = create.sql.lastIndexOf(') default character set');
+  if (end < 0) throw new Error(`unexpected CREATE TABLE: ${create.sql}`);
+  const sql = `${create.sql.slice(0, end)}${clauses.map((c) => `, ${c}`).join('')}${create.sql.slice(end)}`;
+  await knex.raw(sql, bindings as Knex.RawBinding[]);
+}
+
 function ref(t: Knex.CreateTableBuilder, column: string): Knex.ColumnBuilder {
   return t.bigInteger(column).unsigned();
 }
@@ -31,13 +65,11 @@ function ref(t: Knex.CreateTableBuilder, column: string): Knex.ColumnBuilder {
 const initialSchema: Migration = {
   name: '0001-initial-schema',
   async up(knex, engine) {
-    await knex.schema.createTable('settings', (t) => {
-      mysqlTable(t, engine);
+    await createTable(knex, engine, 'settings', (t) => {
       t.string('name', 64).collate(BIN).primary();
       t.text('value').notNullable();
     });
-    await knex.schema.createTable('users', (t) => {
-      mysqlTable(t, engine);
+    await createTable(knex, engine, 'users', (t) => {
       t.bigIncrements('id');
       t.string('login_name', 255).notNullable();
       t.string('login_key', 255).collate(BIN).notNullable().unique();
@@ -59,8 +91,7 @@ const initialSchema: Migration = {
       t.bigInteger('updated_at').notNullable();
       t.unique(['source', 'extern_id']);
     });
-    await knex.schema.createTable('user_groups', (t) => {
-      mysqlTable(t, engine);
+    await createTable(knex, engine, 'user_groups', (t) => {
       t.bigIncrements('id');
       t.string('name', 255).notNullable();
       t.string('name_key', 255).collate(BIN).notNullable().unique();
@@ -70,30 +101,26 @@ const initialSchema: Migration = {
       t.bigInteger('created_at').notNullable();
       t.unique(['source', 'extern_id']);
     });
-    await knex.schema.createTable('group_members', (t) => {
-      mysqlTable(t, engine);
+    await createTable(knex, engine, 'group_members', (t) => {
       ref(t, 'group_id').notNullable().references('id').inTable('user_groups').onDelete('CASCADE');
       ref(t, 'user_id').notNullable().references('id').inTable('users').onDelete('CASCADE');
       t.primary(['group_id', 'user_id']);
       t.index(['user_id']);
     });
-    await knex.schema.createTable('aliases', (t) => {
-      mysqlTable(t, engine);
+    await createTable(knex, engine, 'aliases', (t) => {
       t.bigIncrements('id');
       ref(t, 'user_id').notNullable().references('id').inTable('users').onDelete('CASCADE');
       t.string('address', 320).notNullable();
       t.string('address_key', 320).collate(BIN).notNullable().unique();
       t.index(['user_id']);
     });
-    await knex.schema.createTable('send_as', (t) => {
-      mysqlTable(t, engine);
+    await createTable(knex, engine, 'send_as', (t) => {
       ref(t, 'user_id').notNullable().references('id').inTable('users').onDelete('CASCADE');
       ref(t, 'as_user_id').notNullable().references('id').inTable('users').onDelete('CASCADE');
       t.primary(['user_id', 'as_user_id']);
       t.index(['as_user_id']);
     });
-    await knex.schema.createTable('stores', (t) => {
-      mysqlTable(t, engine);
+    await createTable(knex, engine, 'stores', (t) => {
       t.bigIncrements('id');
       t.string('guid', 32).collate(BIN).notNullable().unique();
       ref(t, 'user_id').nullable().references('id').inTable('users');
@@ -106,8 +133,7 @@ const initialSchema: Migration = {
       t.bigInteger('created_at').notNullable();
       t.unique(['user_id', 'type']);
     });
-    await knex.schema.createTable('folders', (t) => {
-      mysqlTable(t, engine);
+    await createTable(knex, engine, 'folders', (t) => {
       t.bigIncrements('id');
       ref(t, 'store_id').notNullable().references('id').inTable('stores').onDelete('CASCADE');
       // No FK on parent_id: a store delete removes the whole tree in one statement (InnoDB limits cascades to 15 levels).
@@ -127,22 +153,19 @@ const initialSchema: Migration = {
       t.unique(['parent_id', 'name_key']);
       t.unique(['store_id', 'role']);
     });
-    await knex.schema.createTable('blobs', (t) => {
-      mysqlTable(t, engine);
+    await createTable(knex, engine, 'blobs', (t) => {
       t.string('hash', 64).collate(BIN).primary();
       t.bigInteger('size').notNullable();
       t.bigInteger('refcount').notNullable();
       t.bigInteger('created_at').notNullable();
     });
-    await knex.schema.createTable('blob_chunks', (t) => {
-      mysqlTable(t, engine);
+    await createTable(knex, engine, 'blob_chunks', (t) => {
       t.string('hash', 64).collate(BIN).notNullable().references('hash').inTable('blobs').onDelete('CASCADE');
       t.integer('seq').notNullable();
       t.specificType('data', blobType(engine)).notNullable();
       t.primary(['hash', 'seq']);
     });
-    await knex.schema.createTable('messages', (t) => {
-      mysqlTable(t, engine);
+    await createTable(knex, engine, 'messages', (t) => {
       t.bigIncrements('id');
       ref(t, 'store_id').notNullable().references('id').inTable('stores').onDelete('CASCADE');
       ref(t, 'folder_id').notNullable().references('id').inTable('folders').onDelete('CASCADE');
@@ -173,8 +196,7 @@ const initialSchema: Migration = {
       t.index(['folder_id', 'internal_date']);
       t.index(['store_id']);
     });
-    await knex.schema.createTable('properties', (t) => {
-      mysqlTable(t, engine);
+    await createTable(knex, engine, 'properties', (t) => {
       t.string('object_type', 16).collate(BIN).notNullable();
       ref(t, 'object_id').notNullable();
       t.string('name', 255).collate(BIN).notNullable();
@@ -184,8 +206,7 @@ const initialSchema: Migration = {
       t.specificType('val_binary', blobType(engine)).nullable();
       t.primary(['object_type', 'object_id', 'name']);
     });
-    await knex.schema.createTable('journal', (t) => {
-      mysqlTable(t, engine);
+    await createTable(knex, engine, 'journal', (t) => {
       t.bigIncrements('id');
       ref(t, 'store_id').notNullable().references('id').inTable('stores').onDelete('CASCADE');
       t.bigInteger('modseq').notNullable();
@@ -197,8 +218,7 @@ const initialSchema: Migration = {
       t.index(['store_id', 'modseq']);
       t.index(['store_id', 'folder_id', 'modseq']);
     });
-    await knex.schema.createTable('outgoing_queue', (t) => {
-      mysqlTable(t, engine);
+    await createTable(knex, engine, 'outgoing_queue', (t) => {
       t.bigIncrements('id');
       ref(t, 'store_id').notNullable().references('id').inTable('stores').onDelete('CASCADE');
       ref(t, 'message_id').notNullable().unique().references('id').inTable('messages').onDelete('CASCADE');
@@ -213,8 +233,7 @@ const initialSchema: Migration = {
       t.text('last_error').nullable();
       t.index(['next_attempt_at']);
     });
-    await knex.schema.createTable('sessions', (t) => {
-      mysqlTable(t, engine);
+    await createTable(knex, engine, 'sessions', (t) => {
       t.string('id_hash', 64).collate(BIN).primary();
       t.string('kind', 8).notNullable();
       ref(t, 'user_id').nullable().references('id').inTable('users').onDelete('CASCADE');
