@@ -1,0 +1,489 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { KcError } from '@kgc/soap';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FolderRecord } from './folder-types.js';
+import { MessageFlag } from './message-flags.js';
+import type { CreatedMessage, NewMessage } from './message-types.js';
+import type { Storage } from './storage.js';
+import { mime, TEST_ENGINES, TestHarness } from './test-harness.js';
+
+function created(r: { results: Array<CreatedMessage | { ok: false; error: KcError }> }): CreatedMessage[] {
+  return r.results.map((x) => {
+    if (!x.ok) throw x.error;
+    return x;
+  });
+}
+
+describe.each(TEST_ENGINES)('messages (%s)', (engine) => {
+  const h = new TestHarness(engine, 'messages');
+  let storage: Storage;
+  let n = 0;
+
+  async function newUser(): Promise<{ userId: number; storeId: number; inbox: FolderRecord; trash: FolderRecord }> {
+    const user = await storage.users.createUser({ loginName: `user${++n}` });
+    const storeId = user.storeId as number;
+    const inbox = await storage.folders.findFolderByRole(storeId, 'inbox');
+    const trash = await storage.folders.findFolderByRole(storeId, 'trash');
+    if (!inbox || !trash) throw new Error('default folders missing');
+    return { userId: user.id, storeId, inbox, trash };
+  }
+
+  async function exactSize(storeId: number): Promise<void> {
+    const store = await storage.stores.getStore(storeId);
+    let sum = 0;
+    for (const f of await storage.folders.listFolders(storeId)) {
+      const rows = await storage.messages.queryContents({ folderId: f.id, columns: ['size', 'flags'] });
+      const folderSum = rows.reduce((s, r) => s + r.size, 0);
+      expect(f.size).toBe(folderSum);
+      expect(f.messageCount).toBe(rows.length);
+      expect(f.unseenCount).toBe(rows.filter((r) => !(r.flags & MessageFlag.Seen)).length);
+      sum += folderSum;
+    }
+    expect(store.size).toBe(sum);
+  }
+
+  beforeAll(async () => {
+    storage = await h.open();
+  });
+  afterAll(() => h.cleanup());
+
+  it('assigns ascending uids and one modseq per store, and updates counters', async () => {
+    const { storeId, inbox } = await newUser();
+    const r = await storage.messages.createMessages([
+      { folderId: inbox.id, mime: mime('one'), envelope: { subject: 'one' } },
+      { folderId: inbox.id, mime: mime('two'), flags: MessageFlag.Seen },
+    ]);
+    const [a, b] = created(r);
+    expect(a?.uid).toBe(1);
+    expect(b?.uid).toBe(2);
+    expect(a?.modseq).toBe(b?.modseq);
+    expect(r.changes).toEqual([{ storeId, modseq: a?.modseq }]);
+    const [status] = await storage.folders.getFolderStatus([inbox.id]);
+    expect(status).toMatchObject({ messages: 2, unseen: 1, uidnext: 3, highestModseq: a?.modseq });
+    await exactSize(storeId);
+    const m = await storage.messages.getMessage(a?.id as number, { mime: true, properties: true });
+    expect(m.mime?.toString()).toContain('Subject: one');
+    expect(m.subject).toBe('one');
+    expect(m.size).toBe(m.mime?.length);
+  });
+
+  it('keeps uids and modseqs strictly ascending under 8 concurrent createMessages', async () => {
+    const { storeId, inbox } = await newUser();
+    const batches = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        storage.messages.createMessages(
+          Array.from({ length: 5 }, (_, j) => ({ folderId: inbox.id, mime: mime(`c${i}-${j}`) })),
+        ),
+      ),
+    );
+    const all = batches.flatMap(created);
+    const uids = all.map((m) => m.uid).sort((x, y) => x - y);
+    expect(uids).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    const modseqs = new Set(batches.map((b) => b.changes[0]?.modseq));
+    expect(modseqs.size).toBe(8);
+    // Within each batch the uids are contiguous and batches with a higher modseq got higher uids.
+    const byModseq = [...batches].sort((x, y) => (x.changes[0]?.modseq ?? 0) - (y.changes[0]?.modseq ?? 0));
+    let last = 0;
+    for (const b of byModseq) {
+      const u = created(b).map((m) => m.uid);
+      expect(Math.min(...u)).toBeGreaterThan(last);
+      last = Math.max(...u);
+    }
+    await exactSize(storeId);
+  });
+
+  it('shares one blob between concurrent deliveries into several stores', async () => {
+    const [x, y] = [await newUser(), await newUser()];
+    const data = mime('shared by concurrent deliveries');
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        storage.messages.createMessages((i % 2 ? [x, y] : [y, x]).map((u) => ({ folderId: u.inbox.id, mime: data }))),
+      ),
+    );
+    const hashes = new Set(results.flatMap(created).map((m) => m.blobHash));
+    expect(hashes.size).toBe(1);
+    expect((await storage.blobs.getBlobInfo([...hashes] as string[]))[0]?.refcount).toBe(12);
+    for (const u of [x, y]) {
+      const uids = (await storage.messages.queryContents({ folderId: u.inbox.id })).map((r) => r.uid);
+      expect(uids).toEqual([1, 2, 3, 4, 5, 6]);
+      await exactSize(u.storeId);
+    }
+  });
+
+  it('refuses at hard quota per message, honours skipQuotaCheck, and reports KGC levels', async () => {
+    const { userId, storeId, inbox } = await newUser();
+    const body = Buffer.alloc(1000, 'x');
+    await storage.users.setUserQuota(userId, { override: true, warn: 1000, soft: 2000, hard: 3000 });
+    expect((await storage.stores.getQuotaStatus(storeId)).level).toBe('ok');
+    created(await storage.messages.createMessages([{ folderId: inbox.id, mime: body }]));
+    expect(await storage.stores.getQuotaStatus(storeId)).toMatchObject({ size: 1000, level: 'warn', hard: 3000 });
+    const r = await storage.messages.createMessages(
+      [1, 2, 3].map((i) => ({ folderId: inbox.id, mime: Buffer.alloc(1000, String(i)) })),
+    );
+    // 1000 → 2000 → 3000: the third is refused because the store reached the hard limit.
+    expect(r.results.map((x) => x.ok)).toEqual([true, true, false]);
+    const refused = r.results[2];
+    expect(refused?.ok === false && refused.error.code).toBe('KCERR_STORE_FULL');
+    expect((await storage.stores.getQuotaStatus(storeId)).level).toBe('hard');
+    const sys = await storage.messages.createMessages([{ folderId: inbox.id, mime: mime('quota warning') }], {
+      skipQuotaCheck: true,
+    });
+    expect(sys.results[0]?.ok).toBe(true);
+    // Back to the server defaults: no limits.
+    await storage.users.setUserQuota(userId, { override: false, warn: 1000, soft: 2000, hard: 3000 });
+    expect((await storage.stores.getQuotaStatus(storeId)).level).toBe('ok');
+    await exactSize(storeId);
+  });
+
+  it('applies server default limits when the user has no override', async () => {
+    // Same database, another server configuration: the defaults are config, not data.
+    const limited = await h.open({ quotaDefaults: { warn: 10, soft: 20, hard: 30 } });
+    const user = await limited.users.createUser({ loginName: 'defaults' });
+    const inbox = await limited.folders.findFolderByRole(user.storeId as number, 'inbox');
+    await limited.messages.createMessages([{ folderId: inbox?.id as number, mime: Buffer.alloc(25) }]);
+    expect(await limited.stores.getQuotaStatus(user.storeId as number)).toMatchObject({
+      size: 25,
+      warn: 10,
+      soft: 20,
+      hard: 30,
+      level: 'soft',
+    });
+    const all = await limited.stores.listQuotaStatuses();
+    expect(all.find((s) => s.storeId === user.storeId)?.level).toBe('soft');
+    expect((await storage.stores.getQuotaStatus(user.storeId as number)).level).toBe('ok');
+  });
+
+  it('sets flags and keywords in bulk with the unchangedSince guard', async () => {
+    const { storeId, inbox } = await newUser();
+    const msgs = created(
+      await storage.messages.createMessages(
+        Array.from({ length: 4 }, (_, i) => ({ folderId: inbox.id, mime: mime(`f${i}`), keywords: ['$Old'] })),
+      ),
+    );
+    const ids = msgs.map((m) => m.id);
+    const base = msgs[0]?.modseq as number;
+    const first = await storage.messages.setFlags(ids.slice(0, 2), { add: MessageFlag.Seen | MessageFlag.Flagged });
+    expect(first.messages.every((m) => m.changed && m.flags === (MessageFlag.Seen | MessageFlag.Flagged))).toBe(true);
+    const m1 = first.changes[0]?.modseq as number;
+    expect(m1).toBeGreaterThan(base);
+    expect((await storage.folders.getFolder(inbox.id)).unseenCount).toBe(2);
+
+    // Messages 0 and 1 changed after `base`: they fail the guard; 2 and 3 change.
+    const guarded = await storage.messages.setFlags(
+      ids,
+      { remove: MessageFlag.Flagged, addKeywords: ['$Junk'], removeKeywords: ['$old'] },
+      { unchangedSince: base },
+    );
+    expect(guarded.modified.sort()).toEqual(ids.slice(0, 2).sort());
+    expect(guarded.messages.map((m) => m.id).sort()).toEqual(ids.slice(2).sort());
+    expect(guarded.messages.every((m) => m.keywords.join() === '$Junk' && m.changed)).toBe(true);
+
+    // No-op change: found, not changed, no journal entry.
+    const noop = await storage.messages.setFlags([ids[0] as number], { add: MessageFlag.Seen });
+    expect(noop.messages[0]?.changed).toBe(false);
+    expect(noop.changes).toEqual([]);
+    expect((await storage.messages.setFlags([999999], { add: 1 })).notFound).toEqual([999999]);
+
+    const journal = await storage.journal.getChanges(storeId, base);
+    expect(journal.entries.filter((e) => e.kind === 'message-flags').map((e) => e.messageId)).toEqual([
+      ids[0],
+      ids[1],
+      ids[2],
+      ids[3],
+    ]);
+    const loaded = await storage.messages.getMessages(ids);
+    expect(loaded.map((m) => m.keywords)).toEqual([['$Old'], ['$Old'], ['$Junk'], ['$Junk']]);
+    expect(await storage.messages.setFlags(ids, { replace: 0, replaceKeywords: [] })).toMatchObject({ modified: [] });
+    expect((await storage.folders.getFolder(inbox.id)).unseenCount).toBe(4);
+    await exactSize(storeId);
+  });
+
+  it('copies and moves within and across stores with exact sizes, new uids and blob refs', async () => {
+    const a = await newUser();
+    const b = await newUser();
+    const msgs = created(
+      await storage.messages.createMessages(
+        [100, 200, 300].map((len, i) => ({
+          folderId: a.inbox.id,
+          mime: Buffer.alloc(len, String(i)),
+          properties: { 'x-test': { type: 'string', value: `p${i}` } },
+        })),
+      ),
+    );
+    const ids = msgs.map((m) => m.id);
+    const copy = await storage.messages.copyMessages(ids, b.inbox.id);
+    expect(copy.copied.map((c) => [c.sourceUid, c.uid])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
+    expect((await storage.stores.getStore(b.storeId)).size).toBe(600);
+    const copiedMsg = await storage.messages.getMessage(copy.copied[1]?.id as number, { properties: true, mime: true });
+    expect(copiedMsg.properties['x-test']).toEqual({ type: 'string', value: 'p1' });
+    expect(copiedMsg.mime?.length).toBe(200);
+    const [info] = await storage.blobs.getBlobInfo([copiedMsg.blobHash as string]);
+    expect(info?.refcount).toBe(2);
+
+    // Same-store move keeps the id, assigns a new uid, store size unchanged.
+    const moved = await storage.messages.moveMessages([ids[0] as number], a.trash.id);
+    expect(moved.copied).toEqual([{ sourceId: ids[0], sourceFolderId: a.inbox.id, sourceUid: 1, id: ids[0], uid: 1 }]);
+    expect((await storage.stores.getStore(a.storeId)).size).toBe(600);
+    // Cross-store move: gone from a, new row in b.
+    const cross = await storage.messages.moveMessages([ids[1] as number], b.trash.id);
+    expect(cross.copied[0]?.id).not.toBe(ids[1]);
+    expect((await storage.stores.getStore(a.storeId)).size).toBe(400);
+    expect((await storage.stores.getStore(b.storeId)).size).toBe(800);
+    expect(cross.changes.map((c) => c.storeId).sort()).toEqual([a.storeId, b.storeId].sort());
+    const [info2] = await storage.blobs.getBlobInfo([copiedMsg.blobHash as string]);
+    expect(info2?.refcount).toBe(2);
+
+    const del = await storage.messages.deleteMessages([...ids, ...copy.copied.map((c) => c.id)]);
+    expect(del.notFound).toEqual([ids[1]]);
+    expect((await storage.stores.getStore(a.storeId)).size).toBe(0);
+    expect((await storage.stores.getStore(b.storeId)).size).toBe(200);
+    await exactSize(a.storeId);
+    await exactSize(b.storeId);
+    expect((await storage.blobs.getBlobInfo([copiedMsg.blobHash as string]))[0]?.refcount).toBe(1);
+  });
+
+  it('refuses copies into a store at hard quota', async () => {
+    const a = await newUser();
+    const b = await newUser();
+    await storage.users.setUserQuota(b.userId, { override: true, warn: 0, soft: 0, hard: 1 });
+    await storage.messages.createMessages([{ folderId: b.inbox.id, mime: mime('fill') }], { skipQuotaCheck: true });
+    const [m] = created(await storage.messages.createMessages([{ folderId: a.inbox.id, mime: mime('x') }]));
+    await expect(storage.messages.copyMessages([m?.id as number], b.inbox.id)).rejects.toMatchObject({
+      code: 'KCERR_STORE_FULL',
+    });
+    await expect(storage.messages.moveMessages([m?.id as number], b.inbox.id)).rejects.toBeInstanceOf(KcError);
+    expect(
+      (await storage.messages.copyMessages([m?.id as number], b.inbox.id, { skipQuotaCheck: true })).copied,
+    ).toHaveLength(1);
+  });
+
+  it('answers contents-table queries: sort, paging, restrictions', async () => {
+    const { inbox } = await newUser();
+    const t0 = Date.UTC(2026, 0, 1);
+    const input: NewMessage[] = [
+      { subject: 'Re: banana', from: 'carol@x.org', size: 300, day: 3, flags: MessageFlag.Seen, kw: ['$Work'] },
+      { subject: 'apple', from: 'alice@x.org', size: 100, day: 1, flags: 0, kw: [] },
+      { subject: 'Cherry pie', from: 'bob@x.org', size: 200, day: 2, flags: MessageFlag.Flagged, kw: ['$Work', 'x'] },
+      { subject: '100% done_now', from: 'dave@y.org', size: 50, day: 4, flags: MessageFlag.Deleted, kw: [] },
+    ].map((m) => ({
+      folderId: inbox.id,
+      mime: Buffer.alloc(m.size, m.subject),
+      flags: m.flags,
+      keywords: m.kw,
+      internalDate: t0 + m.day * 86400_000,
+      envelope: { subject: m.subject, fromAddress: m.from, to: 'team@x.org', date: t0 + m.day * 86400_000 },
+    }));
+    created(await storage.messages.createMessages(input));
+    const q = (extra: Partial<Parameters<typeof storage.messages.queryContents>[0]>) =>
+      storage.messages.queryContents({ folderId: inbox.id, columns: ['subject'], ...extra });
+    const subjects = async (extra: Partial<Parameters<typeof storage.messages.queryContents>[0]>) =>
+      (await q(extra)).map((r) => r.subject);
+    expect(await subjects({})).toEqual(['Re: banana', 'apple', 'Cherry pie', '100% done_now']);
+    expect(await subjects({ sort: [{ field: 'subject' }] })).toEqual([
+      '100% done_now',
+      'apple',
+      'Re: banana',
+      'Cherry pie',
+    ]);
+    expect(await subjects({ sort: [{ field: 'date', desc: true }], limit: 2 })).toEqual([
+      '100% done_now',
+      'Re: banana',
+    ]);
+    expect(await subjects({ sort: [{ field: 'size' }], offset: 1, limit: 2 })).toEqual(['apple', 'Cherry pie']);
+    expect(await subjects({ sort: [{ field: 'from' }] })).toEqual([
+      'apple',
+      'Cherry pie',
+      'Re: banana',
+      '100% done_now',
+    ]);
+    expect(await subjects({ where: { type: 'uid', ranges: [{ from: 2, to: 3 }] } })).toEqual(['apple', 'Cherry pie']);
+    expect(await subjects({ where: { type: 'uid', ranges: [{ from: 4 }, { from: 1, to: 1 }] } })).toEqual([
+      'Re: banana',
+      '100% done_now',
+    ]);
+    expect(await subjects({ where: { type: 'flags', unset: MessageFlag.Seen | MessageFlag.Deleted } })).toEqual([
+      'apple',
+      'Cherry pie',
+    ]);
+    expect(await subjects({ where: { type: 'keyword', keyword: '$work' } })).toEqual(['Re: banana', 'Cherry pie']);
+    expect(await subjects({ where: { type: 'keyword', keyword: 'x', present: false } })).toHaveLength(3);
+    expect(
+      await subjects({ where: { type: 'internalDate', since: t0 + 2 * 86400_000, before: t0 + 4 * 86400_000 } }),
+    ).toEqual(['Re: banana', 'Cherry pie']);
+    expect(await subjects({ where: { type: 'size', larger: 100, smaller: 300 } })).toEqual(['Cherry pie']);
+    expect(await subjects({ where: { type: 'header', field: 'subject', contains: 'PIE' } })).toEqual(['Cherry pie']);
+    expect(await subjects({ where: { type: 'header', field: 'subject', contains: '0% d' } })).toEqual([
+      '100% done_now',
+    ]);
+    expect(await subjects({ where: { type: 'header', field: 'subject', contains: '_' } })).toEqual(['100% done_now']);
+    expect(await subjects({ where: { type: 'header', field: 'from', contains: '@y.org' } })).toEqual(['100% done_now']);
+    expect(
+      await subjects({
+        where: {
+          type: 'or',
+          items: [
+            { type: 'header', field: 'from', contains: 'alice' },
+            { type: 'not', item: { type: 'size', smaller: 250 } },
+          ],
+        },
+      }),
+    ).toEqual(['Re: banana', 'apple']);
+    expect(
+      await storage.messages.countContents({
+        folderId: inbox.id,
+        where: { type: 'header', field: 'to', contains: 'team' },
+      }),
+    ).toBe(4);
+    const pages: number[][] = [];
+    for await (const page of storage.messages.iterateContents({ folderId: inbox.id }, 3))
+      pages.push(page.map((r) => r.uid));
+    expect(pages).toEqual([[1, 2, 3], [4]]);
+    const expunged = await storage.messages.expungeDeleted(inbox.id);
+    expect(expunged.deleted.map((d) => d.uid)).toEqual([4]);
+  });
+
+  it('stores and reads generic properties, journalling message changes', async () => {
+    const { storeId, inbox } = await newUser();
+    const [m] = created(await storage.messages.createMessages([{ folderId: inbox.id }]));
+    const id = m?.id as number;
+    const when = new Date(Date.UTC(2026, 5, 1));
+    const r = await storage.properties.setProperties([
+      {
+        object: { type: 'message', id },
+        set: {
+          s: { type: 'string', value: 'ünïcode ✓' },
+          i: { type: 'int', value: 2 ** 40 },
+          b: { type: 'bool', value: true },
+          bin: { type: 'binary', value: Buffer.from([0, 1, 255]) },
+          d: { type: 'date', value: when },
+        },
+      },
+      { object: { type: 'folder', id: inbox.id }, set: { color: { type: 'int', value: 3 } } },
+    ]);
+    const [props, folderProps] = await storage.properties.getProperties([
+      { type: 'message', id },
+      { type: 'folder', id: inbox.id },
+    ]);
+    expect(props).toEqual({
+      s: { type: 'string', value: 'ünïcode ✓' },
+      i: { type: 'int', value: 2 ** 40 },
+      b: { type: 'bool', value: true },
+      bin: { type: 'binary', value: Buffer.from([0, 1, 255]) },
+      d: { type: 'date', value: when },
+    });
+    expect(folderProps).toEqual({ color: { type: 'int', value: 3 } });
+    await storage.properties.setProperties([
+      { object: { type: 'message', id }, set: { s: { type: 'string', value: 'new' } }, remove: ['b'] },
+    ]);
+    const [again] = await storage.properties.getProperties([{ type: 'message', id }], ['s', 'b']);
+    expect(again).toEqual({ s: { type: 'string', value: 'new' } });
+    const changes = await storage.journal.getChanges(storeId, (m?.modseq as number) - 1);
+    expect(changes.entries.map((e) => e.kind)).toEqual([
+      'message-new',
+      'message-change',
+      'folder-change',
+      'message-change',
+    ]);
+    expect(r.changes[0]?.storeId).toBe(storeId);
+    expect((await storage.messages.getMessage(id)).modseq).toBe(changes.highestModseq);
+  });
+
+  it('orders the journal by modseq and pages without splitting an operation', async () => {
+    const { storeId, inbox, trash } = await newUser();
+    const start = (await storage.stores.getStore(storeId)).highestModseq;
+    const msgs = created(
+      await storage.messages.createMessages(
+        Array.from({ length: 3 }, (_, i) => ({ folderId: inbox.id, mime: mime(`j${i}`) })),
+      ),
+    );
+    await storage.messages.setFlags([msgs[0]?.id as number], { add: MessageFlag.Seen });
+    await storage.messages.moveMessages([msgs[1]?.id as number], trash.id);
+    await storage.messages.deleteMessages([msgs[2]?.id as number]);
+    const all = await storage.journal.getChanges(storeId, start);
+    expect(all.entries.map((e) => e.kind)).toEqual([
+      'message-new',
+      'message-new',
+      'message-new',
+      'message-flags',
+      'message-expunge',
+      'message-new',
+      'message-expunge',
+    ]);
+    const modseqs = all.entries.map((e) => e.modseq);
+    expect([...modseqs].sort((x, y) => x - y)).toEqual(modseqs);
+    expect(all.nextSince).toBe(all.highestModseq);
+    expect(all.more).toBe(false);
+    // limit 2 would split the 3-message delivery: the whole operation comes back.
+    const p1 = await storage.journal.getChanges(storeId, start, { limit: 2 });
+    expect(p1.entries).toHaveLength(3);
+    expect(p1.more).toBe(true);
+    const p2 = await storage.journal.getChanges(storeId, p1.nextSince, { limit: 2 });
+    expect(p2.entries.map((e) => e.kind)).toEqual(['message-flags']);
+    const p3 = await storage.journal.getChanges(storeId, p2.nextSince, { limit: 2 });
+    expect(p3.entries.map((e) => e.kind)).toEqual(['message-expunge', 'message-new']);
+    const trashOnly = await storage.journal.getChanges(storeId, start, { folderId: trash.id });
+    expect(trashOnly.entries.map((e) => [e.kind, e.uid])).toEqual([['message-new', 1]]);
+  });
+
+  it('groups several operations into one transaction (group commit) and rolls back on error', async () => {
+    const a = await newUser();
+    const b = await newUser();
+    const result = await storage.withTransaction(async (tx) => {
+      const x = await tx.messages.createMessages([{ folderId: a.inbox.id, mime: mime('g1') }]);
+      const y = await tx.messages.createMessages([{ folderId: b.inbox.id, mime: mime('g2') }]);
+      return [...x.changes, ...y.changes];
+    });
+    expect(result.map((c) => c.storeId)).toEqual([a.storeId, b.storeId]);
+    const before = await storage.folders.getFolder(a.inbox.id);
+    await expect(
+      storage.withTransaction(async (tx) => {
+        await tx.messages.createMessages([{ folderId: a.inbox.id, mime: mime('rolled back') }]);
+        throw new KcError('KCERR_INVALID_PARAMETER', 'abort');
+      }),
+    ).rejects.toMatchObject({ code: 'KCERR_INVALID_PARAMETER' });
+    expect(await storage.folders.getFolder(a.inbox.id)).toEqual(before);
+  });
+  for (const attachmentStorage of ['database', 'files'] as const) {
+    it(`stores one blob for 10 recipients and frees it at refcount 0 (${attachmentStorage})`, async () => {
+      const db =
+        attachmentStorage === 'database' ? storage : await h.open({ db: attachmentStorage, attachmentStorage });
+      const users = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => db.users.createUser({ loginName: `${attachmentStorage}-rcpt${i}` })),
+      );
+      const inboxes = await Promise.all(users.map((u) => db.folders.findFolderByRole(u.storeId as number, 'inbox')));
+      const data = Buffer.concat([mime('for everyone'), Buffer.alloc(3 * 1024 * 1024 + 17, 'z')]);
+      const r = await db.messages.createMessages(inboxes.map((f) => ({ folderId: f?.id as number, mime: data })));
+      const msgs = created(r);
+      expect(r.changes).toHaveLength(10);
+      const hashes = new Set(msgs.map((m) => m.blobHash));
+      expect(hashes.size).toBe(1);
+      const hash = msgs[0]?.blobHash as string;
+      expect(await db.blobs.getBlobInfo([hash])).toEqual([{ hash, size: data.length, refcount: 10 }]);
+      expect((await db.blobs.readBlob(hash)).equals(data)).toBe(true);
+      const file = join(
+        h.attachmentPath(attachmentStorage === 'database' ? 'main' : attachmentStorage),
+        hash.slice(0, 2),
+        hash.slice(2, 4),
+        hash,
+      );
+      expect(existsSync(file)).toBe(attachmentStorage === 'files');
+
+      await db.messages.deleteMessages(msgs.slice(0, 9).map((m) => m.id));
+      expect((await db.blobs.getBlobInfo([hash]))[0]?.refcount).toBe(1);
+      // The last reference goes with the user's store.
+      await db.users.deleteUser(users[9]?.id as number);
+      expect(await db.blobs.getBlobInfo([hash])).toEqual([]);
+      await expect(db.blobs.readBlob(hash)).rejects.toMatchObject({ code: 'KCERR_NOT_FOUND' });
+      expect(existsSync(file)).toBe(false);
+      expect(existsSync(`${file}.trash`)).toBe(false);
+      // Stored again after being freed.
+      const again = created(await db.messages.createMessages([{ folderId: inboxes[0]?.id as number, mime: data }]));
+      expect((await db.blobs.readBlob(again[0]?.blobHash as string)).length).toBe(data.length);
+    });
+  }
+});
