@@ -1,5 +1,5 @@
 import type { Ctx } from './context.js';
-import { invalid } from './db-errors.js';
+import { invalid, notFound } from './db-errors.js';
 import { type StoreChange, writeJournal } from './journal.js';
 import { chunks, num, toBuffer } from './rows.js';
 import { lockStores } from './store-lock.js';
@@ -153,13 +153,20 @@ export async function setProperties(ctx: Ctx, changes: readonly PropertyChange[]
   }
   for (const c of changes) {
     if ((c.object.type === 'message' || c.object.type === 'folder') && !owners.has(`${c.object.type}:${c.object.id}`)) {
-      throw invalid(`${c.object.type} ${c.object.id} does not exist`);
+      throw notFound(c.object.type, c.object.id);
     }
   }
   const locked = await lockStores(
     ctx,
     [...owners.values()].map((o) => o.storeId),
   );
+  // Re-check under the store locks: an object deleted meanwhile must not get orphan properties.
+  for (const part of chunks(messageIds)) {
+    const rows = (await ctx.db('messages').select('id').whereIn('id', part)) as Array<Record<string, unknown>>;
+    const alive = new Set(rows.map((r) => num(r.id)));
+    const gone = part.find((id) => !alive.has(id));
+    if (gone !== undefined) throw notFound('message', gone);
+  }
   const rows: Array<Record<string, unknown>> = [];
   for (const c of changes) {
     for (const [name, v] of Object.entries(c.set ?? {})) rows.push(propertyRow(c.object, name, v));

@@ -62,21 +62,27 @@ export async function createSession(ctx: Ctx, s: NewSession): Promise<{ id: stri
   return { id, session: toSession(row) };
 }
 
-/** Looks a session up and slides its expiry; null when unknown or expired. */
+/**
+ * Looks a session up and slides its expiry; null when unknown or expired. Read-mostly: the row is
+ * written only when the last touch is older than min(5 s, timeout / 10).
+ */
 export async function touchSession(ctx: Ctx, id: string): Promise<SessionRecord | null> {
   if (id.length === 0 || id.length > 128) return null;
   const now = ctx.env.now();
   const idHash = hashId(id);
+  const r = (await ctx.db('sessions').select('*').where('id_hash', idHash).first()) as
+    | Record<string, unknown>
+    | undefined;
+  if (!r) return null;
+  const s = toSession(r);
+  if (s.expiresAt <= now) return null;
+  if (now - s.lastUsedAt < Math.min(5000, s.timeoutMs / 10)) return s;
   const n = await ctx
     .db('sessions')
     .where('id_hash', idHash)
     .andWhere('expires_at', '>', now)
-    .update({ last_used_at: now, expires_at: ctx.db.raw('? + timeout_ms', [now]) });
-  if (num(n) === 0) return null;
-  const r = (await ctx.db('sessions').select('*').where('id_hash', idHash).first()) as
-    | Record<string, unknown>
-    | undefined;
-  return r ? toSession(r) : null;
+    .update({ last_used_at: now, expires_at: now + s.timeoutMs });
+  return num(n) === 0 ? null : { ...s, lastUsedAt: now, expiresAt: now + s.timeoutMs };
 }
 
 export async function deleteSession(ctx: Ctx, id: string): Promise<boolean> {

@@ -462,7 +462,7 @@ export class SessionStorage {
   }
   /** Get-and-touch (sliding expiry); null when unknown or expired. */
   touchSession(id: string): Promise<SessionRecord | null> {
-    return this.run.write((ctx) => touchSession(ctx, id));
+    return this.run.read((ctx) => touchSession(ctx, id));
   }
   deleteSession(id: string): Promise<boolean> {
     return this.run.write((ctx) => deleteSession(ctx, id));
