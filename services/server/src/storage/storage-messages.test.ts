@@ -111,6 +111,35 @@ describe.each(TEST_ENGINES)('messages (%s)', (engine) => {
     }
   });
 
+  it('handles a few thousand messages per call without per-message queries', async () => {
+    const { storeId, inbox, trash } = await newUser();
+    const count = 3000;
+    const body = mime('bulk');
+    const r = await storage.messages.createMessages(
+      Array.from({ length: count }, (_, i) => ({ folderId: inbox.id, mime: body, envelope: { subject: `bulk ${i}` } })),
+    );
+    const ids = created(r).map((m) => m.id);
+    const hash = created(r)[0]?.blobHash as string;
+    expect((await storage.blobs.getBlobInfo([hash]))[0]?.refcount).toBe(count);
+    const flagged = await storage.messages.setFlags(ids, { add: MessageFlag.Seen, addKeywords: ['$Bulk'] });
+    expect(flagged.messages.filter((m) => m.changed)).toHaveLength(count);
+    let rows = 0;
+    for await (const page of storage.messages.iterateContents(
+      { folderId: inbox.id, columns: ['flags'], where: { type: 'keyword', keyword: '$bulk' } },
+      1000,
+    )) {
+      rows += page.length;
+    }
+    expect(rows).toBe(count);
+    const moved = await storage.messages.moveMessages(ids, trash.id);
+    expect(moved.copied.map((c) => c.uid)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+    await exactSize(storeId);
+    const del = await storage.messages.deleteMessages(ids);
+    expect(del.deleted).toHaveLength(count);
+    expect(await storage.blobs.getBlobInfo([hash])).toEqual([]);
+    await exactSize(storeId);
+  });
+
   it('refuses at hard quota per message, honours skipQuotaCheck, and reports KGC levels', async () => {
     const { userId, storeId, inbox } = await newUser();
     const body = Buffer.alloc(1000, 'x');
