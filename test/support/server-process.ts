@@ -15,10 +15,18 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function spawnServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
+export async function spawnServer(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  from: 'source' | 'dist' = 'source',
+): Promise<ServerProcess> {
+  const args =
+    from === 'dist'
+      ? [join(ROOT, 'services/server/dist/main.js')]
+      : ['--conditions=@kgc/source', '--import', 'tsx', join(ROOT, 'services/server/src/main.ts')];
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--conditions=@kgc/source', '--import', 'tsx', join(ROOT, 'services/server/src/main.ts')],
+    args,
     { cwd: ROOT, env: { ...process.env, KGC_LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const log: string[] = [];

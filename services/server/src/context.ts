@@ -6,10 +6,13 @@ import type { ChangeNotifier } from './notifier.js';
 import type { SessionManager } from './auth/sessions.js';
 import type { Storage } from './storage/storage.js';
 import type { UserDirectory } from './users/directory.js';
+import type { WriteBatcher } from './write-batcher.js';
 
 export interface ServerContext {
   config: ServerConfig;
   storage: Storage;
+  /** Group commit for message creation (createMessage, deliverMessage). */
+  writes: WriteBatcher;
   users: UserDirectory;
   sessions: SessionManager;
   notifier: ChangeNotifier;

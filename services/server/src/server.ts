@@ -21,6 +21,7 @@ import { UserDirectory } from './users/directory.js';
 import { loadLdapConfig } from './users/ldap-cfg-file.js';
 import { createLdapPlugin } from './users/ldap-plugin.js';
 import type { UserPlugin } from './users/user-plugin.js';
+import { WriteBatcher } from './write-batcher.js';
 
 export interface StartServerOptions {
   config: ServerConfig;
@@ -78,6 +79,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const ctx: ServerContext = {
     config,
     storage,
+    writes: new WriteBatcher(storage),
     users: new UserDirectory(storage, plugin),
     sessions: new SqlSessionManager(storage, config.session_timeout),
     notifier,

@@ -20,7 +20,7 @@ export const createMessage: Op<'createMessage'> = async (ctx, input) => {
     ...(input.raw ? { mime: input.raw, ...(await mimeColumns(input.raw)) } : {}),
     ...(input.props.length > 0 ? { properties: propsIn(input.props) } : {}),
   };
-  const r = await ctx.storage.messages.createMessages([msg]);
+  const r = await ctx.writes.createMessages([msg]);
   const res = r.results[0];
   if (!res) throw new KcError('KCERR_UNKNOWN', 'message not created');
   if (!res.ok) throw res.error;

@@ -26,7 +26,7 @@ export const deliverMessage: Op<'deliverMessage'> = async (ctx, input) => {
       ...columns,
     };
   });
-  const r = await ctx.storage.messages.createMessages(messages, { skipQuotaCheck: input.ignoreQuota === true });
+  const r = await ctx.writes.createMessages(messages, { skipQuotaCheck: input.ignoreQuota === true });
   announce(ctx, r.changes);
   return {
     results: r.results.map((res, i) => {

@@ -1,0 +1,55 @@
+/** Small helpers for the benchmarks: timing, percentiles, a bounded concurrent loop. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] ?? 0;
+}
+
+export interface LoadResult {
+  count: number;
+  seconds: number;
+  perSecond: number;
+  p50ms: number;
+  p99ms: number;
+}
+
+/** Runs `total` calls of `fn` with `concurrency` in flight; latency per call. */
+export async function runLoad(total: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<LoadResult> {
+  const lat: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= total) return;
+        const s = performance.now();
+        await fn(i);
+        lat.push(performance.now() - s);
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  lat.sort((a, b) => a - b);
+  return {
+    count: total,
+    seconds,
+    perSecond: total / seconds,
+    p50ms: percentile(lat, 50),
+    p99ms: percentile(lat, 99),
+  };
+}
+
+export function fmt(r: LoadResult, unit = 'ops'): string {
+  return `${r.count} ${unit} in ${r.seconds.toFixed(2)} s = ${r.perSecond.toFixed(0)} ${unit}/s (p50 ${r.p50ms.toFixed(1)} ms, p99 ${r.p99ms.toFixed(1)} ms)`;
+}
+
+/** A ~4 KB RFC 5322 message, different per i. */
+export function message4k(i: number): Buffer {
+  const body = `${'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(62)}\r\n`;
+  return Buffer.from(
+    `From: Sender ${i} <sender${i}@example.net>\r\nTo: Alice <alice@example.com>\r\nSubject: Benchmark message ${i}\r\n` +
+      `Date: Mon, 04 Mar 2024 13:32:00 +0100\r\nMessage-ID: <bench-${i}-${Date.now()}@example.net>\r\nMIME-Version: 1.0\r\n` +
+      `Content-Type: text/plain; charset=utf-8\r\n\r\n${body}`.replace(/(.{76})/g, '$1\r\n'),
+  );
+}

@@ -1,0 +1,8 @@
+/** `make bench`: every benchmark, figures to stdout. */
+import { benchServer } from './server-soap.bench.js';
+
+const started = Date.now();
+process.stdout.write('KGC-TS benchmarks (MariaDB at 127.0.0.1:3306)\n\n[server]\n');
+for (const line of await benchServer()) process.stdout.write(`  ${line}\n`);
+process.stdout.write(`\ndone in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+process.exit(0);
