@@ -14,7 +14,11 @@ export interface LoadResult {
 }
 
 /** Runs `total` calls of `fn` with `concurrency` in flight; latency per call. */
-export async function runLoad(total: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<LoadResult> {
+export async function runLoad(
+  total: number,
+  concurrency: number,
+  fn: (i: number) => Promise<void>,
+): Promise<LoadResult> {
   const lat: number[] = [];
   let next = 0;
   const t0 = performance.now();

@@ -35,7 +35,9 @@ export async function benchServer(): Promise<string[]> {
   try {
     const client = new SoapClient({ url: server.url });
     const admin = await serviceLogon(client, secret);
-    await admin.call('createUser', { user: { username: 'bench', password: 'bench-pw', fullName: 'Bench', aliases: [] } });
+    await admin.call('createUser', {
+      user: { username: 'bench', password: 'bench-pw', fullName: 'Bench', aliases: [] },
+    });
 
     const cold = await runLoad(40, 2, async () => {
       const s = await userLogon(client, 'bench', 'bench-pw');
@@ -59,7 +61,12 @@ export async function benchServer(): Promise<string[]> {
       await sessions[i % 8]?.call('createMessage', { folderId: inbox, raw: msgs[i] as Buffer, flags: [], props: [] });
     });
     const creates = await runLoad(9_800, 8, async (i) => {
-      await sessions[i % 8]?.call('createMessage', { folderId: inbox, raw: msgs[i + 200] as Buffer, flags: [], props: [] });
+      await sessions[i % 8]?.call('createMessage', {
+        folderId: inbox,
+        raw: msgs[i + 200] as Buffer,
+        flags: [],
+        props: [],
+      });
     });
     out.push(`createMessage 4 KB, 8 concurrent clients: ${fmt(creates, 'messages')}`);
 
@@ -72,11 +79,20 @@ export async function benchServer(): Promise<string[]> {
       rows += res.rows.length;
     }
     const secs = (performance.now() - t0) / 1000;
-    out.push(`tableQueryRows, 10,000-row folder, ${columns.length} columns incl. ENVELOPE: ${rows} rows in ${secs.toFixed(2)} s = ${(rows / secs).toFixed(0)} rows/s (${((secs / runs) * 1000).toFixed(0)} ms per full-folder call)`);
+    out.push(
+      `tableQueryRows, 10,000-row folder, ${columns.length} columns incl. ENVELOPE: ${rows} rows in ${secs.toFixed(2)} s = ${(rows / secs).toFixed(0)} rows/s (${((secs / runs) * 1000).toFixed(0)} ms per full-folder call)`,
+    );
     const t1 = performance.now();
-    const slim = await first.call('tableQueryRows', { folderId: inbox, columns: ['uid', 'flags'], sort: [], limit: 10_000 });
+    const slim = await first.call('tableQueryRows', {
+      folderId: inbox,
+      columns: ['uid', 'flags'],
+      sort: [],
+      limit: 10_000,
+    });
     const s1 = (performance.now() - t1) / 1000;
-    out.push(`tableQueryRows uid+flags: ${slim.rows.length} rows in ${(s1 * 1000).toFixed(0)} ms = ${(slim.rows.length / s1).toFixed(0)} rows/s`);
+    out.push(
+      `tableQueryRows uid+flags: ${slim.rows.length} rows in ${(s1 * 1000).toFixed(0)} ms = ${(slim.rows.length / s1).toFixed(0)} rows/s`,
+    );
     for (const c of clients) c.close();
     client.close();
   } finally {

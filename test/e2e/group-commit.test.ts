@@ -1,5 +1,5 @@
 /** Concurrent creates are gathered into shared transactions; each caller still gets its own result. */
-import { KcError, userLogon } from '@kgc/soap';
+import { type KcError, userLogon } from '@kgc/soap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -26,7 +26,12 @@ describe.each(['sqlite', 'mysql'] as const)('group commit (%s)', (engine) => {
     };
     const [in1, in2] = [await inboxOf(s1), await inboxOf(s2)];
     // gc2 is at its hard limit: 1 byte, and one message already stored.
-    await s2.call('createMessage', { folderId: in2, raw: Buffer.from('Subject: first\r\n\r\nx\r\n'), flags: [], props: [] });
+    await s2.call('createMessage', {
+      folderId: in2,
+      raw: Buffer.from('Subject: first\r\n\r\nx\r\n'),
+      flags: [],
+      props: [],
+    });
     await admin.call('SetQuota', { username: 'gc2', quota: { override: true, warn: 0, soft: 0, hard: 1 } });
 
     const raw = (i: number) => Buffer.from(`Subject: m${i}\r\n\r\nbody ${i}\r\n`);

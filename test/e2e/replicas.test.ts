@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from 'nats';
 import { KgcSession, SoapClient, serviceLogon, userLogon } from '@kgc/soap';
+import { connect } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMysqlDatabase, dropMysqlDatabase, MYSQL } from '../support/server.js';
 import { type ServerProcess, spawnServer } from '../support/server-process.js';
@@ -73,7 +73,11 @@ describe('two server replicas on one MariaDB + NATS', () => {
     // A long poll parked on B wakes when a message is stored through A (notice over NATS).
     const before = await onB.call('getFolderStatus', { folderId });
     const started = Date.now();
-    const poll = onB.call('notifyGetItems', { storeId: store.storeId, sinceModseq: before.folder.highestModseq, timeoutSeconds: 30 });
+    const poll = onB.call('notifyGetItems', {
+      storeId: store.storeId,
+      sinceModseq: before.folder.highestModseq,
+      timeoutSeconds: 30,
+    });
     await new Promise((r) => setTimeout(r, 300));
     const raw = Buffer.from('Subject: across replicas\r\n\r\nhello\r\n');
     const created = await onA.call('createMessage', { folderId, raw, flags: [], props: [] });

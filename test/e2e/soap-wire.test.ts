@@ -7,7 +7,11 @@ const ENV = (body: string) =>
   `<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${body}</soap:Body></soap:Envelope>`;
 
 async function post(url: string, body: string | Buffer, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'text/xml; charset=utf-8', ...headers } });
+  const res = await fetch(url, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'text/xml; charset=utf-8', ...headers },
+  });
   return { status: res.status, text: await res.text() };
 }
 
@@ -40,7 +44,10 @@ describe('SOAP wire', () => {
       );
     const logon = await call('serviceLogon', { secret: t.secret });
     expect(typeof logon.sessionId).toBe('string');
-    await call('createUser', { sessionId: logon.sessionId, user: { username: 'viaws', password: 'pw', fullName: 'Via WSDL' } });
+    await call('createUser', {
+      sessionId: logon.sessionId,
+      user: { username: 'viaws', password: 'pw', fullName: 'Via WSDL' },
+    });
     const list = (await call('getUserList', { sessionId: logon.sessionId })) as { users: unknown };
     const users = Array.isArray(list.users) ? list.users : [list.users];
     expect(users).toContainEqual(expect.objectContaining({ username: 'viaws', fullName: 'Via WSDL' }));
@@ -48,8 +55,14 @@ describe('SOAP wire', () => {
   });
 
   it.each([
-    ['external entity', `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>${ENV('<logon xmlns="urn:kgc-ts:soap:1"><username>&e;</username><password>x</password></logon>')}`],
-    ['entity expansion', `<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>${ENV('<logon xmlns="urn:kgc-ts:soap:1"><username>&b;</username><password>x</password></logon>')}`],
+    [
+      'external entity',
+      `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>${ENV('<logon xmlns="urn:kgc-ts:soap:1"><username>&e;</username><password>x</password></logon>')}`,
+    ],
+    [
+      'entity expansion',
+      `<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>${ENV('<logon xmlns="urn:kgc-ts:soap:1"><username>&b;</username><password>x</password></logon>')}`,
+    ],
   ])('refuses a DTD (%s) with KCERR_INVALID_PARAMETER', async (_n, body) => {
     const r = await post(t.url, body);
     expect(r.status).toBe(400);
@@ -77,13 +90,17 @@ describe('SOAP wire', () => {
     const admin = await t.admin();
     const r = await post(
       t.url,
-      ENV(`<getHierarchy xmlns="urn:kgc-ts:soap:1"><sessionId>${admin.id}</sessionId><storeId>abc</storeId></getHierarchy>`),
+      ENV(
+        `<getHierarchy xmlns="urn:kgc-ts:soap:1"><sessionId>${admin.id}</sessionId><storeId>abc</storeId></getHierarchy>`,
+      ),
     );
     expect(faultCode(r.text)).toBe('KCERR_INVALID_PARAMETER');
   });
 
   it('refuses a request over soap_max_request_size with KCERR_TOO_BIG, by header and by stream', async () => {
-    const big = ENV(`<logon xmlns="urn:kgc-ts:soap:1"><username>${'a'.repeat(1_100_000)}</username><password>x</password></logon>`);
+    const big = ENV(
+      `<logon xmlns="urn:kgc-ts:soap:1"><username>${'a'.repeat(1_100_000)}</username><password>x</password></logon>`,
+    );
     const r = await post(t.url, big);
     expect(r.status).toBe(413);
     expect(faultCode(r.text)).toBe('KCERR_TOO_BIG');
@@ -113,7 +130,10 @@ describe('SOAP wire', () => {
   });
 
   it('maps an unknown session id to KCERR_END_OF_SESSION', async () => {
-    const r = await post(t.url, ENV('<getSessionInfo xmlns="urn:kgc-ts:soap:1"><sessionId>bogus</sessionId></getSessionInfo>'));
+    const r = await post(
+      t.url,
+      ENV('<getSessionInfo xmlns="urn:kgc-ts:soap:1"><sessionId>bogus</sessionId></getSessionInfo>'),
+    );
     expect(faultCode(r.text)).toBe('KCERR_END_OF_SESSION');
   });
 });

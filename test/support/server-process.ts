@@ -24,11 +24,11 @@ export async function spawnServer(
     from === 'dist'
       ? [join(ROOT, 'services/server/dist/main.js')]
       : ['--conditions=@kgc/source', '--import', 'tsx', join(ROOT, 'services/server/src/main.ts')];
-  const child: ChildProcess = spawn(
-    process.execPath,
-    args,
-    { cwd: ROOT, env: { ...process.env, KGC_LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, KGC_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const log: string[] = [];
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${log.join('\n')}`)), timeoutMs);

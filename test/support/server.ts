@@ -10,7 +10,7 @@ import { type Bus, createMemoryBus } from '@kgc/bus';
 import { loadConfig } from '@kgc/config';
 import { createLogger } from '@kgc/log';
 import { type RunningServer, type ServerConfig, serverConfig, startServer } from '@kgc/server';
-import { SoapClient, serviceLogon, type KgcSession } from '@kgc/soap';
+import { type KgcSession, SoapClient, serviceLogon } from '@kgc/soap';
 import knex from 'knex';
 
 export const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };

@@ -3,7 +3,7 @@
  * strong-soap produces/consumes on the server. Both directions are driven by the spec.
  */
 import { KcError } from './errors.js';
-import type { Field, FieldType, Fields, ScalarType } from './schema.js';
+import type { Field, Fields, FieldType, ScalarType } from './schema.js';
 import { escapeText, sanitizeString, type XmlNode } from './xml.js';
 
 type Loose = unknown;
@@ -54,7 +54,11 @@ function valueFrom(type: FieldType, v: Loose, path: string): unknown {
 }
 
 /** Loose (strong-soap JSON: strings, single-or-array) to typed values, validating as it goes. */
-export function fromLoose(fields: Fields, obj: Record<string, Loose> | null | undefined, path = ''): Record<string, unknown> {
+export function fromLoose(
+  fields: Fields,
+  obj: Record<string, Loose> | null | undefined,
+  path = '',
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const src = obj ?? {};
   for (const [name, field] of Object.entries(fields)) {
@@ -141,7 +145,11 @@ export function toXml(fields: Fields, value: Record<string, unknown>): string {
 /** XML element children to typed values. */
 export function fromXml(fields: Fields, node: XmlNode, path = ''): Record<string, unknown> {
   const loose: Record<string, Loose[]> = {};
-  for (const c of node.children) (loose[c.name] ??= []).push(c);
+  for (const c of node.children) {
+    const list = loose[c.name];
+    if (list) list.push(c);
+    else loose[c.name] = [c];
+  }
   const out: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(fields) as [string, Field][]) {
     const p = path ? `${path}.${name}` : name;

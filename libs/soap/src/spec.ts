@@ -4,7 +4,7 @@
  * (kopano.md §1.2) where the operation is the same idea. Every operation but the logons takes
  * the session id returned by `logon` / `serviceLogon`.
  */
-import { many, one, type Obj, type Operation, op, opt, t } from './schema.js';
+import { many, type Obj, type Operation, one, op, opt, t } from './schema.js';
 import {
   ChangeT,
   CopyResultT,
@@ -65,9 +65,13 @@ export const operations = {
   ),
   deleteFolder: op('Delete a folder with its subfolders and messages.', { ...sid, folderId: one(t.long) }, none),
   emptyFolder: op('Delete every message in a folder.', { ...sid, folderId: one(t.long) }, { modseq: one(t.long) }),
-  getFolderStatus: op('Counts, uidnext, uidvalidity, highest modseq.', { ...sid, folderId: one(t.long) }, {
-    folder: one(FolderT),
-  }),
+  getFolderStatus: op(
+    'Counts, uidnext, uidvalidity, highest modseq.',
+    { ...sid, folderId: one(t.long) },
+    {
+      folder: one(FolderT),
+    },
+  ),
   setFolderSubscribed: op(
     'IMAP subscription state of a folder.',
     { ...sid, folderId: one(t.long), subscribed: one(t.boolean) },
@@ -131,11 +135,15 @@ export const operations = {
     },
     { rows: many(RowT), total: one(t.long) },
   ),
-  setProps: op('Set (or with no value, delete) generic properties of a message.', {
-    ...sid,
-    messageId: one(t.long),
-    props: many(PropT),
-  }, none),
+  setProps: op(
+    'Set (or with no value, delete) generic properties of a message.',
+    {
+      ...sid,
+      messageId: one(t.long),
+      props: many(PropT),
+    },
+    none,
+  ),
 
   // sync and push
   getChanges: op(

@@ -1,5 +1,5 @@
 /** Generates the WSDL 1.1 (document/literal, SOAP 1.1) from the operation spec. */
-import type { Field, FieldType, Fields, Operation, StructType } from './schema.js';
+import type { Field, Fields, FieldType, Operation, StructType } from './schema.js';
 import { operations } from './spec.js';
 
 export const NAMESPACE = 'urn:kgc-ts:soap:1';

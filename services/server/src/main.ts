@@ -34,6 +34,8 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  process.stderr.write(`kgc-server: ${err instanceof ConfigError || err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    `kgc-server: ${err instanceof ConfigError || err instanceof Error ? err.message : String(err)}\n`,
+  );
   process.exit(1);
 });

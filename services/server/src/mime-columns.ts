@@ -35,8 +35,11 @@ function hasAttachmentParts(node: MimeNode): boolean {
 
 export async function mimeColumns(raw: Buffer): Promise<MimeColumns> {
   const out: MimeColumns = { hasAttachments: false };
+  // The columns come from the header only: mailparser gets the header block, not the body.
+  let header = raw;
   try {
     const tree = parseMimeTree(raw);
+    header = Buffer.concat([raw.subarray(tree.headerStart, tree.headerEnd), Buffer.from('\r\n\r\n')]);
     out.envelopeJson = structureToJson(envelopeOf(tree));
     out.bodyStructureJson = structureToJson(bodyStructureOf(tree, { extended: true }));
     out.hasAttachments = hasAttachmentParts(tree);
@@ -44,7 +47,7 @@ export async function mimeColumns(raw: Buffer): Promise<MimeColumns> {
     // Structure unknown: the gateway computes it from the bytes when asked.
   }
   try {
-    const m = await simpleParser(raw, {
+    const m = await simpleParser(header, {
       skipHtmlToText: true,
       skipTextToHtml: true,
       skipImageLinks: true,

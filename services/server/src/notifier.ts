@@ -17,7 +17,9 @@ export class ChangeNotifier {
   constructor(private readonly bus: Bus) {}
 
   start(): void {
-    this.subscription = this.bus.subscribe(subjects.allStoreChanges, (notice) => this.wake(notice.storeId, notice.modseq));
+    this.subscription = this.bus.subscribe(subjects.allStoreChanges, (notice) =>
+      this.wake(notice.storeId, notice.modseq),
+    );
   }
 
   /** Announce a committed change (call only after COMMIT). */
@@ -29,7 +31,12 @@ export class ChangeNotifier {
    * Resolves with a modseq above `since` as soon as a notice says the store got one, or with
    * null after `timeoutMs`. Register before reading the journal, so nothing slips in between.
    */
-  waitForChange(storeId: number, since: number, timeoutMs: number, signal?: AbortSignal): { promise: Promise<number | null>; cancel(): void } {
+  waitForChange(
+    storeId: number,
+    since: number,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): { promise: Promise<number | null>; cancel(): void } {
     let set = this.waiters.get(storeId);
     if (!set) {
       set = new Set();

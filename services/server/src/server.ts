@@ -64,7 +64,8 @@ export function serviceSecretOf(cfg: ServerConfig): string {
   if (cfg.service_secret) return cfg.service_secret;
   if (!cfg.service_secret_file) return '';
   const st = statSync(cfg.service_secret_file);
-  if ((st.mode & 0o077) !== 0) throw new Error(`${cfg.service_secret_file} must not be readable by group or others (chmod 600)`);
+  if ((st.mode & 0o077) !== 0)
+    throw new Error(`${cfg.service_secret_file} must not be readable by group or others (chmod 600)`);
   return readFileSync(cfg.service_secret_file, 'utf8').trim();
 }
 
@@ -73,7 +74,9 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const metrics = opts.metrics ?? createMetrics('server');
   const storage = await openStorage(storageConfigOf(config, log));
   const plugin: UserPlugin =
-    config.user_plugin === 'ldap' ? createLdapPlugin(loadLdapConfig(config.user_plugin_config)) : new DbUserPlugin(storage);
+    config.user_plugin === 'ldap'
+      ? createLdapPlugin(loadLdapConfig(config.user_plugin_config))
+      : new DbUserPlugin(storage);
   const notifier = new ChangeNotifier(bus);
   notifier.start();
   const ctx: ServerContext = {
@@ -87,7 +90,11 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     log,
     serviceSecret: serviceSecretOf(config),
   };
-  const calls = metrics.counter({ name: 'kgc_soap_calls_total', help: 'SOAP calls by operation and result', labelNames: ['op', 'result'] });
+  const calls = metrics.counter({
+    name: 'kgc_soap_calls_total',
+    help: 'SOAP calls by operation and result',
+    labelNames: ['op', 'result'],
+  });
   const latency = metrics.histogram({
     name: 'kgc_soap_call_seconds',
     help: 'SOAP call latency',
@@ -100,7 +107,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       onResult(op, outcome, ms, error) {
         calls.inc({ op, result: outcome });
         latency.observe({ op }, ms / 1000);
-        if (outcome === 'KCERR_UNKNOWN' || outcome === 'KCERR_DATABASE_ERROR') log.error({ err: error, op }, 'operation failed');
+        if (outcome === 'KCERR_UNKNOWN' || outcome === 'KCERR_DATABASE_ERROR')
+          log.error({ err: error, op }, 'operation failed');
         else if (outcome !== 'ok') log.debug({ op, code: outcome }, 'operation refused');
       },
     },
@@ -111,7 +119,12 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   app.use(
     healthRouter({
       registry: metrics.registry,
-      ready: async () => !closing && (await storage.users.listUsers({ limit: 1 }).then(() => true, () => false)),
+      ready: async () =>
+        !closing &&
+        (await storage.users.listUsers({ limit: 1 }).then(
+          () => true,
+          () => false,
+        )),
     }),
   );
   app.use((req, res) => dispatcher.handle(req, res));

@@ -26,7 +26,14 @@ export class WriteBatcher {
 
   constructor(private readonly storage: Storage) {}
 
-  createMessages(messages: readonly NewMessage[], opts: CreateMessagesOptions = {}): Promise<CreateMessagesResult> {
+  async createMessages(
+    messages: readonly NewMessage[],
+    opts: CreateMessagesOptions = {},
+  ): Promise<CreateMessagesResult> {
+    const bytes = messages.flatMap((m) =>
+      m.mime ? [Buffer.from(m.mime.buffer, m.mime.byteOffset, m.mime.byteLength)] : [],
+    );
+    await this.storage.blobs.prewrite(bytes);
     return new Promise((resolve, reject) => {
       this.queue.push({ messages, opts, resolve, reject });
       this.pump();
@@ -74,7 +81,9 @@ export class WriteBatcher {
         batch[0]?.opts ?? {},
       );
     } catch {
-      await Promise.all(batch.map((p) => this.storage.messages.createMessages(p.messages, p.opts).then(p.resolve, p.reject)));
+      await Promise.all(
+        batch.map((p) => this.storage.messages.createMessages(p.messages, p.opts).then(p.resolve, p.reject)),
+      );
       return;
     }
     let offset = 0;

@@ -68,7 +68,14 @@ export class SqlSessionManager implements SessionManager {
     else {
       const u = await this.storage.users.getUser(userId).catch(() => null);
       if (!u?.active) throw ended();
-      principal = { kind: 'user', sessionId, userId: u.id, loginName: u.loginName, storeId: u.storeId, isAdmin: u.isAdmin };
+      principal = {
+        kind: 'user',
+        sessionId,
+        userId: u.id,
+        loginName: u.loginName,
+        storeId: u.storeId,
+        isAdmin: u.isAdmin,
+      };
     }
     const entry = { principal, expiresAt: s.expiresAt, checkedAt: now };
     if (this.cache.size > 50_000) this.cache.clear();

@@ -19,8 +19,36 @@ export async function accessFolder(ctx: ServerContext, p: Principal, folderId: n
   return folder;
 }
 
+/** Folder id -> store id (a folder never changes store). Only the ids the hot paths need. */
+const folderStores = new WeakMap<ServerContext, Map<number, number>>();
+const FOLDER_CACHE_MAX = 100_000;
+
+/**
+ * The store of a folder the principal may write into, from a cache on the hot paths
+ * (createMessage, deliverMessage). A folder deleted meanwhile is refused by the storage.
+ */
+export async function accessFolderStore(ctx: ServerContext, p: Principal, folderId: number): Promise<number> {
+  let cache = folderStores.get(ctx);
+  if (!cache) {
+    cache = new Map();
+    folderStores.set(ctx, cache);
+  }
+  let storeId = cache.get(folderId);
+  if (storeId === undefined) {
+    storeId = (await accessFolder(ctx, p, folderId)).storeId;
+    if (cache.size >= FOLDER_CACHE_MAX) cache.clear();
+    cache.set(folderId, storeId);
+  }
+  if (p.kind === 'user' && p.storeId !== storeId) throw new KcError('KCERR_NOT_FOUND', `folder ${folderId} not found`);
+  return storeId;
+}
+
 /** Messages the principal may reach (columns only). Any other message is "not found". */
-export async function accessMessages(ctx: ServerContext, p: Principal, ids: readonly number[]): Promise<LoadedMessage[]> {
+export async function accessMessages(
+  ctx: ServerContext,
+  p: Principal,
+  ids: readonly number[],
+): Promise<LoadedMessage[]> {
   if (ids.length === 0) throw new KcError('KCERR_INVALID_PARAMETER', 'no messages given');
   const found = await ctx.storage.messages.getMessages(ids);
   const byId = new Map(found.map((m) => [m.id, m]));

@@ -9,11 +9,16 @@ export const createFolder: Op<'createFolder'> = async (ctx, input) => {
   assertStoreAccess(p, input.storeId);
   if (input.parentId !== undefined) {
     const parent = await accessFolder(ctx, p, input.parentId);
-    if (parent.storeId !== input.storeId) throw new KcError('KCERR_INVALID_PARAMETER', 'the parent is in another store');
+    if (parent.storeId !== input.storeId)
+      throw new KcError('KCERR_INVALID_PARAMETER', 'the parent is in another store');
   }
   const store = await ctx.storage.stores.getStore(input.storeId);
   const parentId = input.parentId ?? store.rootFolderId;
-  const r = await ctx.storage.folders.createFolder({ parentId, name: input.name, containerClass: input.containerClass ?? null });
+  const r = await ctx.storage.folders.createFolder({
+    parentId,
+    name: input.name,
+    containerClass: input.containerClass ?? null,
+  });
   announce(ctx, r.changes);
   return { folder: folderOut(r.folder, store.rootFolderId) };
 };

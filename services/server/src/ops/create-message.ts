@@ -2,14 +2,15 @@ import { KcError } from '@kgc/soap';
 import { splitFlags } from '../flags.js';
 import { mimeColumns } from '../mime-columns.js';
 import type { NewMessage } from '../storage/message-types.js';
-import { accessFolder, announce, principal } from './common.js';
+import { accessFolderStore, announce, principal } from './common.js';
 import type { Op } from './op.js';
 import { propsIn } from './props.js';
 
 export const createMessage: Op<'createMessage'> = async (ctx, input) => {
   const p = await principal(ctx, input.sessionId);
-  await accessFolder(ctx, p, input.folderId);
-  if (!input.raw && input.props.length === 0) throw new KcError('KCERR_INVALID_PARAMETER', 'give raw MIME and/or props');
+  await accessFolderStore(ctx, p, input.folderId);
+  if (!input.raw && input.props.length === 0)
+    throw new KcError('KCERR_INVALID_PARAMETER', 'give raw MIME and/or props');
   const { mask, keywords } = splitFlags(input.flags);
   const msg: NewMessage = {
     folderId: input.folderId,

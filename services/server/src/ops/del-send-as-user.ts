@@ -9,7 +9,8 @@ export const delSendAsUser: Op<'delSendAsUser'> = async (ctx, input) => {
   const owner = await userByLogin(ctx, input.username);
   const sender = await userByLogin(ctx, input.sendAs);
   const list = await ctx.storage.users.listSendAs(owner.id);
-  if (!list.some((s) => s.id === sender.id)) throw new KcError('KCERR_NOT_FOUND', `${input.sendAs} may not send as ${input.username}`);
+  if (!list.some((s) => s.id === sender.id))
+    throw new KcError('KCERR_NOT_FOUND', `${input.sendAs} may not send as ${input.username}`);
   await ctx.storage.users.removeSendAs(owner.id, sender.id);
   return NONE;
 };

@@ -10,7 +10,8 @@ export const deleteGroupUser: Op<'deleteGroupUser'> = async (ctx, input) => {
   const g = await groupByName(ctx, input.group);
   const u = await userByLogin(ctx, input.username);
   const members = await ctx.storage.groups.listGroupMembers(g.id);
-  if (!members.some((m) => m.id === u.id)) throw new KcError('KCERR_NOT_FOUND', `${input.username} is not in ${input.group}`);
+  if (!members.some((m) => m.id === u.id))
+    throw new KcError('KCERR_NOT_FOUND', `${input.username} is not in ${input.group}`);
   await ctx.storage.groups.removeGroupMembers(g.id, [u.id]);
   return NONE;
 };

@@ -2,7 +2,7 @@ import { KcError } from '@kgc/soap';
 import { splitFlags } from '../flags.js';
 import { mimeColumns } from '../mime-columns.js';
 import type { NewMessage } from '../storage/message-types.js';
-import { accessFolder, announce, principal } from './common.js';
+import { accessFolderStore, announce, principal } from './common.js';
 import type { Op } from './op.js';
 
 /**
@@ -12,8 +12,9 @@ import type { Op } from './op.js';
 export const deliverMessage: Op<'deliverMessage'> = async (ctx, input) => {
   const p = await principal(ctx, input.sessionId);
   if (input.targets.length === 0) throw new KcError('KCERR_INVALID_PARAMETER', 'no targets');
-  if (input.ignoreQuota && p.kind !== 'service') throw new KcError('KCERR_NO_ACCESS', 'ignoreQuota needs a service session');
-  for (const t of input.targets) await accessFolder(ctx, p, t.folderId);
+  if (input.ignoreQuota && p.kind !== 'service')
+    throw new KcError('KCERR_NO_ACCESS', 'ignoreQuota needs a service session');
+  for (const t of input.targets) await accessFolderStore(ctx, p, t.folderId);
   const columns = await mimeColumns(input.raw);
   const messages: NewMessage[] = input.targets.map((t) => {
     const { mask, keywords } = splitFlags(t.flags);

@@ -1,3 +1,4 @@
+import { KcError } from '@kgc/soap';
 import { assertStoreAccess } from '../auth/principal.js';
 import { accessFolder, principal } from './common.js';
 import { changeOut } from './convert.js';
@@ -9,6 +10,8 @@ export const getChanges: Op<'getChanges'> = async (ctx, input) => {
   const p = await principal(ctx, input.sessionId);
   assertStoreAccess(p, input.storeId);
   if (input.folderId !== undefined) await accessFolder(ctx, p, input.folderId);
+  // A limit below 1 would read nothing and answer "more: false": the caller would think it is in sync.
+  if (input.limit !== undefined && input.limit < 1) throw new KcError('KCERR_INVALID_PARAMETER', 'limit must be >= 1');
   const r = await ctx.storage.journal.getChanges(input.storeId, input.sinceModseq, {
     ...(input.folderId !== undefined ? { folderId: input.folderId } : {}),
     limit: Math.min(input.limit ?? MAX_CHANGES, MAX_CHANGES),

@@ -15,7 +15,8 @@ export const notifyGetItems: Op<'notifyGetItems'> = async (ctx, input) => {
   assertStoreAccess(p, input.storeId);
   const max = ctx.config.notify_max_wait;
   const waitMs = input.timeoutSeconds === undefined ? max : input.timeoutSeconds * 1000;
-  if (waitMs < 0 || waitMs > max) throw new KcError('KCERR_INVALID_PARAMETER', `timeoutSeconds must be 0..${max / 1000}`);
+  if (waitMs < 0 || waitMs > max)
+    throw new KcError('KCERR_INVALID_PARAMETER', `timeoutSeconds must be 0..${max / 1000}`);
   const read = async () => {
     const r = await ctx.storage.journal.getChanges(input.storeId, input.sinceModseq, { limit: MAX_CHANGES });
     return { highestModseq: r.highestModseq, changes: r.entries.map(changeOut), more: r.more, truncated: r.truncated };

@@ -10,7 +10,7 @@ export const serviceLogon: Op<'serviceLogon'> = async (ctx, input) => {
     return { sessionId: await ctx.sessions.openService() };
   }
   const user = await ctx.users.findForLogon(input.impersonate);
-  if (!user || !user.active) throw new KcError('KCERR_NOT_FOUND', `no active user ${input.impersonate}`);
+  if (!user?.active) throw new KcError('KCERR_NOT_FOUND', `no active user ${input.impersonate}`);
   return { sessionId: await ctx.sessions.openService(user.id), userId: user.id, storeId: user.storeId ?? undefined };
 };
 

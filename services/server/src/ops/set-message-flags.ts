@@ -8,7 +8,8 @@ export const setMessageFlags: Op<'setMessageFlags'> = async (ctx, input) => {
   const p = await principal(ctx, input.sessionId);
   const folder = await accessFolder(ctx, p, input.folderId);
   const msgs = await accessMessages(ctx, p, input.messageIds);
-  if (msgs.some((m) => m.folderId !== folder.id)) throw new KcError('KCERR_INVALID_PARAMETER', 'a message is in another folder');
+  if (msgs.some((m) => m.folderId !== folder.id))
+    throw new KcError('KCERR_INVALID_PARAMETER', 'a message is in another folder');
   const change: FlagChange = {};
   if (input.replaceAll || input.replace.length > 0) {
     if (input.add.length > 0 || input.remove.length > 0) {
@@ -34,7 +35,12 @@ export const setMessageFlags: Op<'setMessageFlags'> = async (ctx, input) => {
   const modseq = Math.max(folder.highestModseq, ...r.changes.map((c) => c.modseq));
   return {
     modseq,
-    updated: r.messages.map((m) => ({ messageId: m.id, uid: m.uid, modseq: m.modseq, flags: joinFlags(m.flags, m.keywords) })),
+    updated: r.messages.map((m) => ({
+      messageId: m.id,
+      uid: m.uid,
+      modseq: m.modseq,
+      flags: joinFlags(m.flags, m.keywords),
+    })),
     failed: r.modified,
   };
 };

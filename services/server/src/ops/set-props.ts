@@ -8,7 +8,9 @@ export const setProps: Op<'setProps'> = async (ctx, input) => {
   await accessMessages(ctx, p, [input.messageId]);
   const set = Object.fromEntries(input.props.filter((x) => x.value !== undefined).map((x) => [x.name, propValue(x)]));
   const remove = input.props.filter((x) => x.value === undefined).map((x) => x.name);
-  const r = await ctx.storage.properties.setProperties([{ object: { type: 'message', id: input.messageId }, set, remove }]);
+  const r = await ctx.storage.properties.setProperties([
+    { object: { type: 'message', id: input.messageId }, set, remove },
+  ]);
   announce(ctx, r.changes);
   return NONE;
 };

@@ -10,7 +10,8 @@ export const setUserFeatures: Op<'setUserFeatures'> = async (ctx, input) => {
   ctx.users.assertWritable();
   const enable = features(input.enable);
   const disable = features(input.disable);
-  if (enable.some((f) => disable.includes(f))) throw new KcError('KCERR_INVALID_PARAMETER', 'a feature cannot be both enabled and disabled');
+  if (enable.some((f) => disable.includes(f)))
+    throw new KcError('KCERR_INVALID_PARAMETER', 'a feature cannot be both enabled and disabled');
   const user = await userByLogin(ctx, input.username);
   const cur = await ctx.storage.users.getFeatures(user.id);
   const enabled = [...new Set([...cur.enabled.filter((f) => !disable.includes(f)), ...enable])];

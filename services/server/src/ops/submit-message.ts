@@ -13,8 +13,13 @@ export const submitMessage: Op<'submitMessage'> = async (ctx, input) => {
     flags: input.deleteAfterSubmit ? QueueFlag.DeleteAfterSubmit : 0,
   });
   // The queue row is the truth; the notice only wakes a spooler early (it also rescans).
-  ctx.bus.enqueue(subjects.mailSubmitted, { storeId: m?.storeId ?? entry.storeId, queueId: entry.id }).catch((err: unknown) => {
-    ctx.log.warn({ err, queueId: entry.id }, 'could not announce a submitted message; the spooler rescan picks it up');
-  });
+  ctx.bus
+    .enqueue(subjects.mailSubmitted, { storeId: m?.storeId ?? entry.storeId, queueId: entry.id })
+    .catch((err: unknown) => {
+      ctx.log.warn(
+        { err, queueId: entry.id },
+        'could not announce a submitted message; the spooler rescan picks it up',
+      );
+    });
   return { queueId: entry.id };
 };

@@ -1,4 +1,4 @@
-import { KcError, type Input, type Output } from '@kgc/soap';
+import { type Input, KcError, type Output } from '@kgc/soap';
 import { joinFlags, splitFlags } from '../flags.js';
 import type { HeaderField, Restriction, SortField } from '../storage/contents-query.js';
 import type { MessageColumn, MessageRecord } from '../storage/message-types.js';
@@ -67,7 +67,11 @@ function restriction(r: NonNullable<Input<'tableQueryRows'>['restriction']>): Re
     });
   }
   if (r.larger !== undefined || r.smaller !== undefined) {
-    items.push({ type: 'size', ...(r.larger !== undefined ? { larger: r.larger } : {}), ...(r.smaller !== undefined ? { smaller: r.smaller } : {}) });
+    items.push({
+      type: 'size',
+      ...(r.larger !== undefined ? { larger: r.larger } : {}),
+      ...(r.smaller !== undefined ? { smaller: r.smaller } : {}),
+    });
   }
   if (r.modseqSince !== undefined) items.push({ type: 'modseq', min: r.modseqSince });
   for (const h of r.headers) {
@@ -116,7 +120,8 @@ export const tableQueryRows: Op<'tableQueryRows'> = async (ctx, input) => {
     return { field, desc: s.descending };
   });
   const limit = input.limit ?? MAX_TABLE_ROWS;
-  if (limit < 0 || limit > MAX_TABLE_ROWS) throw new KcError('KCERR_INVALID_PARAMETER', `limit must be 0..${MAX_TABLE_ROWS}`);
+  if (limit < 0 || limit > MAX_TABLE_ROWS)
+    throw new KcError('KCERR_INVALID_PARAMETER', `limit must be 0..${MAX_TABLE_ROWS}`);
   if ((input.offset ?? 0) < 0) throw new KcError('KCERR_INVALID_PARAMETER', 'offset must be >= 0');
   const where = input.restriction ? restriction(input.restriction) : undefined;
   const columns = [...new Set([...wanted].flatMap((w) => COLUMNS[w]))];
@@ -131,5 +136,8 @@ export const tableQueryRows: Op<'tableQueryRows'> = async (ctx, input) => {
     }),
     ctx.storage.messages.countContents({ folderId: input.folderId, ...(where ? { where } : {}) }),
   ]);
-  return { rows: rows.map((r) => rowOut(r as Partial<MessageRecord> & Pick<MessageRecord, 'id' | 'uid'>, wanted)), total };
+  return {
+    rows: rows.map((r) => rowOut(r as Partial<MessageRecord> & Pick<MessageRecord, 'id' | 'uid'>, wanted)),
+    total,
+  };
 };

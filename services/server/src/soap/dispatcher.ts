@@ -66,8 +66,7 @@ export async function createDispatcher<C>(
             callback(null, toLoose(operations[name].output as Fields, out as Record<string, unknown>));
           },
           (err: unknown) => {
-            const e =
-              err instanceof KcError ? err : new KcError('KCERR_UNKNOWN', 'internal error; see the server log');
+            const e = err instanceof KcError ? err : new KcError('KCERR_UNKNOWN', 'internal error; see the server log');
             opts.hooks?.onResult?.(name, e.code, performance.now() - started, err);
             callback(faultObject(e.code, e.message));
           },
@@ -75,7 +74,12 @@ export async function createDispatcher<C>(
       return undefined;
     };
   }
-  const soap: SoapServer = soapPkg.soap.listen(new EventEmitter(), '/', { [SERVICE_NAME]: { [PORT_NAME]: port } }, wsdl);
+  const soap: SoapServer = soapPkg.soap.listen(
+    new EventEmitter(),
+    '/',
+    { [SERVICE_NAME]: { [PORT_NAME]: port } },
+    wsdl,
+  );
   await waitLoaded(soap);
 
   const send = (res: ServerResponse, status: number, body: string) => {
@@ -83,7 +87,8 @@ export async function createDispatcher<C>(
     res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(body) });
     res.end(body);
   };
-  const fault = (res: ServerResponse, status: number, e: KcError) => send(res, status, faultXml(e.code, e.message, NAMESPACE));
+  const fault = (res: ServerResponse, status: number, e: KcError) =>
+    send(res, status, faultXml(e.code, e.message, NAMESPACE));
 
   return {
     wsdl,

@@ -3,12 +3,12 @@
  * the health and metrics endpoints, which every KGC-TS service serves.
  */
 import { readFileSync } from 'node:fs';
+import type { RequestListener } from 'node:http';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Listener } from '@kgc/config';
 import { KcError } from '@kgc/soap';
-import type { RequestListener } from 'node:http';
 
 export interface TlsFiles {
   keyFile: string;

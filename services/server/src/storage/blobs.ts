@@ -48,10 +48,22 @@ export async function addBlobRefsWithData(
       .merge({ refcount: ctx.db.raw(increment) });
   }
   const present = await ctx.env.blobs.present(ctx, hashes);
-  for (const hash of hashes) {
-    const b = blobs.get(hash);
-    if (b && !present.has(hash)) await ctx.env.blobs.store(ctx, hash, b.data);
+  const missing = hashes.filter((h) => !present.has(h));
+  for (const part of chunks(missing, 16)) {
+    await Promise.all(part.map((hash) => ctx.env.blobs.store(ctx, hash, (blobs.get(hash) as { data: Buffer }).data)));
   }
+}
+
+/**
+ * Writes blob bytes ahead of the transaction that will reference them (files backend only), so
+ * that the fsyncs happen outside the store's row lock. Harmless if the transaction never comes:
+ * the bytes are content-addressed, and the transaction re-checks presence under the blob row lock.
+ */
+export async function prewriteBlobs(ctx: Ctx, data: readonly Buffer[]): Promise<void> {
+  if (ctx.env.blobs.kind !== 'files' || data.length === 0) return;
+  const byHash = new Map(data.map((d) => [sha256Hex(d), d]));
+  const present = await ctx.env.blobs.present(ctx, [...byHash.keys()]);
+  await Promise.all([...byHash].filter(([h]) => !present.has(h)).map(([h, d]) => ctx.env.blobs.store(ctx, h, d)));
 }
 
 /** Adds references to blobs that must already exist (copies, messages created from a known hash). */

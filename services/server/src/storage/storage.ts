@@ -1,7 +1,7 @@
 import { hashPassword } from '../users/password.js';
 import type { DirectoryGroup, DirectoryUser } from '../users/user-plugin.js';
 import { type BlobBackend, databaseBlobBackend, filesBlobBackend } from './blob-backend.js';
-import { type BlobInfo, getBlobInfo, readBlob } from './blobs.js';
+import { type BlobInfo, getBlobInfo, prewriteBlobs, readBlob } from './blobs.js';
 import type { StorageConfig } from './config.js';
 import { connect, type Engine } from './connect.js';
 import {
@@ -413,6 +413,10 @@ export class BlobStorage {
   }
   getBlobInfo(hashes: readonly string[]): Promise<BlobInfo[]> {
     return this.run.read((ctx) => getBlobInfo(ctx, hashes));
+  }
+  /** Store bytes ahead of a createMessages that will reference them (files backend; else nothing). */
+  prewrite(data: readonly Buffer[]): Promise<void> {
+    return this.run.read((ctx) => prewriteBlobs(ctx, data));
   }
 }
 

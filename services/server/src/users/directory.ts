@@ -36,7 +36,11 @@ export class UserDirectory {
   /** Login name or email address + password; null when wrong, unknown or not active. */
   async authenticate(login: string, password: string): Promise<UserRecord | null> {
     if (password === '') return null;
-    const key = createHmac('sha256', this.cacheKey).update(login.toLowerCase()).update('\0').update(password).digest('hex');
+    const key = createHmac('sha256', this.cacheKey)
+      .update(login.toLowerCase())
+      .update('\0')
+      .update(password)
+      .digest('hex');
     const hit = this.authCache.get(key);
     if (hit && hit.expires > Date.now()) {
       const u = await this.storage.users.getUser(hit.userId).catch(() => null);
@@ -45,7 +49,7 @@ export class UserDirectory {
     this.authCache.delete(key);
     const loginName = await this.loginNameOf(login);
     const du = await this.plugin.authenticate(loginName ?? login, password);
-    if (!du || !du.active) return null;
+    if (!du?.active) return null;
     const user = await this.sync(du.loginName);
     if (!user?.active) return null;
     if (this.authCache.size >= AUTH_CACHE_MAX) this.authCache.delete(this.authCache.keys().next().value as string);
@@ -91,7 +95,8 @@ export class UserDirectory {
   /** ldap: sync every directory user (kgc-admin -l, getUserList). */
   async syncAll(): Promise<void> {
     if (this.plugin.name === 'db') return;
-    for (const du of await this.plugin.listUsers()) await this.storage.users.upsertDirectoryUser(du, { createStore: false });
+    for (const du of await this.plugin.listUsers())
+      await this.storage.users.upsertDirectoryUser(du, { createStore: false });
     for (const dg of await this.plugin.listGroups()) await this.storage.groups.upsertDirectoryGroup(dg);
   }
 }
