@@ -12,7 +12,8 @@ export interface ServerProcess {
   pid: number;
   /** Lines the process logged (JSON), for diagnostics. */
   log: string[];
-  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Sends the signal and resolves with the exit code once the process has exited. */
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 export async function spawnServer(
@@ -20,10 +21,26 @@ export async function spawnServer(
   timeoutMs = 60_000,
   from: 'source' | 'dist' = 'source',
 ): Promise<ServerProcess> {
-  const args =
-    from === 'dist'
-      ? [join(ROOT, 'services/server/dist/main.js')]
-      : ['--conditions=@kgc/source', '--import', 'tsx', join(ROOT, 'services/server/src/main.ts')];
+  return spawnService('server', env, timeoutMs, from);
+}
+
+/** Node arguments that run a service's main from source (tsx) or from its build. */
+export function serviceArgs(service: string, from: 'source' | 'dist' = 'source'): string[] {
+  return from === 'dist'
+    ? [join(ROOT, `services/${service}/dist/main.js`)]
+    : ['--conditions=@kgc/source', '--import', 'tsx', join(ROOT, `services/${service}/src/main.ts`)];
+}
+
+export { ROOT };
+
+/** Starts a service program (server or all-in-one) and waits for its "server started" log line. */
+export async function spawnService(
+  service: string,
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  from: 'source' | 'dist' = 'source',
+): Promise<ServerProcess> {
+  const args = serviceArgs(service, from);
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, KGC_LOG_LEVEL: 'info', ...env },
@@ -56,10 +73,11 @@ export async function spawnServer(
     pid: child.pid ?? 0,
     log,
     async kill(signal: NodeJS.Signals = 'SIGTERM') {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const exited = once(child, 'exit');
       child.kill(signal);
-      await exited;
+      const [code] = (await exited) as [number | null];
+      return code;
     },
   };
 }

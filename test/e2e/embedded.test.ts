@@ -1,0 +1,90 @@
+/**
+ * The README's first command, as a user runs it: the embedded suite (services/all-in-one) as its
+ * own process, kgc-admin as its own process reading the local admin secret, a SOAP logon, Ctrl-C,
+ * and a second start that keeps the data.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { SoapClient, userLogon } from '@kgc/soap';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, type ServerProcess, spawnService } from '../support/server-process.js';
+
+const run = promisify(execFile);
+/** kgc-admin as its bin runs it, from source. */
+const ADMIN = ['--conditions=@kgc/source', '--import', 'tsx', join(ROOT, 'test/support/admin-cli.ts')];
+
+describe('embedded suite + kgc-admin', () => {
+  let dataDir: string;
+  let suite: ServerProcess;
+  const env = () => ({ KGC_DATA_DIR: dataDir, KGC_SERVER_LISTEN: '127.0.0.1:0' });
+
+  async function admin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+      const r = await run(process.execPath, [...ADMIN, '-h', suite.url, ...args], {
+        cwd: ROOT,
+        env: { ...process.env, KGC_DATA_DIR: dataDir },
+      });
+      return { code: 0, stdout: r.stdout, stderr: r.stderr };
+    } catch (e) {
+      const err = e as { code: number; stdout: string; stderr: string };
+      return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+    }
+  }
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'kgc-embedded-'));
+    suite = await spawnService('all-in-one', env());
+  }, 90_000);
+
+  afterAll(async () => {
+    await suite?.kill();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('writes the local admin secret with mode 0600 and SQLite under the data dir', () => {
+    expect(statSync(join(dataDir, 'admin.secret')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dataDir, 'kgc.db')).isFile()).toBe(true);
+  });
+
+  it('kgc-admin creates and lists a user; she logs on over SOAP with her default folders', async () => {
+    const created = await admin('-c', 'alice', '-p', 'secret', '-e', 'alice@example.com', '-f', 'Alice Example');
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('User created.');
+    const list = await admin('-l');
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/alice\s+Alice Example/);
+
+    const client = new SoapClient({ url: suite.url });
+    const s = await userLogon(client, 'alice', 'secret');
+    const { store } = await s.call('getStore', {});
+    const { folders } = await s.call('getHierarchy', { storeId: store.storeId });
+    expect(folders.map((f) => f.name)).toEqual(
+      expect.arrayContaining([
+        'Inbox',
+        'Outbox',
+        'Sent Items',
+        'Deleted Items',
+        'Drafts',
+        'Junk E-mail',
+        'Calendar',
+        'Contacts',
+        'Tasks',
+        'Notes',
+      ]),
+    );
+    await expect(userLogon(client, 'alice', 'wrong')).rejects.toMatchObject({ code: 'KCERR_LOGON_FAILED' });
+    client.close();
+  }, 60_000);
+
+  it('stops cleanly on Ctrl-C and keeps the data across a restart', async () => {
+    expect(await suite.kill('SIGINT')).toBe(0);
+    suite = await spawnService('all-in-one', env());
+    const client = new SoapClient({ url: suite.url });
+    const s = await userLogon(client, 'alice', 'secret');
+    expect((await s.call('getSessionInfo', {})).info.username).toBe('alice');
+    client.close();
+  }, 90_000);
+});
