@@ -54,6 +54,13 @@ export class SqlSessionManager implements SessionManager {
     await this.storage.sessions.deleteSession(sessionId);
   }
 
+  async userChanged(userId: number, opts: { end?: boolean } = {}): Promise<void> {
+    for (const [id, c] of this.cache) {
+      if (c.principal.kind === 'user' && c.principal.userId === userId) this.cache.delete(id);
+    }
+    if (opts.end) await this.storage.sessions.deleteUserSessions(userId);
+  }
+
   private async lookup(sessionId: string): Promise<Cached> {
     const now = this.now();
     const hit = this.cache.get(sessionId);

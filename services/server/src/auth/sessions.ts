@@ -10,4 +10,9 @@ export interface SessionManager {
   principal(sessionId: string): Promise<Principal>;
   expiresAt(sessionId: string): Promise<number>;
   close(sessionId: string): Promise<void>;
+  /**
+   * The user's rights changed (deactivated, deleted, admin flag, password): forget what this
+   * replica cached about their sessions; with `end`, end them all (every replica).
+   */
+  userChanged(userId: number, opts?: { end?: boolean }): Promise<void>;
 }

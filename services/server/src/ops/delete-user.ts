@@ -8,5 +8,6 @@ export const deleteUser: Op<'deleteUser'> = async (ctx, input) => {
   const user = await userByLogin(ctx, input.username);
   await ctx.storage.users.deleteUser(user.id);
   ctx.users.forget();
+  await ctx.sessions.userChanged(user.id);
   return NONE;
 };
