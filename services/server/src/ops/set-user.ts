@@ -54,6 +54,7 @@ export const setUser: Op<'setUser'> = async (ctx, input) => {
     c.active === false;
   if (logonChanged) ctx.users.forget();
   // Rights change at once: no cached session keeps the old admin flag; a deactivated user's sessions end.
-  if (c.isAdmin !== undefined || c.active === false) await ctx.sessions.userChanged(user.id, { end: c.active === false });
+  if (c.isAdmin !== undefined || c.active === false)
+    await ctx.sessions.userChanged(user.id, { end: c.active === false });
   return { user: await userDetailsOut(ctx, updated) };
 };
