@@ -5,13 +5,10 @@
  * messages has committed. If a gathered transaction fails as a whole, each request is retried on
  * its own, so one bad request cannot fail the others.
  */
+
+import { MAX_BATCH_MESSAGES, MAX_IN_FLIGHT } from './limits.js';
 import type { CreateMessagesOptions, CreateMessagesResult, NewMessage } from './storage/message-types.js';
 import type { Storage } from './storage/storage.js';
-
-/** Most messages in one gathered transaction. */
-export const MAX_BATCH_MESSAGES = 64;
-/** Transactions in flight at once: one commits while the next gathers. */
-export const MAX_IN_FLIGHT = 2;
 
 interface Pending {
   messages: readonly NewMessage[];

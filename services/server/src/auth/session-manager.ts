@@ -4,12 +4,10 @@
  * never outlives the session's expiry and a logoff on this replica drops it at once.
  */
 import { KcError } from '@kgc/soap';
+import { MAX_SESSION_ID, SESSION_CACHE_MAX, SESSION_CACHE_MS } from '../limits.js';
 import type { Storage } from '../storage/storage.js';
 import type { Principal } from './principal.js';
 import type { SessionManager } from './sessions.js';
-
-/** How long another replica may still accept a session that was logged off elsewhere. */
-export const SESSION_CACHE_MS = 5_000;
 
 interface Cached {
   principal: Principal;
@@ -66,7 +64,7 @@ export class SqlSessionManager implements SessionManager {
     const hit = this.cache.get(sessionId);
     if (hit && now - hit.checkedAt < SESSION_CACHE_MS && hit.expiresAt > now) return hit;
     this.cache.delete(sessionId);
-    if (sessionId.length === 0 || sessionId.length > 128) throw ended();
+    if (sessionId.length === 0 || sessionId.length > MAX_SESSION_ID) throw ended();
     const s = await this.storage.sessions.touchSession(sessionId);
     if (!s) throw ended();
     const userId = s.kind === 'user' ? s.userId : s.impersonatedUserId;
@@ -85,7 +83,7 @@ export class SqlSessionManager implements SessionManager {
       };
     }
     const entry = { principal, expiresAt: s.expiresAt, checkedAt: now };
-    if (this.cache.size > 50_000) this.cache.clear();
+    if (this.cache.size > SESSION_CACHE_MAX) this.cache.clear();
     this.cache.set(sessionId, entry);
     return entry;
   }

@@ -1,14 +1,16 @@
 import { KcError } from '@kgc/soap';
 import { assertService } from '../auth/principal.js';
+import { MAX_CLAIM, MAX_LEASE_SECONDS } from '../limits.js';
 import { QueueFlag } from '../storage/queue.js';
 import { principal } from './common.js';
 import type { Op } from './op.js';
 
 export const claimOutgoing: Op<'claimOutgoing'> = async (ctx, input) => {
   assertService(await principal(ctx, input.sessionId));
-  if (input.max < 1 || input.max > 1000) throw new KcError('KCERR_INVALID_PARAMETER', 'max must be 1..1000');
-  if (input.leaseSeconds < 1 || input.leaseSeconds > 3600)
-    throw new KcError('KCERR_INVALID_PARAMETER', 'leaseSeconds must be 1..3600');
+  if (input.max < 1 || input.max > MAX_CLAIM)
+    throw new KcError('KCERR_INVALID_PARAMETER', `max must be 1..${MAX_CLAIM}`);
+  if (input.leaseSeconds < 1 || input.leaseSeconds > MAX_LEASE_SECONDS)
+    throw new KcError('KCERR_INVALID_PARAMETER', `leaseSeconds must be 1..${MAX_LEASE_SECONDS}`);
   const entries = await ctx.storage.queue.claim({
     owner: input.owner,
     limit: input.max,

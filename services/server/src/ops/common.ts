@@ -2,6 +2,7 @@
 import { KcError } from '@kgc/soap';
 import { assertStoreAccess, type Principal } from '../auth/principal.js';
 import type { ServerContext } from '../context.js';
+import { FOLDER_CACHE_MAX } from '../limits.js';
 import type { FolderRecord } from '../storage/folder-types.js';
 import type { StoreChange } from '../storage/journal.js';
 import type { LoadedMessage } from '../storage/message-types.js';
@@ -21,7 +22,6 @@ export async function accessFolder(ctx: ServerContext, p: Principal, folderId: n
 
 /** Folder id -> store id (a folder never changes store). Only the ids the hot paths need. */
 const folderStores = new WeakMap<ServerContext, Map<number, number>>();
-const FOLDER_CACHE_MAX = 100_000;
 
 /**
  * The store of a folder the principal may write into, from a cache on the hot paths

@@ -1,10 +1,9 @@
 import { KcError } from '@kgc/soap';
 import { assertStoreAccess } from '../auth/principal.js';
+import { MAX_CHANGES } from '../limits.js';
 import { accessFolder, principal } from './common.js';
 import { changeOut } from './convert.js';
 import type { Op } from './op.js';
-
-export const MAX_CHANGES = 10_000;
 
 export const getChanges: Op<'getChanges'> = async (ctx, input) => {
   const p = await principal(ctx, input.sessionId);

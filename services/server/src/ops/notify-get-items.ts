@@ -1,8 +1,8 @@
 import { KcError } from '@kgc/soap';
 import { assertStoreAccess } from '../auth/principal.js';
+import { MAX_CHANGES } from '../limits.js';
 import { principal } from './common.js';
 import { changeOut } from './convert.js';
-import { MAX_CHANGES } from './get-changes.js';
 import type { Op } from './op.js';
 
 /**

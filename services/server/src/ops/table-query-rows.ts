@@ -1,12 +1,10 @@
 import { type Input, KcError, type Output } from '@kgc/soap';
 import { joinFlags, splitFlags } from '../flags.js';
+import { MAX_TABLE_ROWS } from '../limits.js';
 import type { HeaderField, Restriction, SortField } from '../storage/contents-query.js';
 import type { MessageColumn, MessageRecord } from '../storage/message-types.js';
 import { accessFolder, principal } from './common.js';
 import type { Op } from './op.js';
-
-/** Most rows one call returns; page with offset beyond that. */
-export const MAX_TABLE_ROWS = 100_000;
 
 type Row = Output<'tableQueryRows'>['rows'][number];
 type RowField = Exclude<keyof Row, 'messageId' | 'uid'>;

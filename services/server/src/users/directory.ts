@@ -5,13 +5,10 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { KcError } from '@kgc/soap';
+import { AUTH_CACHE_MAX, AUTH_CACHE_TTL_MS } from '../limits.js';
 import type { Storage } from '../storage/storage.js';
 import type { UserRecord } from '../storage/user-types.js';
 import type { UserPlugin } from './user-plugin.js';
-
-/** How long a verified password is remembered (Dovecot's auth_cache idea: IMAP clients reconnect often). */
-export const AUTH_CACHE_TTL_MS = 60_000;
-export const AUTH_CACHE_MAX = 10_000;
 
 export class UserDirectory {
   private readonly cacheKey = randomBytes(32);

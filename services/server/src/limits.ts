@@ -1,0 +1,27 @@
+/**
+ * Every fixed limit of the server in one place (configurable ones are in config.ts:
+ * soap_max_request_size, notify_max_wait, session_timeout).
+ */
+
+/** Most rows one tableQueryRows call returns; page with offset beyond it. */
+export const MAX_TABLE_ROWS = 100_000;
+/** Most journal entries one getChanges / notifyGetItems answer holds (`more` says there are others). */
+export const MAX_CHANGES = 10_000;
+/** Most queue entries one claimOutgoing call leases, and the longest lease. */
+export const MAX_CLAIM = 1000;
+export const MAX_LEASE_SECONDS = 3600;
+/** Longest deferral of a queue entry. */
+export const MAX_DEFER_SECONDS = 7 * 86_400;
+/** How long a verified password is remembered (Dovecot's auth_cache idea), and how many. */
+export const AUTH_CACHE_TTL_MS = 60_000;
+export const AUTH_CACHE_MAX = 10_000;
+/** How long a replica trusts a session it looked up (a logoff elsewhere is seen after at most this). */
+export const SESSION_CACHE_MS = 5_000;
+export const SESSION_CACHE_MAX = 50_000;
+/** Longest session id accepted (ours are 43 characters). */
+export const MAX_SESSION_ID = 128;
+/** Group commit: most messages in one gathered transaction, and transactions in flight at once. */
+export const MAX_BATCH_MESSAGES = 64;
+export const MAX_IN_FLIGHT = 2;
+/** Folder id -> store id cache of the hot paths. */
+export const FOLDER_CACHE_MAX = 100_000;
