@@ -365,7 +365,7 @@ describeEngines('server messages', (engine) => {
     });
     expect(cleared.updated[0]?.flags).toEqual([]);
     expect((await load(m2.messageId)).flags).toEqual([]);
-    // CONDSTORE: m1 changed after `removed.modseq - 1`, so it fails; m2 was last changed later still.
+    // CONDSTORE: m1 last changed at removed.modseq (<= unchangedSince): updated; m2 at cleared.modseq (>): failed.
     const guarded = await s.call('setMessageFlags', {
       folderId,
       messageIds: [m1.messageId, m2.messageId],
