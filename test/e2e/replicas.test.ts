@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { KgcSession, SoapClient, serviceLogon, userLogon } from '@kgc/soap';
 import { connect } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMysqlDatabase, dropMysqlDatabase, MYSQL } from '../support/server.js';
+import { createMysqlDatabase, dropMysqlDatabase, mysqlServerEnv } from '../support/server.js';
 import { type ServerProcess, spawnServer } from '../support/server-process.js';
 
 describe('two server replicas on one MariaDB + NATS', () => {
@@ -26,15 +26,7 @@ describe('two server replicas on one MariaDB + NATS', () => {
     dir = mkdtempSync(join(tmpdir(), 'kgc-replicas-'));
     prefix = `t${randomBytes(4).toString('hex')}`;
     env = {
-      KGC_SERVER_LISTEN: '127.0.0.1:0',
-      KGC_DATABASE_ENGINE: 'mysql',
-      KGC_MYSQL_HOST: MYSQL.host,
-      KGC_MYSQL_PORT: String(MYSQL.port),
-      KGC_MYSQL_USER: MYSQL.user,
-      KGC_MYSQL_DATABASE: db,
-      KGC_ATTACHMENT_STORAGE: 'files',
-      KGC_ATTACHMENT_PATH: join(dir, 'attachments'),
-      KGC_SERVICE_SECRET: secret,
+      ...mysqlServerEnv(db, dir, secret),
       KGC_NATS_URL: 'nats://127.0.0.1:4222',
       KGC_NATS_SUBJECT_PREFIX: prefix,
       KGC_NATS_STREAM_PREFIX: prefix,

@@ -40,6 +40,21 @@ export interface TestServerOptions {
   settings?: Record<string, string>;
 }
 
+/** KGC_* settings of a server process on the local MariaDB database `database`, blobs under `dataDir`. */
+export function mysqlServerEnv(database: string, dataDir: string, secret: string): Record<string, string> {
+  return {
+    KGC_SERVER_LISTEN: '127.0.0.1:0',
+    KGC_DATABASE_ENGINE: 'mysql',
+    KGC_MYSQL_HOST: MYSQL.host,
+    KGC_MYSQL_PORT: String(MYSQL.port),
+    KGC_MYSQL_USER: MYSQL.user,
+    KGC_MYSQL_DATABASE: database,
+    KGC_ATTACHMENT_STORAGE: 'files',
+    KGC_ATTACHMENT_PATH: join(dataDir, 'attachments'),
+    KGC_SERVICE_SECRET: secret,
+  };
+}
+
 export async function createMysqlDatabase(): Promise<string> {
   const name = `kgc_test_${randomBytes(6).toString('hex')}`;
   const k = knex({ client: 'mysql2', connection: MYSQL });
