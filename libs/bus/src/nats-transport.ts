@@ -20,6 +20,7 @@ export const ERROR_CODE_HEADER = 'Kgc-Error-Code';
 export const ERROR_MESSAGE_HEADER = 'Kgc-Error';
 
 const DRAIN_TIMEOUT_MS = 5_000;
+const STOP_CONFIRM_TIMEOUT_MS = 5_000;
 
 /**
  * The server's ack wait exceeds the handler deadline by this much, so the client's own nak after a
@@ -214,8 +215,29 @@ export class NatsTransport implements Transport {
         stopping = true;
         messages.stop();
         await loop;
+        await this.#confirmUnsubscribed(spec.subject);
       },
     };
+  }
+
+  /**
+   * `messages.stop()` only queues the UNSUB of the pull inbox; the server keeps the consumer's pending
+   * pull request (it expires after 30 s) and hands it the next item for as long as it still sees
+   * interest in that inbox. An item enqueued over another connection can overtake the UNSUB, go to the
+   * dead inbox, and sit unacked for the whole ack wait while the next worker waits. A round trip makes
+   * sure the server dropped the interest (and with it the pull), and that our last ack/nak arrived.
+   */
+  async #confirmUnsubscribed(subject: string): Promise<void> {
+    if (this.#nc.isClosed()) return;
+    const confirmed = await settleWithin(
+      this.#nc.flush().catch((err: unknown) => {
+        this.#logger.warn({ subject, err: describeError(err) }, 'could not confirm work consumer stop');
+      }),
+      STOP_CONFIRM_TIMEOUT_MS,
+    );
+    // Usually a disconnect: the server dropped the old connection's interest with it, and a reconnect
+    // does not renew an unsubscribed inbox. At worst one item waits out the ack wait.
+    if (!confirmed) this.#logger.warn({ subject }, 'work consumer stop not confirmed by the server in time');
   }
 
   #deliver(msg: JsMsg, onDelivery: (delivery: Delivery) => Promise<DeliveryOutcome>): Promise<DeliveryOutcome> {
