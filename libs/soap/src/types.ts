@@ -91,6 +91,12 @@ export const TargetT = t.struct('Target', {
   folderId: one(t.long),
   flags: many(t.string),
   internalDate: opt(t.dateTime),
+  /**
+   * Idempotency key of this delivery (dagent: SHA-256 of the received bytes and the user). A
+   * message already delivered into the same store with the same key is returned instead of a
+   * second copy, so a retry after a lost reply stores nothing twice. At most 64 characters.
+   */
+  deliveryKey: opt(t.string),
 });
 
 export const CreateResultT = t.struct('CreateResult', {

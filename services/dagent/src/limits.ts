@@ -1,0 +1,22 @@
+/**
+ * Every fixed limit of the dagent in one place (the configurable ones are in config.ts:
+ * lmtp_max_connections, lmtp_max_messagesize, server_timeout).
+ */
+
+/** Longest command line (RFC 5321 allows 512 octets plus extension parameters). Longer: `421` and close. */
+export const MAX_COMMAND_LINE = 4096;
+/** Recipients of one transaction; the next RCPT gets `452 4.5.3`. */
+export const MAX_RECIPIENTS = 1000;
+/** A client idle this long while we wait for its input gets `421` and is closed. */
+export const IDLE_TIMEOUT_MS = 5 * 60_000;
+/** On shutdown, connections still open after this are cut. */
+export const CLOSE_TIMEOUT_MS = 10_000;
+/** The spam header is looked for in the first this many bytes of the header. */
+export const MAX_HEADER_SCAN = 256 * 1024;
+/** How long a store's folder list is trusted for choosing Inbox / Junk / a plus-address folder. */
+export const FOLDER_CACHE_MS = 30_000;
+export const FOLDER_CACHE_MAX = 10_000;
+/** After a failed server call, readiness is re-checked at most this often. */
+export const READY_RECHECK_MS = 2_000;
+/** Longest folder name taken from a plus address (`user+folder@domain`). */
+export const MAX_PLUS_FOLDER = 255;

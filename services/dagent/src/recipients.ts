@@ -1,0 +1,74 @@
+/**
+ * RCPT TO: an address (email, alias or login name) to a user with a store, through the server.
+ * Plus-addressing (`user+folder@domain`, KGC lacks it): the full address is tried first (a user
+ * may own an address with the delimiter in it), then the address without the extension, which
+ * then names the folder to deliver into.
+ */
+import type { Output } from '@kgc/soap';
+import { DeliveryError, fromServerError } from './errors.js';
+import { MAX_PLUS_FOLDER } from './limits.js';
+import type { ServerLink } from './server-link.js';
+
+export interface Recipient {
+  /** The address as the client gave it. */
+  address: string;
+  userId: number;
+  username: string;
+  storeId: number;
+  /** Folder named by a plus address, if any (delivered into only when it exists). */
+  folder?: string;
+}
+
+export interface PlusAddress {
+  base: string;
+  extension: string;
+}
+
+/** `user+ext@domain` → `user@domain` and `ext`; null when there is no (usable) extension. */
+export function splitPlus(address: string, delimiter: string): PlusAddress | null {
+  if (delimiter === '') return null;
+  const at = address.lastIndexOf('@');
+  const local = at < 0 ? address : address.slice(0, at);
+  const domain = at < 0 ? '' : address.slice(at);
+  const i = local.indexOf(delimiter);
+  if (i <= 0) return null;
+  const extension = local.slice(i + delimiter.length);
+  if (extension === '' || extension.length > MAX_PLUS_FOLDER) return null;
+  return { base: local.slice(0, i) + domain, extension };
+}
+
+async function lookup(link: ServerLink, address: string): Promise<Omit<Recipient, 'address'>> {
+  try {
+    return await link.call('resolveEmail', { email: address });
+  } catch (e) {
+    throw fromServerError(e, 'unknown-user');
+  }
+}
+
+export async function resolveRecipient(link: ServerLink, address: string, delimiter: string): Promise<Recipient> {
+  if (address === '' || /[\s<>]/.test(address)) throw new DeliveryError('bad-address');
+  try {
+    return { address, ...(await lookup(link, address)) };
+  } catch (e) {
+    const plus = splitPlus(address, delimiter);
+    if (!(e instanceof DeliveryError) || e.kind !== 'unknown-user' || plus === null) throw e;
+    return { address, ...(await lookup(link, plus.base)), folder: plus.extension };
+  }
+}
+
+/**
+ * Hard quota at RCPT when the size is known (MAIL FROM ... SIZE=n): refused if the store is
+ * already at its hard limit or the message would take it there. Without a size the server
+ * decides at delivery (452 4.2.2).
+ */
+export async function checkQuota(link: ServerLink, r: Recipient, messageSize: number): Promise<void> {
+  let status: Output<'GetQuotaStatus'>;
+  try {
+    status = await link.call('GetQuotaStatus', { username: r.username });
+  } catch (e) {
+    throw fromServerError(e);
+  }
+  const { level, size, hard } = status.status;
+  if (level === 'hard' || (hard > 0 && size + messageSize > hard))
+    throw new DeliveryError('over-quota', `${r.username}: ${size} + ${messageSize} bytes, hard limit ${hard}`);
+}
