@@ -12,14 +12,25 @@ export const ENGINES = ['sqlite', 'mysql'] as const;
 export type Engine = (typeof ENGINES)[number];
 
 /**
- * `describe.each(ENGINES)` with the two engines' suites running side by side (each with its own
- * server; the tests inside one suite stay in order). Halves the wall time: most of it is waiting on
- * HTTP round trips and the databases, and the rest (password hashing) runs on libuv threads.
+ * `describe.each(ENGINES)` with the two engines' suites running side by side, each with its own
+ * server. Within one engine the tests run in order, or, with `{ independent: true }` (for suites whose
+ * tests share nothing they change), side by side as well. Most of the time is waiting on HTTP round
+ * trips and the databases, and password hashing runs on libuv threads: this divides the wall time.
  */
-export function describeEngines(name: string, body: (engine: Engine) => void): void {
+export function describeEngines(name: string, body: (engine: Engine) => void): void;
+export function describeEngines(name: string, opts: { independent?: boolean }, body: (engine: Engine) => void): void;
+export function describeEngines(
+  name: string,
+  a: { independent?: boolean } | ((engine: Engine) => void),
+  b?: (engine: Engine) => void,
+): void {
+  const opts = typeof a === 'function' ? {} : a;
+  const body = typeof a === 'function' ? a : b;
+  if (!body) throw new Error('describeEngines needs a body');
   describe.concurrent(name, () => {
     describe.each(ENGINES)('%s', (engine) => {
-      describe.sequential('in order', () => body(engine));
+      if (opts.independent) describe.concurrent('side by side', () => body(engine));
+      else describe.sequential('in order', () => body(engine));
     });
   });
 }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { describeEngines, expectCode, folderStatus, mail, newUser, put, type TestUser, uniq } from './helpers.js';
 
-describeEngines('server access', (engine) => {
+describeEngines('server access', { independent: true }, (engine) => {
   let t: TestServer;
   let admin: KgcSession;
   /** The caller (password logon: the real thing). */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { describeEngines, ENGINES, expectCode, impersonate, newUser, type TestUser, uniq } from './helpers.js';
 
-describeEngines('server sessions', (engine) => {
+describeEngines('server sessions', { independent: true }, (engine) => {
   let t: TestServer;
   let admin: KgcSession;
   let a: TestUser;
