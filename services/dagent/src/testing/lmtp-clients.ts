@@ -18,8 +18,15 @@ export async function sendNodemailer(
   port: number,
   envelope: { from: string; to: string[] },
   raw: Buffer,
+  tls?: { ca: Buffer },
 ): Promise<NodemailerResult> {
-  const transport = nodemailer.createTransport({ lmtp: true, host: '127.0.0.1', port, name: 'mta.test' });
+  const transport = nodemailer.createTransport({
+    lmtp: true,
+    host: '127.0.0.1',
+    port,
+    name: 'mta.test',
+    ...(tls ? { requireTLS: true, tls: { ca: tls.ca } } : { ignoreTLS: true }),
+  });
   try {
     const info = await transport.sendMail({ envelope, raw });
     const errors = new Map<string, string>();
