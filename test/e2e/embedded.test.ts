@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SoapClient, userLogon } from '@kgc/soap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendPython } from '../../services/dagent/src/testing/lmtp-clients.js';
 import { ROOT, type ServerProcess, spawnService } from '../support/server-process.js';
 
 const run = promisify(execFile);
@@ -19,7 +20,12 @@ const ADMIN = ['--conditions=@kgc/source', '--import', 'tsx', join(ROOT, 'test/s
 describe('embedded suite + kgc-admin', () => {
   let dataDir: string;
   let suite: ServerProcess;
-  const env = () => ({ KGC_DATA_DIR: dataDir, KGC_SERVER_LISTEN: '127.0.0.1:0' });
+  const env = () => ({
+    KGC_DATA_DIR: dataDir,
+    KGC_SERVER_LISTEN: '127.0.0.1:0',
+    KGC_LMTP_LISTEN: '127.0.0.1:0',
+    KGC_METRICS_LISTEN: '127.0.0.1:0',
+  });
 
   async function admin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
@@ -78,6 +84,31 @@ describe('embedded suite + kgc-admin', () => {
     await expect(userLogon(client, 'alice', 'wrong')).rejects.toMatchObject({ code: 'KCERR_LOGON_FAILED' });
     client.close();
   }, 60_000);
+
+  it('the dagent delivers over LMTP into her Inbox', async () => {
+    const lmtpPort = async (): Promise<number> => {
+      for (let i = 0; i < 100; i++) {
+        for (const line of suite.log) {
+          const rec = JSON.parse(line.startsWith('{') ? line : '{}') as {
+            msg?: string;
+            lmtp?: Array<{ port: number }>;
+          };
+          if (rec.msg === 'dagent started' && rec.lmtp?.[0]) return rec.lmtp[0].port;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('no "dagent started" line');
+    };
+    const raw = Buffer.from('From: bob@example.net\r\nSubject: hello\r\n\r\nHi Alice.\r\n');
+    const r = await sendPython(await lmtpPort(), 'bob@example.net', ['alice@example.com'], raw);
+    expect(r.data).toEqual([[250, '2.1.5 <alice@example.com> Delivered']]);
+    const client = new SoapClient({ url: suite.url });
+    const s = await userLogon(client, 'alice', 'secret');
+    const { store } = await s.call('getStore', {});
+    const { folders } = await s.call('getHierarchy', { storeId: store.storeId });
+    expect(folders.find((f) => f.specialUse === 'inbox')?.messages).toBe(1);
+    client.close();
+  }, 30_000);
 
   it('stops cleanly on Ctrl-C and keeps the data across a restart', async () => {
     expect(await suite.kill('SIGINT')).toBe(0);

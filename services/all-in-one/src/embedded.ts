@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createMemoryBus } from '@kgc/bus';
 import { loadConfig } from '@kgc/config';
+import { dagentConfig, type RunningDagent, startDagent } from '@kgc/dagent';
 import { createLogger, type Logger } from '@kgc/log';
 import { type RunningServer, serverConfig, startServer } from '@kgc/server';
 
@@ -23,6 +24,7 @@ export interface EmbeddedOptions {
 export interface EmbeddedSuite {
   dataDir: string;
   server: RunningServer;
+  dagent: RunningDagent;
   secretFile: string;
   close(): Promise<void>;
 }
@@ -30,6 +32,8 @@ export interface EmbeddedSuite {
 /** The unprivileged embedded ports of the design doc. */
 export const EMBEDDED_DEFAULTS: Record<string, string> = {
   KGC_SERVER_LISTEN: '127.0.0.1:8236',
+  KGC_LMTP_LISTEN: '127.0.0.1:2003',
+  KGC_METRICS_LISTEN: '127.0.0.1:2004',
   KGC_DATABASE_ENGINE: 'sqlite',
   KGC_ATTACHMENT_STORAGE: 'files',
 };
@@ -59,11 +63,23 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedSuit
   const log = opts.log ?? createLogger({ service: 'all-in-one', level: config.log_level });
   const bus = createMemoryBus();
   const server = await startServer({ config, bus, log: log.child({ component: 'server' }) });
+  let dagent: RunningDagent;
+  try {
+    // The dagent is a SOAP client of the server like any other, over loopback.
+    const dagentConf = loadConfig(dagentConfig, { env: { ...env, KGC_SERVER_SOCKET: server.urls[0] ?? '' } });
+    dagent = await startDagent({ config: dagentConf, log: log.child({ component: 'dagent' }), processMetrics: false });
+  } catch (e) {
+    await server.close();
+    await bus.close();
+    throw e;
+  }
   return {
     dataDir,
     server,
+    dagent,
     secretFile,
     async close() {
+      await dagent.close();
       await server.close();
       await bus.close();
     },

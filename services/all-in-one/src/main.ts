@@ -1,5 +1,6 @@
 /** `make start`: the embedded suite in the foreground. Ctrl-C stops it cleanly. */
 import { ConfigError, dumpConfig, loadConfig, parseServiceArgs } from '@kgc/config';
+import { dagentConfig } from '@kgc/dagent';
 import { serverConfig } from '@kgc/server';
 import { EMBEDDED_DEFAULTS, startEmbedded } from './embedded.js';
 
@@ -8,13 +9,16 @@ async function main(argv: string[]): Promise<void> {
   const dataDir = process.env.KGC_DATA_DIR ?? 'data';
   if (args.dumpConfig) {
     const env = { ...EMBEDDED_DEFAULTS, ...process.env };
-    process.stdout.write(dumpConfig(serverConfig, loadConfig(serverConfig, { env })));
+    process.stdout.write(`# server.cfg\n${dumpConfig(serverConfig, loadConfig(serverConfig, { env }))}`);
+    process.stdout.write(`\n# dagent.cfg\n${dumpConfig(dagentConfig, loadConfig(dagentConfig, { env }))}`);
     return;
   }
   const suite = await startEmbedded({ dataDir, ...(args.configFileGiven ? { serverCfg: args.configFile } : {}) });
+  const lmtp = suite.dagent.lmtp.map((a) => ('path' in a ? `unix:${a.path}` : `${a.host}:${a.port}`)).join(' ');
   process.stderr.write(
     `KGC-TS embedded suite running (data: ${suite.dataDir})\n` +
       `  server SOAP  ${suite.server.urls.join(' ')}  (/?wsdl, /metrics, /healthz)\n` +
+      `  dagent LMTP  ${lmtp}  (metrics: 127.0.0.1:${suite.dagent.metricsPort ?? '-'})\n` +
       `  kgc-admin    pnpm exec kgc-admin -l\n` +
       'Ctrl-C stops it.\n',
   );
