@@ -53,7 +53,11 @@ describeEngines('server sessions', { independent: true }, (engine) => {
     const name = uniq('inactive');
     await admin.call('createUser', { user: { username: name, password: 'pw-inactive', active: false, aliases: [] } });
     await expectCode(t.client.call('logon', { username: name, password: 'pw-inactive' }), 'KCERR_LOGON_FAILED');
-    await expectCode(t.client.call('serviceLogon', { secret: t.secret, impersonate: name }), 'KCERR_NOT_FOUND');
+    await expectCode(t.client.call('serviceLogon', { secret: t.secret, impersonate: name }), 'KCERR_LOGON_FAILED');
+    await expectCode(
+      t.client.call('serviceLogon', { secret: t.secret, impersonate: uniq('nobody') }),
+      'KCERR_NOT_FOUND',
+    );
   });
 
   it('logoff ends the session; an unknown or empty id is KCERR_END_OF_SESSION', async () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { fromLoose, fromXml, toXml } from './codec.js';
+import { fromXml, toXml } from './codec.js';
 import { KcError } from './errors.js';
 import { many, one, opt, t } from './schema.js';
 import { operations } from './spec.js';
 import { generateWsdl } from './wsdl.js';
-import { parseXml } from './xml.js';
+import { parseXml, type XmlNode } from './xml.js';
 
 const Inner = t.struct('Inner', { n: one(t.long), tags: many(t.string) });
 const fields = {
@@ -43,20 +43,28 @@ describe('codec', () => {
     expect((fromXml(fields, parseXml(xml).children[0] as never) as { s: string }).s).toBe('nul\uFFFDbell\uFFFD');
   });
 
+  const read = (inner: string, f: Parameters<typeof fromXml>[0] = fields) =>
+    fromXml(f, parseXml(`<root>${inner}</root>`).children[0] as XmlNode);
+
   it.each([
-    ['int not a number', { s: 'x', i: 'abc' }],
-    ['int out of range', { s: 'x', i: '2147483648' }],
-    ['long beyond 2^53', { s: 'x', list: ['9007199254740993'] }],
-    ['bad boolean', { s: 'x', b: 'yes' }],
-    ['bad base64', { s: 'x', raw: '@@@' }],
-    ['bad date', { s: 'x', d: 'yesterday' }],
-    ['struct given as text', { s: 'x', inner: 'text' }],
-  ])('rejects loose input: %s', (_name, loose) => {
-    expect(() => fromLoose(fields, loose)).toThrow(KcError);
+    ['int not a number', '<s>x</s><i>abc</i>'],
+    ['int out of range', '<s>x</s><i>2147483648</i>'],
+    ['long beyond 2^53', '<s>x</s><list>9007199254740993</list>'],
+    ['bad boolean', '<s>x</s><b>yes</b>'],
+    ['bad base64', '<s>x</s><raw>@@@</raw>'],
+    ['bad date', '<s>x</s><d>yesterday</d>'],
+    ['required struct field missing', '<s>x</s><inner><tags>a</tags></inner>'],
+  ])('rejects input: %s', (_name, inner) => {
+    expect(() => read(inner)).toThrow(KcError);
   });
 
-  it('normalises strong-soap loose JSON (strings, single-or-array)', () => {
-    const v = fromLoose(fields, { s: 'x', i: '7', b: 'true', list: '5', inners: { n: '1', tags: 'only' } });
+  it('keeps empty strings: an empty element is "", an absent one is not given', () => {
+    const f = { a: opt(t.string), b: opt(t.string), list: many(t.string), n: opt(t.int) };
+    expect(read('<a></a><list>x</list><list/><list></list>', f)).toEqual({ a: '', list: ['x', '', ''] });
+  });
+
+  it('reads single and repeated elements by the spec (one vs many)', () => {
+    const v = read('<s>x</s><i>7</i><b>true</b><list>5</list><inners><n>1</n><tags>only</tags></inners>');
     expect(v).toEqual({ s: 'x', i: 7, b: true, list: [5], inners: [{ n: 1, tags: ['only'] }] });
   });
 });

@@ -1,9 +1,10 @@
 /**
- * Converts between typed values and the wire: XML for our client, and the loose JSON that
- * strong-soap produces/consumes on the server. Both directions are driven by the spec.
+ * Converts between typed values and the wire, driven by the spec: XML both ways (our client's
+ * requests and the server's reading of them, replies on the client), and the loose JSON that
+ * strong-soap serialises the server's replies from.
  */
 import { KcError } from './errors.js';
-import type { Field, Fields, FieldType, ScalarType } from './schema.js';
+import type { Field, Fields, ScalarType } from './schema.js';
 import { escapeText, sanitizeString, type XmlNode } from './xml.js';
 
 type Loose = unknown;
@@ -44,44 +45,6 @@ function scalarFrom(type: ScalarType, v: Loose, path: string): unknown {
       return d;
     }
   }
-}
-
-function valueFrom(type: FieldType, v: Loose, path: string): unknown {
-  if (type.kind === 'scalar') return scalarFrom(type, v, path);
-  if (v === '' || v === null || v === undefined) return fromLoose(type.fields, {}, path);
-  if (typeof v !== 'object' || Array.isArray(v)) throw invalid(path, `expected ${type.name}`);
-  return fromLoose(type.fields, v as Record<string, Loose>, path);
-}
-
-/** Loose (strong-soap JSON: strings, single-or-array) to typed values, validating as it goes. */
-export function fromLoose(
-  fields: Fields,
-  obj: Record<string, Loose> | null | undefined,
-  path = '',
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const src = obj ?? {};
-  for (const [name, field] of Object.entries(fields)) {
-    const p = path ? `${path}.${name}` : name;
-    const raw = src[name];
-    if (field.occurs === 'many') {
-      const list = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
-      out[name] = list.map((item, i) => valueFrom(field.type, item, `${p}[${i}]`));
-    } else if (raw === undefined || raw === null || (isNil(raw) && field.occurs === 'optional')) {
-      if (field.occurs === 'one') {
-        if (field.type.kind === 'scalar' && field.type.xsd === 'string') out[name] = '';
-        else if (field.type.kind === 'struct') out[name] = fromLoose(field.type.fields, {}, p);
-        else throw invalid(p, 'is required');
-      }
-    } else {
-      out[name] = valueFrom(field.type, Array.isArray(raw) ? raw[0] : raw, p);
-    }
-  }
-  return out;
-}
-
-function isNil(v: Loose): boolean {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
 }
 
 function scalarToLoose(type: ScalarType, v: unknown): unknown {
@@ -160,7 +123,7 @@ export function fromXml(fields: Fields, node: XmlNode, path = ''): Record<string
     else if (nodes[0]) out[name] = conv(nodes[0], p);
     else if (field.occurs === 'one') {
       if (field.type.kind === 'scalar' && field.type.xsd === 'string') out[name] = '';
-      else throw invalid(p, 'missing in response');
+      else throw invalid(p, 'is required');
     }
   }
   return out;

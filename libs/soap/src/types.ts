@@ -45,6 +45,8 @@ export const UserInputT = t.struct('UserInput', {
   isAdmin: opt(t.boolean),
   active: opt(t.boolean),
   aliases: many(t.string),
+  /** setUser: `aliases` is the complete new list, even when empty (else an empty list means "unchanged"). */
+  replaceAliases: opt(t.boolean),
 });
 
 export const GroupT = t.struct('Group', {

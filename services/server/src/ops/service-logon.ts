@@ -10,7 +10,8 @@ export const serviceLogon: Op<'serviceLogon'> = async (ctx, input) => {
     return { sessionId: await ctx.sessions.openService() };
   }
   const user = await ctx.users.findForLogon(input.impersonate);
-  if (!user?.active) throw new KcError('KCERR_NOT_FOUND', `no active user ${input.impersonate}`);
+  if (!user) throw new KcError('KCERR_NOT_FOUND', `no user ${input.impersonate}`);
+  if (!user.active) throw new KcError('KCERR_LOGON_FAILED', `${input.impersonate} is not active`);
   return { sessionId: await ctx.sessions.openService(user.id), userId: user.id, storeId: user.storeId ?? undefined };
 };
 

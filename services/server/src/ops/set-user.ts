@@ -13,7 +13,8 @@ export const setUser: Op<'setUser'> = async (ctx, input) => {
     c.email !== undefined ||
     c.isAdmin !== undefined ||
     c.active !== undefined ||
-    c.aliases.length > 0;
+    c.aliases.length > 0 ||
+    c.replaceAliases === true;
   if (adminOnly) assertAdmin(p);
   else assertSelfOrAdmin(p, user.id);
   ctx.users.assertWritable();
@@ -26,7 +27,7 @@ export const setUser: Op<'setUser'> = async (ctx, input) => {
       ...(c.isAdmin !== undefined ? { isAdmin: c.isAdmin } : {}),
       ...(c.active !== undefined ? { active: c.active } : {}),
     });
-    if (c.aliases.length > 0) {
+    if (c.aliases.length > 0 || c.replaceAliases === true) {
       const [d] = await tx.users.getUserDetails([user.id]);
       const current = d?.aliases ?? [];
       const wanted = new Set(c.aliases.map((a) => a.toLowerCase()));
@@ -50,6 +51,7 @@ export const setUser: Op<'setUser'> = async (ctx, input) => {
     c.username !== undefined ||
     c.email !== undefined ||
     c.aliases.length > 0 ||
+    c.replaceAliases === true ||
     c.password !== undefined ||
     c.active === false;
   if (logonChanged) ctx.users.forget();

@@ -7,8 +7,9 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  child,
   type Fields,
-  fromLoose,
+  fromXml,
   generateWsdl,
   type Input,
   KcError,
@@ -17,8 +18,10 @@ import {
   type Output,
   operations,
   PORT_NAME,
+  parseXml,
   SERVICE_NAME,
   toLoose,
+  type XmlNode,
 } from '@kgc/soap';
 import soapPkg, { type OperationFn, type SoapServer } from 'strong-soap';
 import { faultObject, faultXml } from './fault.js';
@@ -50,14 +53,22 @@ export async function createDispatcher<C>(
   opts: { maxRequestBytes: number; location?: string; hooks?: DispatcherHooks },
 ): Promise<Dispatcher> {
   const wsdl = generateWsdl(opts.location);
+  /**
+   * The request as our own strict parser read it. strong-soap dispatches and serialises the reply,
+   * but its request JSON drops empty elements (an empty string would arrive as "not given"), so the
+   * operation's input is decoded from this tree, by the same codec the client uses.
+   */
+  const bodies = new WeakMap<IncomingMessage, XmlNode>();
   const port: Record<string, OperationFn> = {};
   for (const name of Object.keys(operations) as OperationName[]) {
-    port[name] = (args, callback, _headers, req) => {
+    port[name] = (_args, callback, _headers, req) => {
       const started = performance.now();
       const call: CallInfo = { operation: name, remoteAddress: req.socket.remoteAddress ?? '' };
       Promise.resolve()
         .then(() => {
-          const input = fromLoose(operations[name].input as Fields, args ?? {}) as Input<typeof name>;
+          const node = child(bodies.get(req), name);
+          if (!node) throw new KcError('KCERR_INVALID_PARAMETER', `no ${name} element in the request`);
+          const input = fromXml(operations[name].input as Fields, node) as Input<typeof name>;
           return (table[name] as OpHandler<C, typeof name>)(ctx, input, call);
         })
         .then(
@@ -128,6 +139,14 @@ export async function createDispatcher<C>(
         const xml = Buffer.concat(chunks).toString('utf8');
         if (DTD.test(xml)) {
           fault(res, 400, new KcError('KCERR_INVALID_PARAMETER', 'DTDs and entity declarations are not accepted'));
+          return;
+        }
+        try {
+          const body = child(child(parseXml(xml), 'Envelope'), 'Body');
+          if (!body) throw new KcError('KCERR_INVALID_PARAMETER', 'not a SOAP envelope');
+          bodies.set(req, body);
+        } catch (e) {
+          fault(res, 400, e instanceof KcError ? e : new KcError('KCERR_INVALID_PARAMETER', 'malformed XML'));
           return;
         }
         try {
