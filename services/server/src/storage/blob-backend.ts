@@ -14,14 +14,17 @@ export interface BlobBackend {
   readonly kind: AttachmentStorage;
   /** Which of `hashes` already have their bytes stored. */
   present(ctx: Ctx, hashes: readonly string[]): Promise<Set<string>>;
-  store(ctx: Ctx, hash: string, data: Buffer): Promise<void>;
+  /** Bytes of blobs not stored yet (hash → data). */
+  store(ctx: Ctx, blobs: ReadonlyMap<string, Buffer>): Promise<void>;
   read(ctx: Ctx, hash: string): Promise<Buffer | null>;
   /** Bytes of blobs whose rows this transaction deletes. */
   free(ctx: Ctx, hashes: readonly string[]): Promise<void>;
 }
 
 const CHUNK = 1024 * 1024;
-const CHUNKS_PER_INSERT = 4;
+/** Bytes per INSERT into blob_chunks: many small blobs share one statement, big ones get 4 chunks. */
+const BYTES_PER_INSERT = 4 * CHUNK;
+const ROWS_PER_INSERT = 500;
 
 /** attachment_storage = database: 1 MiB chunks in `blob_chunks` (stays below max_allowed_packet). */
 export function databaseBlobBackend(): BlobBackend {
@@ -37,12 +40,25 @@ export function databaseBlobBackend(): BlobBackend {
       }
       return found;
     },
-    async store(ctx, hash, data) {
-      const rows: Array<{ hash: string; seq: number; data: Buffer }> = [];
-      for (let seq = 0, off = 0; off < data.length || seq === 0; seq++, off += CHUNK) {
-        rows.push({ hash, seq, data: data.subarray(off, off + CHUNK) });
+    async store(ctx, blobs) {
+      let part: Array<{ hash: string; seq: number; data: Buffer }> = [];
+      let bytes = 0;
+      const flush = async () => {
+        if (part.length > 0) await ctx.db('blob_chunks').insert(part);
+        part = [];
+        bytes = 0;
+      };
+      for (const [hash, data] of [...blobs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        for (let seq = 0, off = 0; off < data.length || seq === 0; seq++, off += CHUNK) {
+          const chunk = data.subarray(off, off + CHUNK);
+          if (part.length >= ROWS_PER_INSERT || (part.length > 0 && bytes + chunk.length > BYTES_PER_INSERT)) {
+            await flush();
+          }
+          part.push({ hash, seq, data: chunk });
+          bytes += chunk.length;
+        }
       }
-      for (const part of chunks(rows, CHUNKS_PER_INSERT)) await ctx.db('blob_chunks').insert(part);
+      await flush();
     },
     async read(ctx, hash) {
       const rows = (await ctx.db('blob_chunks').select('data').where('hash', hash).orderBy('seq')) as Array<{
@@ -89,6 +105,27 @@ export function filesBlobBackend(root: string): BlobBackend {
     }
   }
 
+  async function storeFile(hash: string, data: Buffer): Promise<void> {
+    const path = pathOf(hash);
+    const dir = join(root, hash.slice(0, 2), hash.slice(2, 4));
+    await mkdir(dir, { recursive: true });
+    const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
+    const fh = await open(tmp, 'wx', 0o640);
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    try {
+      await rename(tmp, path);
+    } catch (err) {
+      await unlink(tmp).catch(() => {});
+      throw err;
+    }
+    await fsyncDir(dir);
+  }
+
   return {
     kind: 'files',
     async present(_ctx, hashes) {
@@ -101,25 +138,8 @@ export function filesBlobBackend(root: string): BlobBackend {
       }
       return found;
     },
-    async store(_ctx, hash, data) {
-      const path = pathOf(hash);
-      const dir = join(root, hash.slice(0, 2), hash.slice(2, 4));
-      await mkdir(dir, { recursive: true });
-      const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
-      const fh = await open(tmp, 'wx', 0o640);
-      try {
-        await fh.writeFile(data);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      try {
-        await rename(tmp, path);
-      } catch (err) {
-        await unlink(tmp).catch(() => {});
-        throw err;
-      }
-      await fsyncDir(dir);
+    async store(_ctx, blobs) {
+      for (const part of chunks([...blobs], 64)) await Promise.all(part.map(([hash, data]) => storeFile(hash, data)));
     },
     async read(_ctx, hash) {
       for (const path of [pathOf(hash), trashOf(hash)]) {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Ctx } from './context.js';
 import { invalid, notFound } from './db-errors.js';
+import { insertReturning } from './insert-returning.js';
 import { chunks, num } from './rows.js';
 
 export function sha256Hex(data: Uint8Array): string {
@@ -26,6 +27,11 @@ function groupByCount(counts: ReadonlyMap<string, number>): Map<number, string[]
 /**
  * Adds references to blobs with new bytes: one multi-row upsert (rows locked in hash order), then
  * the bytes of every blob whose data is not stored yet. Must run in a transaction.
+ *
+ * With INSERT … RETURNING the upsert tells which rows are new (refcount after = references added:
+ * a row never outlives its last reference). In the database backend a row and its chunks are
+ * created and freed in one transaction, so exactly the new rows need bytes and no presence query
+ * is sent. The files backend always checks the files (they are written ahead, or may be missing).
  */
 export async function addBlobRefsWithData(
   ctx: Ctx,
@@ -35,23 +41,34 @@ export async function addBlobRefsWithData(
   const now = ctx.env.now();
   const hashes = [...blobs.keys()].sort();
   const increment = ctx.env.engine === 'mysql' ? 'refcount + VALUES(refcount)' : 'refcount + excluded.refcount';
+  const fresh = new Set<string>();
   for (const part of chunks(hashes, 200)) {
     const rows = part.map((hash) => {
       const b = blobs.get(hash);
       if (!b) throw new Error('unreachable');
       return { hash, size: b.data.length, refcount: b.count, created_at: now };
     });
-    await ctx
+    const upsert = ctx
       .db('blobs')
       .insert(rows)
       .onConflict('hash')
       .merge({ refcount: ctx.db.raw(increment) });
+    if (!ctx.env.returning) {
+      await upsert;
+      continue;
+    }
+    for (const r of await insertReturning(ctx, upsert, ['hash', 'refcount'])) {
+      const hash = String(r.hash);
+      if (num(r.refcount) === blobs.get(hash)?.count) fresh.add(hash);
+    }
   }
-  const present = await ctx.env.blobs.present(ctx, hashes);
-  const missing = hashes.filter((h) => !present.has(h));
-  for (const part of chunks(missing, 16)) {
-    await Promise.all(part.map((hash) => ctx.env.blobs.store(ctx, hash, (blobs.get(hash) as { data: Buffer }).data)));
+  let missing: string[];
+  if (ctx.env.returning && ctx.env.blobs.kind === 'database') missing = hashes.filter((h) => fresh.has(h));
+  else {
+    const present = await ctx.env.blobs.present(ctx, hashes);
+    missing = hashes.filter((h) => !present.has(h));
   }
+  await ctx.env.blobs.store(ctx, new Map(missing.map((h) => [h, (blobs.get(h) as { data: Buffer }).data])));
 }
 
 /**
@@ -63,7 +80,7 @@ export async function prewriteBlobs(ctx: Ctx, data: readonly Buffer[]): Promise<
   if (ctx.env.blobs.kind !== 'files' || data.length === 0) return;
   const byHash = new Map(data.map((d) => [sha256Hex(d), d]));
   const present = await ctx.env.blobs.present(ctx, [...byHash.keys()]);
-  await Promise.all([...byHash].filter(([h]) => !present.has(h)).map(([h, d]) => ctx.env.blobs.store(ctx, h, d)));
+  await ctx.env.blobs.store(ctx, new Map([...byHash].filter(([h]) => !present.has(h))));
 }
 
 /** Adds references to blobs that must already exist (copies, messages created from a known hash). */

@@ -32,4 +32,8 @@ export type StorageConfig = (SqliteEngineConfig | MysqlEngineConfig) & {
   clock?: () => number;
   /** Receives failures of best-effort work that runs after commit (e.g. unlinking freed blob files). */
   onBackgroundError?: (err: unknown, what: string) => void;
+  /** Only statements every supported engine has (no INSERT … RETURNING): tests of the MySQL path. */
+  portableSql?: boolean;
+  /** Sees the text of every SQL statement sent, BEGIN and COMMIT included (metrics, benchmarks). */
+  onStatement?: (sql: string) => void;
 };

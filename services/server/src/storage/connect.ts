@@ -11,6 +11,15 @@ export interface Connection {
   engine: Engine;
   /** SELECT … FOR UPDATE SKIP LOCKED is available (MariaDB ≥ 10.6, MySQL ≥ 8.0.1). */
   skipLocked: boolean;
+  /** INSERT … RETURNING is available (MariaDB ≥ 10.5, SQLite ≥ 3.35; not MySQL). */
+  returning: boolean;
+}
+
+/** Every transaction runs READ COMMITTED; set once per pooled connection, not per transaction. */
+const MYSQL_SESSION_SETUP = 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED';
+
+interface MysqlRawConnection {
+  query(sql: string, cb: (err: Error | null) => void): void;
 }
 
 /** Opens the engine. MySQL: creates the database if missing (utf8mb4). SQLite: WAL, foreign keys, FULL sync. */
@@ -18,7 +27,7 @@ export async function connect(cfg: SqliteEngineConfig | MysqlEngineConfig): Prom
   return cfg.engine === 'sqlite' ? connectSqlite(cfg) : connectMysql(cfg);
 }
 
-function connectSqlite(cfg: SqliteEngineConfig): Connection {
+async function connectSqlite(cfg: SqliteEngineConfig): Promise<Connection> {
   if (cfg.file !== ':memory:') mkdirSync(dirname(cfg.file), { recursive: true });
   const knex = knexFactory({
     client: 'better-sqlite3',
@@ -40,7 +49,13 @@ function connectSqlite(cfg: SqliteEngineConfig): Connection {
       },
     },
   });
-  return { knex, engine: 'sqlite', skipLocked: false };
+  try {
+    const rows = (await knex.raw('SELECT sqlite_version() AS v')) as Array<{ v: string }>;
+    return { knex, engine: 'sqlite', skipLocked: false, returning: sqliteHasReturning(rows[0]?.v ?? '') };
+  } catch (err) {
+    await knex.destroy();
+    throw err;
+  }
 }
 
 async function connectMysql(cfg: MysqlEngineConfig): Promise<Connection> {
@@ -56,16 +71,45 @@ async function connectMysql(cfg: MysqlEngineConfig): Promise<Connection> {
   const knex = knexFactory({
     client: 'mysql2',
     connection: { ...server, database: cfg.database, supportBigNumbers: true, bigNumberStrings: false },
-    pool: cfg.pool ?? { min: 0, max: 10 },
+    pool: {
+      ...(cfg.pool ?? { min: 0, max: 10 }),
+      afterCreate(conn: MysqlRawConnection, done: (err: Error | null, conn: MysqlRawConnection) => void) {
+        conn.query(MYSQL_SESSION_SETUP, (err) => done(err, conn));
+      },
+    },
   });
-  const rows = (await knex.raw('SELECT VERSION() AS v'))[0] as Array<{ v: string }>;
-  return { knex, engine: 'mysql', skipLocked: supportsSkipLocked(rows[0]?.v ?? '') };
+  let version: string;
+  try {
+    const rows = (await knex.raw('SELECT VERSION() AS v'))[0] as Array<{ v: string }>;
+    version = rows[0]?.v ?? '';
+  } catch (err) {
+    await knex.destroy();
+    throw err;
+  }
+  return { knex, engine: 'mysql', skipLocked: supportsSkipLocked(version), returning: mysqlHasReturning(version) };
+}
+
+function versionOf(version: string): [number, number, number] | null {
+  const m = /^(\d+)\.(\d+)\.(\d+)/.exec(version);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null;
+}
+
+/** MariaDB ≥ 10.5 has INSERT … RETURNING; MySQL has none. */
+export function mysqlHasReturning(version: string): boolean {
+  const v = versionOf(version);
+  if (!v || !/mariadb/i.test(version)) return false;
+  return v[0] > 10 || (v[0] === 10 && v[1] >= 5);
+}
+
+export function sqliteHasReturning(version: string): boolean {
+  const v = versionOf(version);
+  return v !== null && (v[0] > 3 || (v[0] === 3 && v[1] >= 35));
 }
 
 export function supportsSkipLocked(version: string): boolean {
-  const m = /^(\d+)\.(\d+)\.(\d+)/.exec(version);
-  if (!m) return false;
-  const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const v = versionOf(version);
+  if (!v) return false;
+  const [major, minor, patch] = v;
   if (/mariadb/i.test(version)) return major > 10 || (major === 10 && minor >= 6);
   return major > 8 || (major === 8 && (minor > 0 || patch >= 1));
 }

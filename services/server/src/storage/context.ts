@@ -3,12 +3,16 @@ import type { BlobBackend } from './blob-backend.js';
 import type { AttachmentStorage, QuotaLimits } from './config.js';
 import type { Engine } from './connect.js';
 import { isRetryable, toKcError } from './db-errors.js';
+import type { FolderStoreCache } from './folder-store-cache.js';
 
 /** Process-wide storage state shared by every operation. */
 export interface Env {
   knex: Knex;
   engine: Engine;
   skipLocked: boolean;
+  /** INSERT … RETURNING is available. */
+  returning: boolean;
+  folderStores: FolderStoreCache;
   attachmentStorage: AttachmentStorage;
   blobs: BlobBackend;
   quotaDefaults: QuotaLimits;
@@ -61,16 +65,15 @@ export async function runTransaction<T>(
     const rollbackHooks: Array<() => Promise<void>> = [];
     let result: T;
     try {
-      result = await env.knex.transaction(
-        (trx) =>
-          fn({
-            env,
-            db: trx,
-            inTx: true,
-            onCommit: (h) => commitHooks.push(h),
-            onRollback: (h) => rollbackHooks.push(h),
-          }),
-        env.engine === 'mysql' ? { isolationLevel: 'read committed' } : {},
+      // MySQL: READ COMMITTED is the session default of every pooled connection (connect.ts).
+      result = await env.knex.transaction((trx) =>
+        fn({
+          env,
+          db: trx,
+          inTx: true,
+          onCommit: (h) => commitHooks.push(h),
+          onRollback: (h) => rollbackHooks.push(h),
+        }),
       );
     } catch (err) {
       await runHooks(env, rollbackHooks, 'rollback hook');

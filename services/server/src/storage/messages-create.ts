@@ -1,8 +1,16 @@
 import { KcError } from '@kgc/soap';
 import { addBlobRefs, addBlobRefsWithData, assertBlobHash, getBlobInfo, sha256Hex } from './blobs.js';
 import type { Ctx } from './context.js';
+import {
+  type FolderCounters,
+  lockFolderStores,
+  type StoreCounters,
+  type TargetFolder,
+  type TargetStore,
+  writeCreateCounters,
+} from './create-lock.js';
 import { invalid, notFound } from './db-errors.js';
-import { FolderDeltas, loadFolders } from './folder-rows.js';
+import { insertReturning } from './insert-returning.js';
 import { type NewJournalEntry, writeJournal } from './journal.js';
 import { assertFlags, encodeKeywords, MessageFlag, normalizeKeywords } from './message-flags.js';
 import { baseSubject, truncateChars } from './message-rows.js';
@@ -16,8 +24,7 @@ import type {
 import { propertyRow, upsertPropertyRows } from './properties.js';
 import { quotaLevel } from './quota.js';
 import { chunks, num, toBuffer } from './rows.js';
-import { addStoreSize, lockStores } from './store-lock.js';
-import { ownerQuotas, quotaStatusOf } from './stores.js';
+import { quotaStatusOf } from './stores.js';
 
 interface Prepared {
   index: number;
@@ -65,30 +72,22 @@ export async function createMessages(
     return { index, input: m, hash, data, size, flags: m.flags ?? 0, keywords: normalizeKeywords(m.keywords ?? []) };
   });
 
-  const folderIds = prepared.map((p) => p.input.folderId);
-  const before = await loadFolders(ctx, folderIds);
-  const locked = await lockStores(
+  const { stores, folders } = await lockFolderStores(
     ctx,
-    [...before.values()].map((f) => f.storeId),
-    { allowMissing: true },
+    prepared.map((p) => p.input.folderId),
   );
-  const folders = await loadFolders(ctx, folderIds, true);
-  const quotas = await ownerQuotas(
-    ctx,
-    [...locked.values()].flatMap((s) => (s.type === 'private' && s.userId !== null ? [s.userId] : [])),
-  );
-  const runningSize = new Map([...locked.values()].map((s) => [s.id, s.size]));
+  const runningSize = new Map([...stores.values()].map((s) => [s.id, s.size]));
   const accepted: Prepared[] = [];
   for (const p of prepared) {
     const folder = folders.get(p.input.folderId);
-    const store = folder ? locked.get(folder.storeId) : undefined;
+    const store = folder ? stores.get(folder.storeId) : undefined;
     if (!folder || !store) {
       results[p.index] = { ok: false, error: notFound('folder', p.input.folderId) };
       continue;
     }
     const size = runningSize.get(store.id) ?? 0;
     if (!opts.skipQuotaCheck && store.type === 'private' && store.userId !== null) {
-      const status = quotaStatusOf(ctx, store.id, size, quotas.get(store.userId) ?? null);
+      const status = quotaStatusOf(ctx, store.id, size, store.quota);
       if (quotaLevel(size, status) === 'hard') {
         results[p.index] = {
           ok: false,
@@ -118,32 +117,33 @@ export async function createMessages(
   await addBlobRefsWithData(ctx, withData);
   await addBlobRefs(ctx, refs);
 
-  // Uids per folder in input order.
-  const nextUid = new Map<number, number>();
-  const deltas = new FolderDeltas();
-  const uidOf = new Map<Prepared, number>();
+  // Uids per folder in input order; one new modseq per touched store.
+  const storeCounters = new Map<number, StoreCounters>();
+  const folderCounters = new Map<number, FolderCounters>();
+  const placed = new Map<Prepared, { store: TargetStore; folderId: number; uid: number; modseq: number }>();
   const now = ctx.env.now();
   const rows = accepted.map((p) => {
     const folder = folders.get(p.input.folderId);
-    if (!folder) throw new Error('unreachable');
-    const store = locked.get(folder.storeId);
-    if (!store) throw new Error('unreachable');
-    const uid = nextUid.get(folder.id) ?? folder.uidnext;
-    nextUid.set(folder.id, uid + 1);
-    uidOf.set(p, uid);
-    deltas.add(folder.id, {
-      count: 1,
-      uidnext: 1,
-      size: p.size,
-      unseen: p.flags & MessageFlag.Seen ? 0 : 1,
-      modseq: store.modseq,
-    });
+    const store = folder ? stores.get(folder.storeId) : undefined;
+    if (!folder || !store) throw new Error('unreachable');
+    const modseq = store.modseq + 1;
+    const sc = storeCounters.get(store.id) ?? { modseq, sizeDelta: 0 };
+    sc.sizeDelta += p.size;
+    storeCounters.set(store.id, sc);
+    const fc = folderCounters.get(folder.id) ?? { count: 0, unseen: 0, sizeDelta: 0, uidnext: folder.uidnext, modseq };
+    const uid = fc.uidnext;
+    fc.count += 1;
+    fc.unseen += p.flags & MessageFlag.Seen ? 0 : 1;
+    fc.sizeDelta += p.size;
+    fc.uidnext = uid + 1;
+    folderCounters.set(folder.id, fc);
+    placed.set(p, { store, folderId: folder.id, uid, modseq });
     const env = p.input.envelope ?? {};
     return {
-      store_id: folder.storeId,
+      store_id: store.id,
       folder_id: folder.id,
       uid,
-      modseq: store.modseq,
+      modseq,
       flags: p.flags,
       keywords: encodeKeywords(p.keywords),
       internal_date: p.input.internalDate ?? now,
@@ -166,61 +166,71 @@ export async function createMessages(
       created_at: now,
     };
   });
-  for (const part of chunks(rows, 100)) await ctx.db('messages').insert(part);
-
-  // Ids back by (folder, uid range): independent of the engine's auto-increment behaviour.
-  const idByFolderUid = new Map<string, number>();
-  for (const [folderId, end] of nextUid) {
-    const start = folders.get(folderId)?.uidnext ?? end;
-    const found = (await ctx
-      .db('messages')
-      .select('id', 'uid')
-      .where('folder_id', folderId)
-      .andWhere('uid', '>=', start)
-      .andWhere('uid', '<', end)) as Array<Record<string, unknown>>;
-    for (const r of found) idByFolderUid.set(`${folderId}:${num(r.uid)}`, num(r.id));
-  }
-  await deltas.apply(ctx);
-  const added = new Map<number, number>();
-  for (const p of accepted) {
-    const storeId = folders.get(p.input.folderId)?.storeId as number;
-    added.set(storeId, (added.get(storeId) ?? 0) + p.size);
-  }
-  for (const [storeId, bytes] of added) await addStoreSize(ctx, storeId, bytes);
+  const idByFolderUid = await insertMessages(ctx, rows, folders, folderCounters);
+  await writeCreateCounters(ctx, storeCounters, folderCounters);
 
   const props: Array<Record<string, unknown>> = [];
   const journal: NewJournalEntry[] = [];
   for (const p of accepted) {
-    const folder = folders.get(p.input.folderId);
-    const uid = uidOf.get(p);
-    const id = folder && uid !== undefined ? idByFolderUid.get(`${folder.id}:${uid}`) : undefined;
-    const store = folder ? locked.get(folder.storeId) : undefined;
-    if (!folder || uid === undefined || id === undefined || !store) throw new Error('inserted message not found');
+    const at = placed.get(p);
+    const id = at ? idByFolderUid.get(`${at.folderId}:${at.uid}`) : undefined;
+    if (!at || id === undefined) throw new Error('inserted message not found');
     for (const [name, v] of Object.entries(p.input.properties ?? {}))
       props.push(propertyRow({ type: 'message', id }, name, v));
     journal.push({
-      storeId: store.id,
-      modseq: store.modseq,
-      folderId: folder.id,
+      storeId: at.store.id,
+      modseq: at.modseq,
+      folderId: at.folderId,
       messageId: id,
-      uid,
+      uid: at.uid,
       kind: 'message-new',
     });
     results[p.index] = {
       ok: true,
       id,
-      storeId: store.id,
-      folderId: folder.id,
-      uid,
-      modseq: store.modseq,
+      storeId: at.store.id,
+      folderId: at.folderId,
+      uid: at.uid,
+      modseq: at.modseq,
       blobHash: p.hash,
     };
   }
   await upsertPropertyRows(ctx, props);
   await writeJournal(ctx, journal);
-  const touched = new Set(accepted.map((p) => folders.get(p.input.folderId)?.storeId));
   return {
     results,
-    changes: [...locked.values()].filter((s) => touched.has(s.id)).map((s) => ({ storeId: s.id, modseq: s.modseq })),
+    changes: [...storeCounters].sort(([a], [b]) => a - b).map(([storeId, c]) => ({ storeId, modseq: c.modseq })),
   };
+}
+
+/**
+ * Inserts the rows and learns their ids: INSERT … RETURNING where the engine has it, else one
+ * SELECT per folder by uid range (independent of auto-increment behaviour). Key `folderId:uid`.
+ */
+async function insertMessages(
+  ctx: Ctx,
+  rows: ReadonlyArray<Record<string, unknown>>,
+  folders: ReadonlyMap<number, TargetFolder>,
+  counters: ReadonlyMap<number, FolderCounters>,
+): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  if (ctx.env.returning) {
+    for (const part of chunks(rows, 100)) {
+      for (const r of await insertReturning(ctx, ctx.db('messages').insert(part), ['id', 'folder_id', 'uid'])) {
+        ids.set(`${num(r.folder_id)}:${num(r.uid)}`, num(r.id));
+      }
+    }
+    return ids;
+  }
+  for (const part of chunks(rows, 100)) await ctx.db('messages').insert(part);
+  for (const [folderId, c] of counters) {
+    const found = (await ctx
+      .db('messages')
+      .select('id', 'uid')
+      .where('folder_id', folderId)
+      .andWhere('uid', '>=', folders.get(folderId)?.uidnext ?? c.uidnext)
+      .andWhere('uid', '<', c.uidnext)) as Array<Record<string, unknown>>;
+    for (const r of found) ids.set(`${folderId}:${num(r.uid)}`, num(r.id));
+  }
+  return ids;
 }

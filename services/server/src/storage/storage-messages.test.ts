@@ -140,6 +140,146 @@ describe.each(TEST_ENGINES)('messages (%s)', (engine) => {
     await exactSize(storeId);
   });
 
+  it('creates into 250 folders of two stores in one call: uids and counters per folder, one modseq per store', async () => {
+    const users = [await newUser(), await newUser()];
+    const targets: Array<{ id: number; storeId: number }> = [];
+    for (const u of users) {
+      const root = (await storage.stores.getStore(u.storeId)).rootFolderId;
+      const { folders } = await storage.folders.createFolders(
+        Array.from({ length: 125 }, (_, i) => ({ parentId: root, name: `many ${i}` })),
+      );
+      targets.push(...folders.map((f) => ({ id: f.id, storeId: u.storeId })));
+    }
+    const since = await Promise.all(users.map(async (u) => (await storage.stores.getStore(u.storeId)).highestModseq));
+    const input = targets.flatMap((f, i) =>
+      Array.from({ length: 1 + (i % 2) }, (_, j) => ({
+        folderId: f.id,
+        mime: mime(`many ${i}-${j}`),
+        flags: j === 1 ? MessageFlag.Seen : 0,
+      })),
+    );
+    const r = await storage.messages.createMessages(input);
+    const msgs = created(r);
+    expect(r.changes.map((c) => c.storeId)).toEqual(users.map((u) => u.storeId).sort((a, b) => a - b));
+    const modseqOf = new Map(r.changes.map((c) => [c.storeId, c.modseq]));
+    msgs.forEach((m, i) => {
+      expect(m.folderId).toBe(input[i]?.folderId);
+      expect(m.uid).toBe(i > 0 && input[i - 1]?.folderId === m.folderId ? 2 : 1);
+      expect(m.modseq).toBe(modseqOf.get(m.storeId));
+    });
+    const loaded = await storage.messages.getMessages(msgs.map((m) => m.id));
+    expect(loaded.map((m) => [m.folderId, m.uid, m.modseq])).toEqual(msgs.map((m) => [m.folderId, m.uid, m.modseq]));
+    const statuses = await storage.folders.getFolderStatus(targets.map((f) => f.id));
+    statuses.forEach((st, i) => {
+      const n = 1 + (i % 2);
+      expect(st).toMatchObject({ messages: n, unseen: 1, uidnext: n + 1 });
+      expect(st.highestModseq).toBe(modseqOf.get(targets[i]?.storeId as number));
+    });
+    for (const [k, u] of users.entries()) {
+      await exactSize(u.storeId);
+      const { entries } = await storage.journal.getChanges(u.storeId, since[k] as number);
+      const mine = msgs.filter((m) => m.storeId === u.storeId);
+      expect(entries.map((e) => [e.kind, e.messageId, e.uid, e.modseq])).toEqual(
+        mine.map((m) => ['message-new', m.id, m.uid, m.modseq]),
+      );
+    }
+  });
+
+  it('refuses a message to a folder deleted after it was last used, and stores the others', async () => {
+    const { storeId, inbox } = await newUser();
+    const root = (await storage.stores.getStore(storeId)).rootFolderId;
+    const { folders } = await storage.folders.createFolders([{ parentId: root, name: 'short-lived' }]);
+    const gone = folders[0]?.id as number;
+    created(await storage.messages.createMessages([{ folderId: gone, mime: mime('before') }]));
+    await storage.folders.deleteFolder(gone);
+    const r = await storage.messages.createMessages([
+      { folderId: gone, mime: mime('late') },
+      { folderId: inbox.id, mime: mime('kept') },
+    ]);
+    expect(r.results[0]).toMatchObject({ ok: false, error: { code: 'KCERR_NOT_FOUND' } });
+    expect(r.results[1]).toMatchObject({ ok: true, folderId: inbox.id, uid: 1 });
+    await exactSize(storeId);
+  });
+
+  it('places a message by the folder row, not by a remembered folder id that a rollback gave back', async () => {
+    const a = await newUser();
+    const b = await newUser();
+    const rootA = (await storage.stores.getStore(a.storeId)).rootFolderId;
+    const rootB = (await storage.stores.getStore(b.storeId)).rootFolderId;
+    let rolledBack = 0;
+    await expect(
+      storage.withTransaction(async (tx) => {
+        const { folders } = await tx.folders.createFolders([{ parentId: rootA, name: 'rolled back' }]);
+        rolledBack = folders[0]?.id as number;
+        await tx.messages.createMessages([{ folderId: rolledBack, mime: mime('never') }]);
+        throw new KcError('KCERR_INVALID_PARAMETER', 'abort');
+      }),
+    ).rejects.toMatchObject({ code: 'KCERR_INVALID_PARAMETER' });
+    // SQLite hands the rolled-back id out again; MariaDB does not (then this is a plain create).
+    const { folders } = await storage.folders.createFolders([{ parentId: rootB, name: 'after rollback' }]);
+    const target = folders[0]?.id as number;
+    if (engine === 'sqlite') expect(target).toBe(rolledBack);
+    const [m] = created(await storage.messages.createMessages([{ folderId: target, mime: mime('lands in b') }]));
+    expect(m).toMatchObject({ storeId: b.storeId, folderId: target, uid: 1 });
+    await exactSize(a.storeId);
+    await exactSize(b.storeId);
+  });
+
+  it('sends the same few statements per createMessages transaction for 1 or 8 messages', async () => {
+    let sent: string[] = [];
+    const db = await h.open({ db: 'counted', onStatement: (sql) => sent.push(sql) });
+    const user = await db.users.createUser({ loginName: 'counted' });
+    const inbox = await db.folders.findFolderByRole(user.storeId as number, 'inbox');
+    const create = async (n: number, tag: string) => {
+      sent = [];
+      created(
+        await db.messages.createMessages(
+          Array.from({ length: n }, (_, i) => ({ folderId: inbox?.id as number, mime: mime(`${tag} ${i}`) })),
+        ),
+      );
+      return sent.length;
+    };
+    await create(1, 'warm');
+    const one = await create(1, 'one');
+    expect(await create(8, 'eight')).toBe(one);
+    // BEGIN, lock (stores+folders+quota), blob upsert, chunks, messages, counters, journal, COMMIT.
+    if (engine === 'mysql') expect(one).toBe(8);
+  });
+
+  it('gives the same results with portable SQL (no INSERT … RETURNING)', async () => {
+    const db = await h.open({ db: 'portable', portableSql: true });
+    const inboxes: number[] = [];
+    for (const name of ['portable-a', 'portable-b']) {
+      const u = await db.users.createUser({ loginName: name });
+      inboxes.push((await db.folders.findFolderByRole(u.storeId as number, 'inbox'))?.id as number);
+    }
+    const [a, b] = inboxes as [number, number];
+    const shared = mime('portable shared');
+    const first = created(
+      await db.messages.createMessages([
+        { folderId: a, mime: shared },
+        { folderId: b, mime: shared },
+        { folderId: a, mime: mime('portable own') },
+      ]),
+    );
+    const again = created(await db.messages.createMessages([{ folderId: b, mime: shared }]));
+    const all = [...first, ...again];
+    expect(all.map((m) => [m.folderId, m.uid])).toEqual([
+      [a, 1],
+      [b, 1],
+      [a, 2],
+      [b, 2],
+    ]);
+    const loaded = await db.messages.getMessages(all.map((m) => m.id));
+    expect(loaded.map((m) => [m.folderId, m.uid])).toEqual(all.map((m) => [m.folderId, m.uid]));
+    const hash = first[0]?.blobHash as string;
+    expect((await db.blobs.getBlobInfo([hash]))[0]?.refcount).toBe(3);
+    expect((await db.blobs.readBlob(hash)).equals(shared)).toBe(true);
+    const [sa, sb] = await db.folders.getFolderStatus([a, b]);
+    expect(sa).toMatchObject({ messages: 2, uidnext: 3 });
+    expect(sb).toMatchObject({ messages: 2, uidnext: 3 });
+  });
+
   it('refuses at hard quota per message, honours skipQuotaCheck, and reports KGC levels', async () => {
     const { userId, storeId, inbox } = await newUser();
     const body = Buffer.alloc(1000, 'x');

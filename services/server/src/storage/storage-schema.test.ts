@@ -1,8 +1,46 @@
+import { randomBytes } from 'node:crypto';
 import { KcError } from '@kgc/soap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, mysqlHasReturning, sqliteHasReturning } from './connect.js';
 import { DEFAULT_FOLDERS } from './folder-types.js';
 import type { Storage } from './storage.js';
-import { TEST_ENGINES, TestHarness } from './test-harness.js';
+import { MYSQL_TEST_SERVER, TEST_ENGINES, TestHarness } from './test-harness.js';
+
+describe('engine capabilities', () => {
+  it('knows which servers have INSERT … RETURNING', () => {
+    expect(mysqlHasReturning('10.11.19-MariaDB-0+deb12u1')).toBe(true);
+    expect(mysqlHasReturning('10.5.0-MariaDB')).toBe(true);
+    expect(mysqlHasReturning('10.4.34-MariaDB')).toBe(false);
+    expect(mysqlHasReturning('8.4.2')).toBe(false);
+    expect(sqliteHasReturning('3.35.0')).toBe(true);
+    expect(sqliteHasReturning('3.34.1')).toBe(false);
+  });
+
+  it('makes READ COMMITTED the session default of every pooled MariaDB connection', async () => {
+    const database = `kgc_test_isolation_${process.pid}_${randomBytes(3).toString('hex')}`;
+    const conn = await connect({ engine: 'mysql', ...MYSQL_TEST_SERVER, database, pool: { min: 0, max: 3 } });
+    try {
+      // Three transactions at once hold three connections.
+      const levels = await Promise.all(
+        [1, 2, 3].map(() =>
+          conn.knex.transaction(async (trx) => {
+            const rows = (await trx.raw('SELECT @@tx_isolation AS l, CONNECTION_ID() AS c'))[0] as Array<{
+              l: string;
+              c: number;
+            }>;
+            await new Promise((r) => setTimeout(r, 50));
+            return rows[0];
+          }),
+        ),
+      );
+      expect(new Set(levels.map((l) => l?.c)).size).toBe(3);
+      expect(levels.map((l) => l?.l)).toEqual(['READ-COMMITTED', 'READ-COMMITTED', 'READ-COMMITTED']);
+    } finally {
+      await conn.knex.raw('DROP DATABASE IF EXISTS ??', [database]);
+      await conn.knex.destroy();
+    }
+  });
+});
 
 describe.each(TEST_ENGINES)('storage schema and stores (%s)', (engine) => {
   const h = new TestHarness(engine, 'schema');

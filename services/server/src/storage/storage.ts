@@ -15,6 +15,7 @@ import {
 import { type Env, poolRunner, type Runner, runTransaction, type TransactionOptions, txRunner } from './context.js';
 import { invalid, toKcError } from './db-errors.js';
 import { loadFolder, loadFolders } from './folder-rows.js';
+import { FolderStoreCache } from './folder-store-cache.js';
 import type { FolderRecord, FolderRole, FolderStatus, FolderTreeEntry } from './folder-types.js';
 import {
   createFolders,
@@ -532,6 +533,8 @@ export async function openStorage(cfg: StorageConfig): Promise<Storage> {
     blobs = filesBlobBackend(cfg.attachmentPath);
   } else blobs = databaseBlobBackend();
   const conn = await connect(cfg);
+  const onStatement = cfg.onStatement;
+  if (onStatement) conn.knex.on('query', (q: { sql?: unknown }) => onStatement(String(q.sql)));
   try {
     await migrate(conn.knex, conn.engine);
     await checkAttachmentStorage(conn.knex, cfg.attachmentStorage);
@@ -543,6 +546,8 @@ export async function openStorage(cfg: StorageConfig): Promise<Storage> {
     knex: conn.knex,
     engine: conn.engine,
     skipLocked: conn.skipLocked,
+    returning: conn.returning && !cfg.portableSql,
+    folderStores: new FolderStoreCache(),
     attachmentStorage: cfg.attachmentStorage,
     blobs,
     quotaDefaults: { ...cfg.quotaDefaults },

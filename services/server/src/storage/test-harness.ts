@@ -22,6 +22,9 @@ export interface OpenOptions {
   attachmentStorage?: AttachmentStorage;
   quotaDefaults?: QuotaLimits;
   clock?: () => number;
+  /** StorageConfig.portableSql (the statements MySQL also has). */
+  portableSql?: boolean;
+  onStatement?: (sql: string) => void;
 }
 
 export class TestHarness {
@@ -49,6 +52,8 @@ export class TestHarness {
       attachmentPath: this.attachmentPath(db),
       quotaDefaults: opts.quotaDefaults ?? { warn: 0, soft: 0, hard: 0 },
       ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.portableSql ? { portableSql: true } : {}),
+      ...(opts.onStatement ? { onStatement: opts.onStatement } : {}),
     };
     let storage: Storage;
     if (this.engine === 'sqlite') {
