@@ -22,6 +22,6 @@ export const SESSION_CACHE_MAX = 50_000;
 export const MAX_SESSION_ID = 128;
 /** Group commit: most messages in one gathered transaction, and transactions in flight at once. */
 export const MAX_BATCH_MESSAGES = 64;
-export const MAX_IN_FLIGHT = 2;
+export const MAX_IN_FLIGHT = 1;
 /** Folder id -> store id cache of the hot paths. */
 export const FOLDER_CACHE_MAX = 100_000;
