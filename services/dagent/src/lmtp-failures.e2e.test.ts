@@ -79,6 +79,28 @@ describe('a failing server gives 4xx, never 5xx', () => {
     expect(r.data).toEqual([[451, `4.3.0 <${u.email}> Temporary failure, try again later`]]);
   });
 
+  it('the reply lost after the commit: 451, and the retry (same bytes) stores nothing twice', async () => {
+    const a = await createStoreUser(admin);
+    const b = await createStoreUser(admin);
+    const raw = makeMessage();
+    proxy.rule('deliverMessage', 'drop-reply');
+    const lost = await sendPython(lmtp.port, 's@example.net', [a.email, b.email], raw);
+    expect(lost.data.map((x) => x[0])).toEqual([451, 451]);
+    // The server did commit: the message is there, once per user.
+    expect(await countIn(admin, folderOf(a, 'inbox'))).toBe(1);
+    proxy.rule('deliverMessage', 'pass');
+    const retry = await sendPython(lmtp.port, 's@example.net', [b.email, a.email], raw);
+    expect(retry.data).toEqual([
+      [250, `2.1.5 <${b.email}> Delivered`],
+      [250, `2.1.5 <${a.email}> Delivered`],
+    ]);
+    expect(await countIn(admin, folderOf(a, 'inbox'))).toBe(1);
+    expect(await countIn(admin, folderOf(b, 'inbox'))).toBe(1);
+    // Other bytes are another message.
+    await sendPython(lmtp.port, 's@example.net', [a.email], makeMessage());
+    expect(await countIn(admin, folderOf(a, 'inbox'))).toBe(2);
+  });
+
   it('an ambiguous address (KCERR_COLLISION from resolveEmail): 550 5.1.4', async () => {
     proxy.rule('resolveEmail', { fault: 'KCERR_COLLISION' });
     const r = await sendPython(lmtp.port, 's@example.net', ['shared@example.com'], makeMessage());

@@ -7,7 +7,8 @@ import type { Op } from './op.js';
 
 /**
  * One raw message into several folders (the recipients' stores) in one transaction: the bytes are
- * parsed once and stored once. A target at hard quota fails alone (per-target error code).
+ * parsed once and stored once. A target at hard quota fails alone (per-target error code). A target
+ * whose deliveryKey its store already knows returns the message stored then (an MTA retry).
  */
 export const deliverMessage: Op<'deliverMessage'> = async (ctx, input) => {
   const p = await principal(ctx, input.sessionId);
@@ -24,6 +25,7 @@ export const deliverMessage: Op<'deliverMessage'> = async (ctx, input) => {
       flags: mask,
       keywords,
       ...(t.internalDate ? { internalDate: t.internalDate.getTime() } : {}),
+      ...(t.deliveryKey !== undefined ? { deliveryKey: t.deliveryKey } : {}),
       ...columns,
     };
   });

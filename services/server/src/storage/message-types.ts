@@ -69,6 +69,12 @@ export interface NewMessage {
   bodyStructureJson?: string | null;
   hasAttachments?: boolean;
   properties?: PropertyMap;
+  /**
+   * Idempotency key (at most 64 characters, e.g. the dagent's SHA-256 of the received bytes and
+   * the user): when the target store already holds a message created with this key, that message
+   * is the result and nothing is created (a retry after a lost reply stores nothing twice).
+   */
+  deliveryKey?: string;
 }
 
 export interface CreateMessagesOptions {
@@ -84,6 +90,8 @@ export interface CreatedMessage {
   uid: number;
   modseq: number;
   blobHash: string | null;
+  /** The delivery key matched a message stored earlier: this is that message, nothing was created. */
+  existing?: boolean;
 }
 
 /** Per-message refusal (KCERR_STORE_FULL at hard quota, KCERR_NOT_FOUND for a missing folder). */

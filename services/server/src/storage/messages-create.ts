@@ -10,6 +10,13 @@ import {
   writeCreateCounters,
 } from './create-lock.js';
 import { invalid, notFound } from './db-errors.js';
+import {
+  type DeliveredMessage,
+  deliveryKeyOf,
+  findDelivered,
+  MAX_DELIVERY_KEY,
+  recordDeliveryKeys,
+} from './delivery-keys.js';
 import { insertReturning } from './insert-returning.js';
 import { type NewJournalEntry, writeJournal } from './journal.js';
 import { assertFlags, encodeKeywords, MessageFlag, normalizeKeywords } from './message-flags.js';
@@ -41,12 +48,16 @@ function validate(m: NewMessage): void {
   if (m.blobHash !== undefined) assertBlobHash(m.blobHash);
   if (m.flags !== undefined) assertFlags(m.flags);
   if (m.size !== undefined && (!Number.isSafeInteger(m.size) || m.size < 0)) throw invalid('invalid size');
+  if (m.deliveryKey !== undefined && (m.deliveryKey === '' || m.deliveryKey.length > MAX_DELIVERY_KEY))
+    throw invalid(`a delivery key has 1 to ${MAX_DELIVERY_KEY} characters`);
 }
 
 /**
  * Creates messages (possibly in many stores) in the caller's transaction: uids and one modseq per
  * store, counters and store sizes, single-instance blobs, properties and journal entries. A message
  * to a private store at hard quota, or to a missing folder, is refused alone; the others proceed.
+ * A message whose delivery key its store already knows (under the store lock, so concurrent
+ * retries agree) yields the stored message instead of a new one.
  */
 export async function createMessages(
   ctx: Ctx,
@@ -76,6 +87,14 @@ export async function createMessages(
     ctx,
     prepared.map((p) => p.input.folderId),
   );
+  const keyed = prepared.flatMap((p) => {
+    const storeId = folders.get(p.input.folderId)?.storeId;
+    return p.input.deliveryKey !== undefined && storeId !== undefined ? [{ storeId, key: p.input.deliveryKey }] : [];
+  });
+  const delivered = keyed.length > 0 ? await findDelivered(ctx, keyed) : new Map<string, DeliveredMessage>();
+  // A key given twice in this call: the later ones take the first one's result.
+  const firstWithKey = new Map<string, Prepared>();
+  const sameAs = new Map<Prepared, Prepared>();
   const runningSize = new Map([...stores.values()].map((s) => [s.id, s.size]));
   const accepted: Prepared[] = [];
   for (const p of prepared) {
@@ -84,6 +103,20 @@ export async function createMessages(
     if (!folder || !store) {
       results[p.index] = { ok: false, error: notFound('folder', p.input.folderId) };
       continue;
+    }
+    if (p.input.deliveryKey !== undefined) {
+      const key = deliveryKeyOf(store.id, p.input.deliveryKey);
+      const before = delivered.get(key);
+      if (before) {
+        results[p.index] = { ok: true, ...before, existing: true };
+        continue;
+      }
+      const first = firstWithKey.get(key);
+      if (first) {
+        sameAs.set(p, first);
+        continue;
+      }
+      firstWithKey.set(key, p);
     }
     const size = runningSize.get(store.id) ?? 0;
     if (!opts.skipQuotaCheck && store.type === 'private' && store.userId !== null) {
@@ -171,12 +204,14 @@ export async function createMessages(
 
   const props: Array<Record<string, unknown>> = [];
   const journal: NewJournalEntry[] = [];
+  const keys: Array<{ storeId: number; key: string; messageId: number }> = [];
   for (const p of accepted) {
     const at = placed.get(p);
     const id = at ? idByFolderUid.get(`${at.folderId}:${at.uid}`) : undefined;
     if (!at || id === undefined) throw new Error('inserted message not found');
     for (const [name, v] of Object.entries(p.input.properties ?? {}))
       props.push(propertyRow({ type: 'message', id }, name, v));
+    if (p.input.deliveryKey !== undefined) keys.push({ storeId: at.store.id, key: p.input.deliveryKey, messageId: id });
     journal.push({
       storeId: at.store.id,
       modseq: at.modseq,
@@ -195,8 +230,15 @@ export async function createMessages(
       blobHash: p.hash,
     };
   }
+  for (const [p, first] of sameAs) {
+    const r = results[first.index];
+    results[p.index] = r?.ok
+      ? { ...r, existing: true }
+      : (r ?? { ok: false, error: notFound('folder', p.input.folderId) });
+  }
   await upsertPropertyRows(ctx, props);
   await writeJournal(ctx, journal);
+  await recordDeliveryKeys(ctx, keys);
   return {
     results,
     changes: [...storeCounters].sort(([a], [b]) => a - b).map(([storeId, c]) => ({ storeId, modseq: c.modseq })),

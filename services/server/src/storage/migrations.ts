@@ -247,7 +247,23 @@ const initialSchema: Migration = {
   },
 };
 
-const MIGRATIONS: readonly Migration[] = [initialSchema];
+/** Idempotent delivery: the key a message was created with, per store (deleting the message frees the key). */
+const deliveryKeys: Migration = {
+  name: '0002-delivery-keys',
+  async up(knex, engine) {
+    await createTable(knex, engine, 'delivery_keys', (t) => {
+      t.string('delivery_key', 64).collate(BIN).notNullable();
+      ref(t, 'store_id').notNullable().references('id').inTable('stores').onDelete('CASCADE');
+      ref(t, 'message_id').notNullable().references('id').inTable('messages').onDelete('CASCADE');
+      t.bigInteger('created_at').notNullable();
+      t.primary(['delivery_key', 'store_id']);
+      t.index(['message_id']);
+      t.index(['store_id']);
+    });
+  },
+};
+
+const MIGRATIONS: readonly Migration[] = [initialSchema, deliveryKeys];
 
 export function migrationSource(engine: Engine): Knex.MigrationSource<Migration> {
   return {
