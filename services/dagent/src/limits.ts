@@ -16,6 +16,13 @@ export const MAX_HEADER_SCAN = 256 * 1024;
 /** How long a store's folder list is trusted for choosing Inbox / Junk / a plus-address folder. */
 export const FOLDER_CACHE_MS = 30_000;
 export const FOLDER_CACHE_MAX = 10_000;
+/**
+ * How long a resolved recipient (address → user and store) is reused: one server call less per
+ * RCPT under load. A user deleted meanwhile fails at delivery with a 4xx, and the MTA's retry
+ * then gets the 550. Failures are never cached.
+ */
+export const RESOLVE_CACHE_MS = 5_000;
+export const RESOLVE_CACHE_MAX = 10_000;
 /** After a failed server call, readiness is re-checked at most this often. */
 export const READY_RECHECK_MS = 2_000;
 /** Longest folder name taken from a plus address (`user+folder@domain`). */

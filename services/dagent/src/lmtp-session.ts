@@ -17,7 +17,7 @@ import { type DeliveryError, fromServerError, smtpError } from './errors.js';
 import type { FolderCache } from './folders.js';
 import { isSpam, traceHeaders } from './headers.js';
 import type { DagentMetrics } from './metrics.js';
-import { checkQuota, type Recipient, resolveRecipient } from './recipients.js';
+import { checkQuota, type Recipient, RecipientResolver } from './recipients.js';
 import type { ServerLink } from './server-link.js';
 
 export interface SessionDeps {
@@ -66,6 +66,7 @@ export function createLmtpHooks(deps: SessionDeps): LmtpHooks {
   // Recipients resolved at RCPT, per transaction (smtp-server makes a new envelope for each).
   const accepted = new WeakMap<SMTPServerEnvelope, Map<string, Recipient>>();
   const { log, metrics } = deps;
+  const resolver = new RecipientResolver(deps.link, deps.recipientDelimiter);
 
   const refuse = (err: DeliveryError, address: string, session: SMTPServerSession, callback: Callback) => {
     metrics.recipient(err.kind);
@@ -77,7 +78,8 @@ export function createLmtpHooks(deps: SessionDeps): LmtpHooks {
     onRcptTo(address, session, callback) {
       const envelope = session.envelope;
       const size = declaredSize(envelope);
-      resolveRecipient(deps.link, address.address, deps.recipientDelimiter)
+      resolver
+        .resolve(address.address)
         .then(async (r) => {
           if (size !== undefined) await checkQuota(deps.link, r, size);
           let map = accepted.get(envelope);

@@ -6,7 +6,7 @@
  */
 import type { Output } from '@kgc/soap';
 import { DeliveryError, fromServerError } from './errors.js';
-import { MAX_PLUS_FOLDER } from './limits.js';
+import { MAX_PLUS_FOLDER, RESOLVE_CACHE_MAX, RESOLVE_CACHE_MS } from './limits.js';
 import type { ServerLink } from './server-link.js';
 
 export interface Recipient {
@@ -53,6 +53,27 @@ export async function resolveRecipient(link: ServerLink, address: string, delimi
     const plus = splitPlus(address, delimiter);
     if (!(e instanceof DeliveryError) || e.kind !== 'unknown-user' || plus === null) throw e;
     return { address, ...(await lookup(link, plus.base)), folder: plus.extension };
+  }
+}
+
+/** resolveRecipient with a short-lived cache of successful resolutions (RESOLVE_CACHE_MS). */
+export class RecipientResolver {
+  private readonly cache = new Map<string, { at: number; recipient: Recipient }>();
+
+  constructor(
+    private readonly link: ServerLink,
+    private readonly delimiter: string,
+  ) {}
+
+  async resolve(address: string): Promise<Recipient> {
+    const key = address.toLowerCase();
+    const now = Date.now();
+    const hit = this.cache.get(key);
+    if (hit && now - hit.at < RESOLVE_CACHE_MS) return { ...hit.recipient, address };
+    const recipient = await resolveRecipient(this.link, address, this.delimiter);
+    if (this.cache.size >= RESOLVE_CACHE_MAX) this.cache.clear();
+    this.cache.set(key, { at: now, recipient });
+    return recipient;
   }
 }
 

@@ -168,3 +168,33 @@ export class RawLmtp {
     this.socket.destroy();
   }
 }
+
+/** Dot-stuffing and the end marker of DATA (RFC 5321 4.5.2); the message must end with CRLF. */
+export function dataBlock(raw: Buffer): Buffer {
+  const stuffed = raw.toString('latin1').replace(/(^|\r\n)\./g, '$1..');
+  return Buffer.concat([Buffer.from(stuffed, 'latin1'), Buffer.from('.\r\n')]);
+}
+
+/**
+ * One pipelined LMTP transaction on an open connection (after LHLO): MAIL, the RCPTs and DATA in
+ * one write, then the message. The reply code per recipient: its RCPT refusal, or its DATA reply.
+ */
+export async function lmtpTransaction(c: RawLmtp, from: string, rcpts: string[], raw: Buffer): Promise<number[]> {
+  c.write(`MAIL FROM:<${from}>\r\n${rcpts.map((r) => `RCPT TO:<${r}>\r\n`).join('')}DATA\r\n`);
+  const code = (r: string | null) => {
+    if (r === null) throw new Error('connection closed');
+    return Number(r.slice(0, 3));
+  };
+  const mail = code(await c.reply(60_000));
+  const codes = [];
+  for (const _ of rcpts) codes.push(code(await c.reply(60_000)));
+  const data = code(await c.reply(60_000));
+  if (mail !== 250 || data !== 354) {
+    // No transaction took place: reset the envelope, as an MTA does.
+    code(await c.command('RSET'));
+    return mail !== 250 ? rcpts.map(() => mail) : codes;
+  }
+  c.write(dataBlock(raw));
+  for (let i = 0; i < codes.length; i++) if (codes[i] === 250) codes[i] = code(await c.reply(60_000));
+  return codes;
+}
