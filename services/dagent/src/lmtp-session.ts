@@ -82,92 +82,109 @@ export function createLmtpHooks(deps: SessionDeps): LmtpHooks {
         .resolve(address.address)
         .then(async (r) => {
           if (size !== undefined) await checkQuota(deps.link, r, size);
-          let map = accepted.get(envelope);
-          if (!map) {
-            map = new Map();
-            accepted.set(envelope, map);
-          }
-          map.set(address.address.toLowerCase(), r);
-          callback();
+          return r;
         })
-        .catch((e: unknown) => refuse(fromServerError(e), address.address, session, callback));
+        .then(
+          (r) => {
+            let map = accepted.get(envelope);
+            if (!map) {
+              map = new Map();
+              accepted.set(envelope, map);
+            }
+            map.set(address.address.toLowerCase(), r);
+            callback();
+          },
+          (e: unknown) => refuse(fromServerError(e), address.address, session, callback),
+        );
     },
 
     onData(stream, session, callback) {
       const envelope = session.envelope;
       const rcpts = envelope.rcptTo.map((a) => a.address);
-      void readData(stream).then(async (data) => {
-        const started = hrtime.bigint();
-        if (data === 'aborted') {
-          log.info({ cid: session.id }, 'client went away during DATA: nothing stored');
-          callback(new Error('aborted'));
-          return;
-        }
-        if (data === 'too-big') {
-          for (const _ of rcpts) metrics.recipient('too-big');
-          log.info({ cid: session.id, bytes: stream.byteLength }, 'message over lmtp_max_messagesize');
-          callback(smtpError('too-big'));
-          return;
-        }
-        metrics.received(data.length);
-        const map = accepted.get(envelope);
-        const recipients = rcpts.map((a) => map?.get(a.toLowerCase()));
-        const known = recipients.filter((r): r is Recipient => r !== undefined);
-        const sender = envelope.mailFrom ? envelope.mailFrom.address : '';
-        const trace = traceHeaders({
-          sender,
-          helo: session.hostNameAppearsAs,
-          clientHost: session.clientHostname,
-          clientAddress: session.remoteAddress,
-          by: deps.hostname,
-          protocol: session.secure ? 'LMTPS' : 'LMTP',
-          id: `${session.id}.${session.transaction}`,
-          ...(rcpts.length === 1 ? { for: rcpts[0] } : {}),
-          date: new Date(),
-        });
-        const junk = isSpam(data, deps.spamHeaderName, deps.spamHeaderValue);
-        let outcomes: Outcome[];
-        try {
-          outcomes = await deliver(deps, {
-            message: Buffer.concat([trace, data]),
-            received: data,
-            recipients: known,
-            junk,
-          });
-        } catch (e) {
-          const error = fromServerError(e);
-          outcomes = known.map(() => ({ ok: false, error }));
-        }
-        const byAddress = new Map(known.map((r, i) => [r.address.toLowerCase(), outcomes[i]]));
-        const replies = rcpts.map((address): SMTPServerDataResult => {
-          const o = byAddress.get(address.toLowerCase());
-          if (o?.ok) {
-            metrics.recipient('delivered');
-            return `2.1.5 <${address}> Delivered`;
+      let answered = false;
+      const answer: DataCallback = (err, results) => {
+        if (answered) return;
+        answered = true;
+        callback(err, results);
+      };
+      readData(stream)
+        .then(async (data) => {
+          const started = hrtime.bigint();
+          if (data === 'aborted') {
+            log.info({ cid: session.id }, 'client went away during DATA: nothing stored');
+            answer(new Error('aborted'));
+            return;
           }
-          const kind = o ? o.error.kind : 'temporary';
-          metrics.recipient(kind);
-          return smtpError(kind, address);
+          if (data === 'too-big') {
+            for (const _ of rcpts) metrics.recipient('too-big');
+            log.info({ cid: session.id, bytes: stream.byteLength }, 'message over lmtp_max_messagesize');
+            answer(smtpError('too-big'));
+            return;
+          }
+          metrics.received(data.length);
+          const map = accepted.get(envelope);
+          const recipients = rcpts.map((a) => map?.get(a.toLowerCase()));
+          const known = recipients.filter((r): r is Recipient => r !== undefined);
+          const sender = envelope.mailFrom ? envelope.mailFrom.address : '';
+          const trace = traceHeaders({
+            sender,
+            helo: session.hostNameAppearsAs,
+            clientHost: session.clientHostname,
+            clientAddress: session.remoteAddress,
+            by: deps.hostname,
+            protocol: session.secure ? 'LMTPS' : 'LMTP',
+            id: `${session.id}.${session.transaction}`,
+            ...(rcpts.length === 1 ? { for: rcpts[0] } : {}),
+            date: new Date(),
+          });
+          const junk = isSpam(data, deps.spamHeaderName, deps.spamHeaderValue);
+          let outcomes: Outcome[];
+          try {
+            outcomes = await deliver(deps, {
+              message: Buffer.concat([trace, data]),
+              received: data,
+              recipients: known,
+              junk,
+            });
+          } catch (e) {
+            const error = fromServerError(e);
+            outcomes = known.map(() => ({ ok: false, error }));
+          }
+          const byAddress = new Map(known.map((r, i) => [r.address.toLowerCase(), outcomes[i]]));
+          const replies = rcpts.map((address): SMTPServerDataResult => {
+            const o = byAddress.get(address.toLowerCase());
+            if (o?.ok) {
+              metrics.recipient('delivered');
+              return `2.1.5 <${address}> Delivered`;
+            }
+            const kind = o ? o.error.kind : 'temporary';
+            metrics.recipient(kind);
+            return smtpError(kind, address);
+          });
+          metrics.latency(Number(hrtime.bigint() - started) / 1e9);
+          log.info(
+            {
+              cid: session.id,
+              from: sender,
+              bytes: data.length,
+              junk,
+              ms: Number((hrtime.bigint() - started) / 1_000_000n),
+              rcpts: rcpts.map((address) => {
+                const o = byAddress.get(address.toLowerCase());
+                return o?.ok
+                  ? { rcpt: address, messageId: o.messageId }
+                  : { rcpt: address, result: o ? o.error.kind : 'temporary', reason: o?.error.message };
+              }),
+            },
+            'delivery',
+          );
+          answer(null, replies);
+        })
+        .catch((err: unknown) => {
+          // A bug must not leave the client waiting: every recipient is told to retry.
+          log.error({ cid: session.id, err }, 'delivery failed unexpectedly');
+          answer(smtpError('temporary'));
         });
-        metrics.latency(Number(hrtime.bigint() - started) / 1e9);
-        log.info(
-          {
-            cid: session.id,
-            from: sender,
-            bytes: data.length,
-            junk,
-            ms: Number((hrtime.bigint() - started) / 1_000_000n),
-            rcpts: rcpts.map((address) => {
-              const o = byAddress.get(address.toLowerCase());
-              return o?.ok
-                ? { rcpt: address, messageId: o.messageId }
-                : { rcpt: address, result: o ? o.error.kind : 'temporary', reason: o?.error.message };
-            }),
-          },
-          'delivery',
-        );
-        callback(null, replies);
-      });
     },
   };
 }
