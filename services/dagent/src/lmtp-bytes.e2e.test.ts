@@ -16,7 +16,7 @@ import {
   splitStored,
   startTestDagent,
 } from './testing/harness.js';
-import { sendNodemailer, sendPython } from './testing/lmtp-clients.js';
+import { dataBlock, RawLmtp, sendNodemailer, sendPython } from './testing/lmtp-clients.js';
 
 let server: TestServer;
 let admin: KgcSession;
@@ -96,6 +96,22 @@ describe('byte-exact storage', () => {
     });
     expect(rows[0]?.size).toBe(stored.length);
     expect(rows[0]?.subject).toBeDefined();
+  });
+
+  it('SMTPUTF8: a UTF-8 envelope sender reaches Return-Path as UTF-8', async () => {
+    const u = await createStoreUser(admin);
+    const c = await RawLmtp.connect(lmtp.port);
+    await c.reply();
+    await c.command('LHLO mta.test');
+    expect(await c.command('MAIL FROM:<jörg@exämple.net> SMTPUTF8 BODY=8BITMIME')).toMatch(/^250 /);
+    expect(await c.command(`RCPT TO:<${u.email}>`)).toMatch(/^250 /);
+    expect(await c.command('DATA')).toMatch(/^354 /);
+    c.write(dataBlock(EIGHT_BIT));
+    expect(await c.reply()).toMatch(/^250 2\.1\.5 /);
+    c.close();
+    const { trace, tail } = splitStored(await storedOnly(u), EIGHT_BIT);
+    expect(tail.equals(EIGHT_BIT)).toBe(true);
+    expect(trace).toMatch(/^Return-Path: <jörg@exämple\.net>\r\nReceived: /);
   });
 
   it('a 25 MB message', async () => {
