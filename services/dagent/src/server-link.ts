@@ -15,7 +15,7 @@ import {
   serviceLogon,
 } from '@kgc/soap';
 import type { DagentConfig } from './config.js';
-import { READY_RECHECK_MS } from './limits.js';
+import { READY_RECHECK_MS, READY_TRUST_MS } from './limits.js';
 
 type CallInput<N extends OperationName> = Omit<Input<N>, 'sessionId'>;
 
@@ -27,6 +27,7 @@ function isUnavailable(e: unknown): boolean {
 export class ServerLink {
   private session: Promise<KgcSession> | undefined;
   private healthy = false;
+  private lastSuccess = 0;
   private lastProbe = 0;
 
   constructor(
@@ -51,6 +52,7 @@ export class ServerLink {
     try {
       const out = await session.call(name, input);
       this.healthy = true;
+      this.lastSuccess = Date.now();
       return out;
     } catch (e) {
       if (isUnavailable(e)) this.healthy = false;
@@ -59,11 +61,14 @@ export class ServerLink {
     }
   }
 
-  /** For /readyz: true once the server has answered; after a failure, probes it (rate-limited). */
+  /**
+   * For /readyz: the server answered lately (READY_TRUST_MS); otherwise (idle, or after a failure)
+   * it is probed, at most every READY_RECHECK_MS.
+   */
   async ready(): Promise<boolean> {
-    if (this.healthy) return true;
     const now = Date.now();
-    if (now - this.lastProbe < READY_RECHECK_MS) return false;
+    if (this.healthy && now - this.lastSuccess < READY_TRUST_MS) return true;
+    if (now - this.lastProbe < READY_RECHECK_MS) return this.healthy;
     this.lastProbe = now;
     try {
       await this.call('getSessionInfo', {});
