@@ -3,8 +3,8 @@
  * PIPELINING, 8BITMIME, ENHANCEDSTATUSCODES, SMTPUTF8 and SIZE (and STARTTLS with a key and
  * certificate). lmtp_max_connections bounds the connections over all listeners.
  */
-import { readFileSync } from 'node:fs';
-import type net from 'node:net';
+import { existsSync, lstatSync, readFileSync, unlinkSync } from 'node:fs';
+import net from 'node:net';
 import type tls from 'node:tls';
 import type { Listener } from '@kgc/config';
 import type { Logger } from '@kgc/log';
@@ -55,6 +55,25 @@ export interface LmtpListening {
   addresses: Array<{ host: string; port: number } | { path: string }>;
   connections(): number;
   close(): Promise<void>;
+}
+
+/**
+ * A unix socket left behind by a process that died (KGC's dagent after a crash, or ours after
+ * SIGKILL) would make listen fail: removed when nothing answers on it; a live one is an error.
+ */
+async function removeStaleSocket(path: string): Promise<void> {
+  if (!existsSync(path)) return;
+  if (!lstatSync(path).isSocket()) throw new Error(`${path} exists and is not a socket`);
+  const alive = await new Promise<boolean>((resolve) => {
+    const probe = net.connect(path);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+  if (alive) throw new Error(`${path} is in use by a running process`);
+  unlinkSync(path);
 }
 
 /** smtp-server's bunyan-style log calls, one level quieter (its per-connection info is our debug). */
@@ -109,6 +128,7 @@ export async function listenLmtp(opts: LmtpListenOptions): Promise<LmtpListening
       const server = new LmtpServer(options);
       server.on('error', (err: Error) => opts.log.warn({ err: err.message }, 'LMTP listener error'));
       servers.push(server);
+      if ('path' in l) await removeStaleSocket(l.path);
       await new Promise<void>((resolve, reject) => {
         server.server.once('error', reject);
         const done = () => {

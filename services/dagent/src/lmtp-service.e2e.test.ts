@@ -2,6 +2,10 @@
  * The dagent as a service: STARTTLS, lmtp_max_connections, /metrics /healthz /readyz, and the
  * server's change notice on the bus after a delivery (what IMAP IDLE waits for).
  */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { KgcSession } from '@kgc/soap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../test/support/server.js';
@@ -79,6 +83,33 @@ describe('the LMTP service', () => {
     expect(text).toMatch(/^dagent_lmtp_connections\{service="dagent"\} \d+/m);
     expect((await fetch(`${lmtp.metricsUrl}/healthz`)).status).toBe(200);
     expect((await fetch(`${lmtp.metricsUrl}/readyz`)).status).toBe(200);
+  });
+
+  it('listens on a unix socket too, replacing a stale socket file a killed process left', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kgc-lmtp-'));
+    const path = join(dir, 'lmtp.sock');
+    // A process that listened there and died without cleaning up.
+    const stale = spawn(process.execPath, [
+      '-e',
+      `require('net').createServer().listen(${JSON.stringify(path)}, () => console.log('up'))`,
+    ]);
+    await new Promise((r) => stale.stdout.once('data', r));
+    stale.kill('SIGKILL');
+    await new Promise((r) => stale.once('exit', r));
+    expect(existsSync(path)).toBe(true);
+    const both = await startTestDagent(server.url, server.secret, { KGC_LMTP_LISTEN: `127.0.0.1:0 unix:${path}` });
+    try {
+      const u = await createStoreUser(admin);
+      const r = await sendPython(path, 's@example.net', [u.email], makeMessage());
+      expect(r.data).toEqual([[250, `2.1.5 <${u.email}> Delivered`]]);
+      // A live socket is not taken over.
+      await expect(
+        startTestDagent(server.url, server.secret, { KGC_LMTP_LISTEN: `127.0.0.1:0 unix:${path}` }),
+      ).rejects.toThrow(/in use/);
+    } finally {
+      await both.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the server announces the new message on the bus after the commit', async () => {

@@ -64,7 +64,10 @@ req = json.load(sys.stdin)
 out = {"rcpt": [], "data": []}
 def dec(r): return [r[0], r[1].decode("utf-8", "replace")]
 try:
-    c = smtplib.LMTP("127.0.0.1", req["port"], local_hostname="py.test", timeout=120)
+    if req.get("path"):
+        c = smtplib.LMTP(req["path"], local_hostname="py.test", timeout=120)
+    else:
+        c = smtplib.LMTP("127.0.0.1", req["port"], local_hostname="py.test", timeout=120)
     out["lhlo"] = dec(c.ehlo())
     msg = base64.b64decode(req["message"])
     opts = ["SIZE=%d" % len(msg)] if req.get("size", True) else []
@@ -84,8 +87,9 @@ except Exception as e:
 json.dump(out, sys.stdout)
 `;
 
+/** `target`: the LMTP port on 127.0.0.1, or a unix socket path. */
 export function sendPython(
-  port: number,
+  target: number | string,
   from: string,
   rcpts: string[],
   message: Buffer,
@@ -97,7 +101,13 @@ export function sendPython(
       else resolve(JSON.parse(stdout) as PythonResult);
     });
     child.stdin?.end(
-      JSON.stringify({ port, from, rcpts, message: message.toString('base64'), size: opts.size !== false }),
+      JSON.stringify({
+        ...(typeof target === 'string' ? { path: target } : { port: target }),
+        from,
+        rcpts,
+        message: message.toString('base64'),
+        size: opts.size !== false,
+      }),
     );
   });
 }
