@@ -149,7 +149,25 @@ export async function createDispatcher<C>(
           fault(res, 400, e instanceof KcError ? e : new KcError('KCERR_INVALID_PARAMETER', 'malformed XML'));
           return;
         }
+        const opName = bodies.get(req)?.children[0]?.name;
         try {
+          if (opName !== undefined && Object.hasOwn(operations, opName)) {
+            // Our parse already found the operation: let strong-soap dispatch and serialise
+            // without parsing the envelope a second time.
+            soap._executeMethod(
+              {
+                serviceName: SERVICE_NAME,
+                portName: PORT_NAME,
+                operationName: opName,
+                outputName: `${opName}Response`,
+                args: {},
+                style: 'document',
+              },
+              req,
+              (out, status) => send(res, status ?? 200, out),
+            );
+            return;
+          }
           soap._process(xml, req, (out, status) => send(res, status ?? 200, out));
         } catch {
           fault(res, 400, new KcError('KCERR_INVALID_PARAMETER', 'not a SOAP request for a known operation'));

@@ -11,6 +11,18 @@ declare module 'strong-soap' {
 
   export interface SoapServer {
     _process(xml: string, req: IncomingMessage, callback: (out: string, statusCode?: number) => void): void;
+    _executeMethod(
+      options: {
+        serviceName: string;
+        portName: string;
+        operationName: string;
+        outputName: string;
+        args: Record<string, unknown>;
+        style: 'document';
+      },
+      req: IncomingMessage,
+      callback: (out: string, statusCode?: number) => void,
+    ): void;
     wsdl: { toXML(): string };
   }
 
