@@ -1,4 +1,4 @@
-import { findPart, parseMimeTree } from '@kgc/mapi';
+import { findPart, parseMimeTree, parseSection, sectionOf } from '@kgc/mapi';
 import { KcError } from '@kgc/soap';
 import { joinFlags } from '../flags.js';
 import type { LoadedMessage } from '../storage/message-types.js';
@@ -6,29 +6,16 @@ import { accessMessages, principal } from './common.js';
 import type { Op } from './op.js';
 import { propsOut } from './props.js';
 
-const SECTION = /^(\d+(\.\d+)*)?(\.?(HEADER|TEXT|MIME))?$/i;
-
-/** Body sections by IMAP part number: "1.2" (body), "1.2.MIME" (its header), "HEADER", "TEXT", "" (all). */
-function section(raw: Buffer, spec: string): Buffer | undefined {
-  const m = SECTION.exec(spec);
-  if (!m) throw new KcError('KCERR_INVALID_PARAMETER', `bad section ${spec}`);
+/** IMAP body sections ("1.2", "1.2.MIME", "HEADER", "TEXT", "") as the gateway serves them; one parse for all. */
+function sections(raw: Buffer, specs: readonly string[]) {
   const tree = parseMimeTree(raw);
-  const part = m[1] ? findPart(tree, m[1]) : tree;
-  if (!part) return undefined;
-  const kind = m[4]?.toUpperCase();
-  const inner = part.message ?? part;
-  switch (kind) {
-    case undefined:
-      return m[1] ? raw.subarray(part.bodyStart, part.bodyEnd) : raw;
-    case 'MIME':
-      return m[1] ? raw.subarray(part.headerStart, part.bodyStart) : undefined;
-    case 'HEADER':
-      return raw.subarray((m[1] ? inner : tree).headerStart, (m[1] ? inner : tree).bodyStart);
-    case 'TEXT':
-      return raw.subarray((m[1] ? inner : tree).bodyStart, (m[1] ? inner : tree).bodyEnd);
-    default:
-      return undefined;
-  }
+  return specs.map((section) => {
+    const spec = parseSection(section);
+    if (spec === null) throw new KcError('KCERR_INVALID_PARAMETER', `bad section ${section}`);
+    // A part the message does not have: no data (IMAP would answer an empty string).
+    if (spec.part !== '' && findPart(tree, spec.part) === null) return { section };
+    return { section, data: sectionOf(raw, tree, spec) ?? undefined };
+  });
 }
 
 export const loadObject: Op<'loadObject'> = async (ctx, input) => {
@@ -61,7 +48,7 @@ export const loadObject: Op<'loadObject'> = async (ctx, input) => {
       bodystructure: m.bodyStructureJson ?? undefined,
       raw: input.withRaw && raw ? raw : undefined,
       props: propsOut(m.properties),
-      parts: raw ? input.sections.map((s) => ({ section: s, data: section(raw, s) })) : [],
+      parts: raw && input.sections.length > 0 ? sections(raw, input.sections) : [],
     },
   };
 };
