@@ -2,27 +2,30 @@
  * Stable SOAP fault codes. Names follow KGC's KCERR_* where the idea is KGC's.
  * The list (with meanings) is documented in docs/soap-faults.md; keep both in step.
  */
-export const KC_ERROR_CODES = [
-  'KCERR_LOGON_FAILED',
-  'KCERR_END_OF_SESSION',
-  'KCERR_NO_ACCESS',
-  'KCERR_NOT_FOUND',
-  'KCERR_COLLISION',
-  'KCERR_STORE_FULL',
-  'KCERR_INVALID_PARAMETER',
-  'KCERR_INVALID_TYPE',
-  'KCERR_NO_SUPPORT',
-  'KCERR_TOO_BIG',
-  'KCERR_MODIFIED',
-  'KCERR_NETWORK_ERROR',
-  'KCERR_DATABASE_ERROR',
-  'KCERR_UNKNOWN',
-] as const;
+/** Every code, with whose mistake it is: the caller's (SOAP faultcode soap:Client) or ours (soap:Server). */
+export const KC_ERRORS = {
+  KCERR_LOGON_FAILED: 'client',
+  KCERR_END_OF_SESSION: 'client',
+  KCERR_NO_ACCESS: 'client',
+  KCERR_NOT_FOUND: 'client',
+  KCERR_COLLISION: 'client',
+  KCERR_STORE_FULL: 'client',
+  KCERR_INVALID_PARAMETER: 'client',
+  KCERR_INVALID_TYPE: 'client',
+  KCERR_NO_SUPPORT: 'client',
+  KCERR_TOO_BIG: 'client',
+  KCERR_MODIFIED: 'client',
+  KCERR_NETWORK_ERROR: 'server',
+  KCERR_DATABASE_ERROR: 'server',
+  KCERR_UNKNOWN: 'server',
+} as const satisfies Record<string, 'client' | 'server'>;
 
-export type KcErrorCode = (typeof KC_ERROR_CODES)[number];
+export const KC_ERROR_CODES = Object.keys(KC_ERRORS) as Array<keyof typeof KC_ERRORS>;
+
+export type KcErrorCode = keyof typeof KC_ERRORS;
 
 export function isKcErrorCode(value: unknown): value is KcErrorCode {
-  return typeof value === 'string' && (KC_ERROR_CODES as readonly string[]).includes(value);
+  return typeof value === 'string' && Object.hasOwn(KC_ERRORS, value);
 }
 
 /** The one error type every server layer throws and every SOAP client call rejects with. */

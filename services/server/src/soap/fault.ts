@@ -1,22 +1,8 @@
-import { escapeText, type KcErrorCode } from '@kgc/soap';
+import { escapeText, KC_ERRORS, type KcErrorCode } from '@kgc/soap';
 
-/** Client-side mistakes get soap:Client, everything else soap:Server (SOAP 1.1 §4.4.1). */
-const CLIENT_CODES: ReadonlySet<KcErrorCode> = new Set([
-  'KCERR_LOGON_FAILED',
-  'KCERR_END_OF_SESSION',
-  'KCERR_NO_ACCESS',
-  'KCERR_NOT_FOUND',
-  'KCERR_COLLISION',
-  'KCERR_STORE_FULL',
-  'KCERR_INVALID_PARAMETER',
-  'KCERR_INVALID_TYPE',
-  'KCERR_NO_SUPPORT',
-  'KCERR_TOO_BIG',
-  'KCERR_MODIFIED',
-]);
-
+/** The caller's mistakes get soap:Client, ours soap:Server (SOAP 1.1 §4.4.1); the split is in errors.ts. */
 export function faultCode(code: KcErrorCode): string {
-  return CLIENT_CODES.has(code) ? 'soap:Client' : 'soap:Server';
+  return KC_ERRORS[code] === 'client' ? 'soap:Client' : 'soap:Server';
 }
 
 /** The fault object strong-soap serialises for an operation's error. */
