@@ -5,7 +5,7 @@ import type { ServerContext } from '../context.js';
 import { FOLDER_CACHE_MAX } from '../limits.js';
 import type { FolderRecord } from '../storage/folder-types.js';
 import type { StoreChange } from '../storage/journal.js';
-import type { LoadedMessage } from '../storage/message-types.js';
+import type { LoadedMessage, LoadOptions } from '../storage/message-types.js';
 import type { UserRecord } from '../storage/user-types.js';
 
 export const principal = (ctx: ServerContext, sessionId: string): Promise<Principal> =>
@@ -48,9 +48,11 @@ export async function accessMessages(
   ctx: ServerContext,
   p: Principal,
   ids: readonly number[],
+  /** What else to load with the rows (the caller's own load, so the rows are read once). */
+  load: LoadOptions = {},
 ): Promise<LoadedMessage[]> {
   if (ids.length === 0) throw new KcError('KCERR_INVALID_PARAMETER', 'no messages given');
-  const found = await ctx.storage.messages.getMessages(ids);
+  const found = await ctx.storage.messages.getMessages(ids, load);
   const byId = new Map(found.map((m) => [m.id, m]));
   for (const id of ids) {
     const m = byId.get(id);

@@ -1,7 +1,6 @@
 import { findPart, parseMimeTree, parseSection, sectionOf } from '@kgc/mapi';
 import { KcError } from '@kgc/soap';
 import { joinFlags } from '../flags.js';
-import type { LoadedMessage } from '../storage/message-types.js';
 import { accessMessages, principal } from './common.js';
 import type { Op } from './op.js';
 import { propsOut } from './props.js';
@@ -20,9 +19,9 @@ function sections(raw: Buffer, specs: readonly string[]) {
 
 export const loadObject: Op<'loadObject'> = async (ctx, input) => {
   const p = await principal(ctx, input.sessionId);
-  await accessMessages(ctx, p, [input.messageId]);
   const needMime = input.withRaw === true || input.sections.length > 0;
-  const m: LoadedMessage = await ctx.storage.messages.getMessage(input.messageId, { properties: true, mime: needMime });
+  const [m] = await accessMessages(ctx, p, [input.messageId], { properties: true, mime: needMime });
+  if (!m) throw new KcError('KCERR_NOT_FOUND', `message ${input.messageId} not found`);
   const raw = m.mime;
   return {
     message: {
