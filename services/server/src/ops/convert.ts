@@ -1,6 +1,5 @@
 /** Storage records to the SOAP API's types. */
 import type { Output } from '@kgc/soap';
-import { joinFlags } from '../flags.js';
 import type { FolderRecord } from '../storage/folder-types.js';
 import type { JournalEntry } from '../storage/journal.js';
 import type { QuotaStatus } from '../storage/quota.js';
@@ -91,5 +90,3 @@ export function statusOut(q: QuotaStatus): StatusOut {
 export function groupOut(g: GroupRecord, members: readonly UserRecord[]): GroupOut {
   return { groupId: g.id, name: g.name, email: g.email ?? undefined, members: members.map((m) => m.loginName) };
 }
-
-export { joinFlags };

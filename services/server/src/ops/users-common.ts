@@ -3,16 +3,11 @@ import { KcError, type Output } from '@kgc/soap';
 import type { ServerContext } from '../context.js';
 import type { UserRecord } from '../storage/user-types.js';
 import type { Feature } from '../users/user-plugin.js';
-import { userByLogin } from './common.js';
 import { userOut } from './convert.js';
 
 export async function userDetailsOut(ctx: ServerContext, user: UserRecord): Promise<Output<'getUser'>['user']> {
   const [d] = await ctx.storage.users.getUserDetails([user.id]);
   return userOut(d ?? user, ctx.config.disabled_features);
-}
-
-export async function detailsByLogin(ctx: ServerContext, loginName: string): Promise<Output<'getUser'>['user']> {
-  return userDetailsOut(ctx, await userByLogin(ctx, loginName));
 }
 
 export function features(list: readonly string[]): Feature[] {
