@@ -46,7 +46,9 @@ describeEngines('server outgoing', (engine) => {
       attempts: 0,
       deleteAfterSubmit: false,
       leaseExpires: expect.any(Date),
+      submittedAt: expect.any(Date),
     });
+    expect(e?.submittedAt.getTime()).toBeGreaterThanOrEqual(before - 1_000);
     const lease = e?.leaseExpires.getTime() ?? 0;
     expect(lease).toBeGreaterThanOrEqual(before + 120_000 - 1_000);
     expect(lease).toBeLessThanOrEqual(Date.now() + 120_000 + 1_000);
@@ -126,5 +128,108 @@ describeEngines('server outgoing', (engine) => {
     await expectCode(admin.call('claimOutgoing', { owner: 'x', max: 1, leaseSeconds: 0 }), 'KCERR_INVALID_PARAMETER');
     await expectCode(admin.call('claimOutgoing', { owner: '', max: 1, leaseSeconds: 10 }), 'KCERR_INVALID_PARAMETER');
     await expectCode(u.session.call('submitMessage', { messageId: 999_999_999 }), 'KCERR_NOT_FOUND');
+  });
+
+  it('renewOutgoing extends only the leases the owner still holds', async () => {
+    const { queueId } = await submit(u);
+    const owner = uniq('spooler');
+    expect((await claim(owner, 100, 1)).map((e) => e.queueId)).toContain(queueId);
+    expect((await admin.call('renewOutgoing', { owner, queueIds: [queueId], leaseSeconds: 60 })).queueIds).toEqual([
+      queueId,
+    ]);
+    await new Promise((r) => setTimeout(r, 1_100));
+    // Renewed: still leased past the first expiry.
+    expect((await claim(uniq('other'))).map((e) => e.queueId)).not.toContain(queueId);
+    expect(
+      (await admin.call('renewOutgoing', { owner: uniq('wrong'), queueIds: [queueId], leaseSeconds: 60 })).queueIds,
+    ).toEqual([]);
+    await expectCode(
+      admin.call('renewOutgoing', { owner, queueIds: [queueId], leaseSeconds: 0 }),
+      'KCERR_INVALID_PARAMETER',
+    );
+    await expectCode(
+      u.session.call('renewOutgoing', { owner, queueIds: [queueId], leaseSeconds: 5 }),
+      'KCERR_NO_ACCESS',
+    );
+    await admin.call('finishedMessage', { queueId, owner });
+  });
+
+  it('finishedMessage with doSentMail moves to Sent Items, or deletes with deleteAfterSubmit, in one step', async () => {
+    const kept = await submit(u);
+    const gone = await submit(u, true);
+    const owner = uniq('spooler');
+    const ids = (await claim(owner)).map((e) => e.queueId);
+    expect(ids).toEqual(expect.arrayContaining([kept.queueId, gone.queueId]));
+    await admin.call('finishedMessage', { queueId: kept.queueId, owner, doSentMail: true });
+    expect((await u.session.call('loadObject', { messageId: kept.messageId, sections: [] })).message.folderId).toBe(
+      u.folder('sent'),
+    );
+    await admin.call('finishedMessage', { queueId: gone.queueId, owner, doSentMail: true });
+    await expectCode(u.session.call('loadObject', { messageId: gone.messageId, sections: [] }), 'KCERR_NOT_FOUND');
+    // Not leased (any more): nothing moves.
+    await expectCode(
+      admin.call('finishedMessage', { queueId: kept.queueId, owner, doSentMail: true }),
+      'KCERR_NOT_FOUND',
+    );
+    for (const id of ids.filter((i) => i !== kept.queueId && i !== gone.queueId))
+      await admin.call('finishedMessage', { queueId: id, owner });
+  });
+
+  it('deferredUntil keeps an entry from being claimed before its time', async () => {
+    const m = await put(v.session, v.folder('outbox'), mail({ subject: uniq('later') }));
+    const { queueId } = await v.session.call('submitMessage', {
+      messageId: m.messageId,
+      deferredUntil: new Date(Date.now() + 3_600_000),
+    });
+    expect((await claim(uniq('now'))).map((e) => e.queueId)).not.toContain(queueId);
+  });
+
+  it('submitRawMessage stores in Sent Items with the envelope and queues, one transaction', async () => {
+    const raw = mail({ subject: uniq('smtp') });
+    const r = await u.session.call('submitRawMessage', {
+      raw,
+      envelopeFrom: u.email,
+      envelopeTo: ['a@example.org', 'b@example.org'],
+    });
+    const { message } = await u.session.call('loadObject', { messageId: r.messageId, withRaw: true, sections: [] });
+    expect(message.folderId).toBe(u.folder('sent'));
+    expect(message.flags).toContain('\\Seen');
+    expect(message.raw?.equals(raw)).toBe(true);
+    expect(JSON.parse(message.props.find((p) => p.name === 'kgc:smtp-envelope')?.value ?? '')).toEqual({
+      from: u.email,
+      to: ['a@example.org', 'b@example.org'],
+    });
+    const owner = uniq('spooler');
+    const entries = await claim(owner);
+    expect(entries.map((e) => [e.queueId, e.messageId, e.username])).toContainEqual([
+      r.queueId,
+      r.messageId,
+      u.username,
+    ]);
+    for (const e of entries) await admin.call('finishedMessage', { queueId: e.queueId, owner });
+    await expectCode(
+      u.session.call('submitRawMessage', { raw, envelopeFrom: u.email, envelopeTo: [] }),
+      'KCERR_INVALID_PARAMETER',
+    );
+    await expectCode(
+      u.session.call('submitRawMessage', { raw, envelopeFrom: u.email, envelopeTo: ['bad address'] }),
+      'KCERR_INVALID_PARAMETER',
+    );
+    await expectCode(
+      admin.call('submitRawMessage', { raw, envelopeFrom: u.email, envelopeTo: ['a@example.org'] }),
+      'KCERR_NO_ACCESS',
+    );
+  });
+
+  it('submitRawMessage at soft quota stores nothing and queues nothing', async () => {
+    const w = await newUser(t, admin);
+    await admin.call('SetQuota', { username: w.username, quota: { override: true, warn: 0, soft: 1, hard: 0 } });
+    await put(w.session, w.folder('inbox'), mail({ body: 'x'.repeat(100) }));
+    const sentBefore = (await w.session.call('getFolderStatus', { folderId: w.folder('sent') })).folder.messages;
+    await expectCode(
+      w.session.call('submitRawMessage', { raw: mail(), envelopeFrom: w.email, envelopeTo: ['a@example.org'] }),
+      'KCERR_STORE_FULL',
+    );
+    expect((await w.session.call('getFolderStatus', { folderId: w.folder('sent') })).folder.messages).toBe(sentBefore);
   });
 });

@@ -171,9 +171,14 @@ export const operations = {
 
   // outgoing
   submitMessage: op(
-    'Queue a message for sending (refused at soft/hard quota).',
-    { ...sid, messageId: one(t.long), deleteAfterSubmit: opt(t.boolean) },
+    'Queue a message for sending (refused at soft/hard quota); deferredUntil: not before then (PR_DEFERRED_SEND_TIME).',
+    { ...sid, messageId: one(t.long), deleteAfterSubmit: opt(t.boolean), deferredUntil: opt(t.dateTime) },
     { queueId: one(t.long) },
+  ),
+  submitRawMessage: op(
+    "SMTP submission: store raw bytes in the session user's Sent Items and queue them with the SMTP envelope, one transaction.",
+    { ...sid, raw: one(t.base64), envelopeFrom: one(t.string), envelopeTo: many(t.string) },
+    { messageId: one(t.long), queueId: one(t.long) },
   ),
   claimOutgoing: op(
     'Spooler: lease up to max due queue entries.',
@@ -186,9 +191,14 @@ export const operations = {
     none,
   ),
   finishedMessage: op(
-    'Spooler: remove a sent (or permanently failed) entry from the queue.',
-    { ...sid, queueId: one(t.long), owner: one(t.string) },
+    'Spooler: remove a sent (or permanently failed) entry from the queue; doSentMail also moves the message to Sent Items (or deletes it, deleteAfterSubmit) in the same transaction.',
+    { ...sid, queueId: one(t.long), owner: one(t.string), doSentMail: opt(t.boolean) },
     none,
+  ),
+  renewOutgoing: op(
+    'Spooler: extend the leases this owner still holds; returns the entries renewed (a lost lease is missing).',
+    { ...sid, owner: one(t.string), queueIds: many(t.long), leaseSeconds: one(t.int) },
+    { queueIds: many(t.long) },
   ),
 
   // users

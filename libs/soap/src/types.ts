@@ -223,6 +223,7 @@ export const OutgoingT = t.struct('Outgoing', {
   attempts: one(t.int),
   deleteAfterSubmit: one(t.boolean),
   leaseExpires: one(t.dateTime),
+  submittedAt: one(t.dateTime),
 });
 
 export const SessionInfoT = t.struct('SessionInfo', {

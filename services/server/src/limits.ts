@@ -25,3 +25,6 @@ export const MAX_BATCH_MESSAGES = 64;
 export const MAX_IN_FLIGHT = 1;
 /** Folder id -> store id cache of the hot paths. */
 export const FOLDER_CACHE_MAX = 100_000;
+/** submitRawMessage: most envelope recipients, and the longest address (RFC 5321: 64 + 1 + 255). */
+export const MAX_SUBMIT_RECIPIENTS = 1000;
+export const MAX_ADDRESS_LENGTH = 320;

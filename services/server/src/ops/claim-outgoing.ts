@@ -29,6 +29,7 @@ export const claimOutgoing: Op<'claimOutgoing'> = async (ctx, input) => {
       attempts: e.attempts,
       deleteAfterSubmit: (e.flags & QueueFlag.DeleteAfterSubmit) !== 0,
       leaseExpires: new Date(e.leaseExpiresAt ?? 0),
+      submittedAt: new Date(e.submittedAt),
     })),
   };
 };

@@ -39,6 +39,7 @@ import { loadObject } from './load-object.js';
 import { logoff } from './logoff.js';
 import { logon } from './logon.js';
 import { notifyGetItems } from './notify-get-items.js';
+import { renewOutgoing } from './renew-outgoing.js';
 import { resolveEmail } from './resolve-email.js';
 import { resolveUsername } from './resolve-username.js';
 import { serviceLogon } from './service-logon.js';
@@ -49,6 +50,7 @@ import { SetQuota } from './set-quota.js';
 import { setUser } from './set-user.js';
 import { setUserFeatures } from './set-user-features.js';
 import { submitMessage } from './submit-message.js';
+import { submitRawMessage } from './submit-raw-message.js';
 import { tableQueryRows } from './table-query-rows.js';
 
 export const operationTable: OpTable<ServerContext> = {
@@ -75,9 +77,11 @@ export const operationTable: OpTable<ServerContext> = {
   getChanges,
   notifyGetItems,
   submitMessage,
+  submitRawMessage,
   claimOutgoing,
   deferMessage,
   finishedMessage,
+  renewOutgoing,
   createUser,
   setUser,
   getUser,

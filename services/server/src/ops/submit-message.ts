@@ -11,6 +11,7 @@ export const submitMessage: Op<'submitMessage'> = async (ctx, input) => {
     messageId: input.messageId,
     ...(p.kind === 'user' ? { userId: p.userId } : {}),
     flags: input.deleteAfterSubmit ? QueueFlag.DeleteAfterSubmit : 0,
+    ...(input.deferredUntil ? { deferredUntil: input.deferredUntil.getTime() } : {}),
   });
   // The queue row is the truth; the notice only wakes a spooler early (it also rescans).
   ctx.bus

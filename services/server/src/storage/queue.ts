@@ -195,6 +195,12 @@ export async function releaseLease(ctx: Ctx, ids: readonly number[], owner: stri
   );
 }
 
+/** One entry by id, or null. */
+export async function getEntry(ctx: Ctx, id: number): Promise<QueueEntry | null> {
+  const [entry] = await entriesById(ctx, [id]);
+  return entry ?? null;
+}
+
 /** KGC finishedMessage: removes the entry (sent or given up). With `owner`, only if still leased to it. */
 export async function finish(ctx: Ctx, id: number, owner?: string): Promise<boolean> {
   const q = ctx.db('outgoing_queue').where('id', id);

@@ -72,6 +72,7 @@ import {
   type EnqueueInput,
   enqueue,
   finish,
+  getEntry,
   listQueue,
   type QueueEntry,
   releaseLease,
@@ -445,6 +446,9 @@ export class QueueStorage {
   }
   releaseLease(ids: readonly number[], owner: string): Promise<number> {
     return this.run.write((ctx) => releaseLease(ctx, ids, owner));
+  }
+  getEntry(id: number): Promise<QueueEntry | null> {
+    return this.run.read((ctx) => getEntry(ctx, id));
   }
   finish(id: number, owner?: string): Promise<boolean> {
     return this.run.write((ctx) => finish(ctx, id, owner));
