@@ -1,0 +1,48 @@
+/**
+ * Every fixed limit of the gateway in one place (the configurable ones are in config.ts:
+ * imap_max_messagesize, imap_max_fail_commands, max_connections, server_timeout; the protocols'
+ * own line lengths are in @kgc/pop3-proto and @kgc/imap-proto). Sessions take a `Limits` object
+ * so tests can shrink the timers; production uses DEFAULT_LIMITS.
+ */
+
+export interface Limits {
+  /** POP3: idle time before the connection is closed (RFC 1939 §3: at least 10 minutes). */
+  pop3IdleMs: number;
+  /** IMAP: idle time before login (short) and after (RFC 3501 §5.4: at least 30 minutes). */
+  imapIdleUnauthMs: number;
+  imapIdleAuthMs: number;
+  /** Failed logins on one connection before it is closed. */
+  maxAuthFailures: number;
+  /** Delay of the reply to a failed login, times the failures so far (slows guessing). */
+  authFailureDelayMs: number;
+  /** POP3: bad or unknown commands before the connection is closed. */
+  pop3MaxBadCommands: number;
+  /** Bytes per chunk written while streaming a message; the next chunk waits for 'drain'. */
+  writeChunk: number;
+  /** How long a closing server waits for sessions before cutting them. */
+  closeTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = {
+  pop3IdleMs: 10 * 60_000,
+  imapIdleUnauthMs: 60_000,
+  imapIdleAuthMs: 30 * 60_000,
+  maxAuthFailures: 3,
+  authFailureDelayMs: 1000,
+  pop3MaxBadCommands: 10,
+  writeChunk: 64 * 1024,
+  closeTimeoutMs: 5000,
+};
+
+/** Rows per tableQueryRows call when (re)loading a folder's metadata. */
+export const TABLE_PAGE = 5000;
+/** Journal entries per getChanges call while refreshing a folder. */
+export const CHANGES_PAGE = 5000;
+/** Folder metadata caches kept after their last session closed (reopened often, cheap to keep). */
+export const IDLE_FOLDER_CACHES = 256;
+/** A store's folder list is reused this long (CREATE/DELETE/RENAME through this gateway clear it). */
+export const HIERARCHY_TTL_MS = 2000;
+/** Bodies (raw MIME) kept per process, by total bytes; a message's bytes never change. */
+export const BODY_CACHE_BYTES = 64 * 1024 * 1024;
+/** Longest long poll of the change watcher when no bus is configured. */
+export const NOTIFY_WAIT_SECONDS = 50;

@@ -1,0 +1,254 @@
+/**
+ * Per-folder metadata cache: uid, message id, flags, size, internal date and modseq of every
+ * message, kept exact through the server's change journal. Loading costs one getFolderStatus and
+ * one tableQueryRows per TABLE_PAGE messages; a refresh costs one getChanges, plus one table query
+ * for the rows changed since the cached modseq only when something changed. Caches are shared by
+ * every session of the process on the same folder (they are keyed by store and folder, and a
+ * store's folders are reachable only through its owner's logon), and kept for a while after the
+ * last session left (IDLE_FOLDER_CACHES), so a reconnecting client pays one getChanges.
+ *
+ * The message list is immutable per version: a change produces a new array, so a session that
+ * iterates a snapshot across an await never sees it move.
+ */
+import type { Input, Output } from '@kgc/soap';
+import { CHANGES_PAGE, IDLE_FOLDER_CACHES, TABLE_PAGE } from '../limits.js';
+import type { FolderInfo, MessageMeta } from './types.js';
+
+/** The SOAP calls the cache makes, with the caller's session (its access rights). */
+export type StoreCall = <N extends 'getChanges' | 'tableQueryRows' | 'getFolderStatus'>(
+  name: N,
+  input: Omit<Input<N>, 'sessionId'>,
+) => Promise<Output<N>>;
+
+type Row = Output<'tableQueryRows'>['rows'][number];
+
+const META_COLUMNS = ['uid', 'modseq', 'flags', 'size', 'internalDate'];
+const MAX_UID = Number.MAX_SAFE_INTEGER;
+
+function metaOf(r: Row): MessageMeta {
+  return {
+    uid: r.uid,
+    messageId: r.messageId,
+    modseq: r.modseq ?? 0,
+    flags: r.flags,
+    size: r.size ?? 0,
+    internalDate: r.internalDate ?? new Date(0),
+  };
+}
+
+export class FolderCache {
+  private list: readonly MessageMeta[] = [];
+  private modseq = 0;
+  private uidNextValue = 1;
+  private uidValidityValue = 0;
+  private loaded = false;
+  private running: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
+  /** Sessions holding this cache. */
+  refs = 0;
+
+  constructor(
+    readonly storeId: number,
+    readonly folderId: number,
+  ) {}
+
+  get uidValidity(): number {
+    return this.uidValidityValue;
+  }
+  get uidNext(): number {
+    return this.uidNextValue;
+  }
+  get highestModseq(): number {
+    return this.modseq;
+  }
+  get messages(): readonly MessageMeta[] {
+    return this.list;
+  }
+
+  /**
+   * Up to date as of a moment after this call started: a refresh already running when it is
+   * called is followed by one more.
+   */
+  refresh(call: StoreCall): Promise<void> {
+    if (this.running) {
+      this.queued ??= this.running.then(
+        () => {
+          this.queued = undefined;
+          return this.refresh(call);
+        },
+        () => {
+          this.queued = undefined;
+          return this.refresh(call);
+        },
+      );
+      return this.queued;
+    }
+    const run = (this.loaded ? this.update(call) : this.load(call)).finally(() => {
+      this.running = undefined;
+    });
+    this.running = run;
+    return run;
+  }
+
+  /** Apply rows the caller already has (the answer of its own setMessageFlags): no round trip. */
+  applyFlags(updates: ReadonlyArray<{ uid: number; modseq: number; flags: readonly string[] }>): void {
+    if (updates.length === 0) return;
+    const byUid = new Map(updates.map((u) => [u.uid, u]));
+    this.list = this.list.map((m) => {
+      const u = byUid.get(m.uid);
+      return u && u.modseq >= m.modseq ? { ...m, flags: [...u.flags], modseq: u.modseq } : m;
+    });
+  }
+
+  /** Folder status fields from the cache (counts are exact after a refresh). */
+  statusOf(base: FolderInfo): FolderInfo {
+    let unseen = 0;
+    for (const m of this.list) if (!m.flags.includes('\\Seen')) unseen++;
+    return {
+      ...base,
+      uidValidity: this.uidValidityValue,
+      uidNext: Math.max(this.uidNextValue, base.uidNext),
+      highestModseq: Math.max(this.modseq, base.highestModseq),
+      messages: this.list.length,
+      unseen,
+    };
+  }
+
+  private async load(call: StoreCall): Promise<void> {
+    const { folder } = await call('getFolderStatus', { folderId: this.folderId });
+    const rows = await this.rows(call, undefined);
+    this.list = rows;
+    this.uidValidityValue = folder.uidValidity;
+    this.uidNextValue = Math.max(folder.uidNext, (rows[rows.length - 1]?.uid ?? 0) + 1);
+    // Changes committed after the status was read are read again by the next refresh.
+    this.modseq = folder.highestModseq;
+    this.loaded = true;
+  }
+
+  private async update(call: StoreCall): Promise<void> {
+    const since = this.modseq;
+    const expunged = new Set<number>();
+    let changed = false;
+    let highest = since;
+    let uidNext = this.uidNextValue;
+    for (let from = since; ; ) {
+      const r = await call('getChanges', {
+        storeId: this.storeId,
+        folderId: this.folderId,
+        sinceModseq: from,
+        limit: CHANGES_PAGE,
+      });
+      if (r.truncated) {
+        this.loaded = false;
+        await this.load(call);
+        return;
+      }
+      for (const c of r.changes) {
+        if (c.folderId !== undefined && c.folderId !== this.folderId) continue;
+        if (c.uid !== undefined) uidNext = Math.max(uidNext, c.uid + 1);
+        if (c.kind === 'message-expunge' && c.uid !== undefined) expunged.add(c.uid);
+        else if (c.kind.startsWith('message-')) changed = true;
+      }
+      const last = r.changes[r.changes.length - 1];
+      highest = Math.max(highest, r.highestModseq);
+      if (!r.more || !last) break;
+      from = last.modseq;
+    }
+    const upserts = changed ? await this.rows(call, since + 1) : [];
+    this.uidNextValue = uidNext;
+    this.modseq = highest;
+    if (expunged.size === 0 && upserts.length === 0) return;
+    this.merge(expunged, upserts);
+  }
+
+  private merge(expunged: ReadonlySet<number>, upserts: readonly MessageMeta[]): void {
+    const byUid = new Map(upserts.map((m) => [m.uid, m]));
+    const next: MessageMeta[] = [];
+    for (const m of this.list) {
+      if (expunged.has(m.uid)) continue;
+      const u = byUid.get(m.uid);
+      if (u) {
+        byUid.delete(m.uid);
+        next.push(u.modseq >= m.modseq ? u : m);
+      } else next.push(m);
+    }
+    // The rest are new: a uid is never reused, so a new one is above every uid we hold — unless
+    // its expunge is already in this batch (added and removed between two refreshes).
+    const added = [...byUid.values()].filter((m) => !expunged.has(m.uid)).sort((a, b) => a.uid - b.uid);
+    const lastUid = next[next.length - 1]?.uid ?? 0;
+    if (added.length > 0 && (added[0]?.uid ?? 0) <= lastUid) {
+      next.push(...added);
+      next.sort((a, b) => a.uid - b.uid);
+    } else next.push(...added);
+    for (const m of added) this.uidNextValue = Math.max(this.uidNextValue, m.uid + 1);
+    this.list = next;
+  }
+
+  /** Every row (or those with modseq >= minModseq), ascending uid, paged by uid. */
+  private async rows(call: StoreCall, minModseq: number | undefined): Promise<MessageMeta[]> {
+    const out: MessageMeta[] = [];
+    let after = 0;
+    for (;;) {
+      const r = await call('tableQueryRows', {
+        folderId: this.folderId,
+        columns: META_COLUMNS,
+        restriction: {
+          uidRanges: [{ from: after + 1, to: MAX_UID }],
+          flagsSet: [],
+          flagsUnset: [],
+          headers: [],
+          ...(minModseq !== undefined ? { modseqSince: minModseq } : {}),
+        },
+        sort: [{ column: 'uid', descending: false }],
+        limit: TABLE_PAGE,
+      });
+      for (const row of r.rows) out.push(metaOf(row));
+      const last = r.rows[r.rows.length - 1];
+      if (r.rows.length < TABLE_PAGE || !last) return out;
+      after = last.uid;
+    }
+  }
+}
+
+/** The process's folder caches: shared while in use, the last IDLE_FOLDER_CACHES unused ones kept. */
+export class FolderCaches {
+  private readonly caches = new Map<string, FolderCache>();
+  /** Unused caches, oldest first. */
+  private readonly idle = new Set<string>();
+
+  constructor(private readonly keepIdle = IDLE_FOLDER_CACHES) {}
+
+  acquire(storeId: number, folderId: number): FolderCache {
+    const key = `${storeId}:${folderId}`;
+    let c = this.caches.get(key);
+    if (!c) {
+      c = new FolderCache(storeId, folderId);
+      this.caches.set(key, c);
+    }
+    this.idle.delete(key);
+    c.refs++;
+    return c;
+  }
+
+  release(cache: FolderCache): void {
+    cache.refs--;
+    if (cache.refs > 0) return;
+    const key = `${cache.storeId}:${cache.folderId}`;
+    this.idle.add(key);
+    while (this.idle.size > this.keepIdle) {
+      const oldest = this.idle.values().next().value as string;
+      this.idle.delete(oldest);
+      this.caches.delete(oldest);
+    }
+  }
+
+  /** A folder was deleted or recreated through this gateway: forget it. */
+  drop(storeId: number, folderId: number): void {
+    const key = `${storeId}:${folderId}`;
+    if (this.idle.delete(key)) this.caches.delete(key);
+  }
+
+  get size(): number {
+    return this.caches.size;
+  }
+}

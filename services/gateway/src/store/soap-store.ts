@@ -1,0 +1,310 @@
+/**
+ * The MailStore backed by the server's SOAP API, one user session per logged-on IMAP/POP3
+ * session. The session logs on again with the same credentials when the server expired it
+ * (KGC's gateway keeps the credentials for the same reason). Folder metadata comes from the
+ * shared FolderCaches, raw messages from the shared BodyCache.
+ */
+import type { Logger } from '@kgc/log';
+import { type Input, KgcSession, type OperationName, type Output, type SoapClient } from '@kgc/soap';
+import { HIERARCHY_TTL_MS, NOTIFY_WAIT_SECONDS } from '../limits.js';
+import type { BodyCache } from './body-cache.js';
+import type { ChangeWatcher } from './change-watcher.js';
+import { storeCall, toStoreError } from './errors.js';
+import type { FolderCache, FolderCaches, StoreCall } from './folder-cache.js';
+import {
+  type AppendInput,
+  type CopyResult,
+  type Feature,
+  type FlagChange,
+  type FlagResult,
+  type FolderHandle,
+  type FolderInfo,
+  type MailStore,
+  type MailStoreProvider,
+  type MessageParts,
+  type QuotaInfo,
+  StoreError,
+} from './types.js';
+
+export interface SoapStoreDeps {
+  client: SoapClient;
+  /** For long polls (notifyGetItems), so waiting sessions never hold the main client's sockets. */
+  pollClient: SoapClient;
+  caches: FolderCaches;
+  bodies: BodyCache;
+  /** Change notices from the bus; without it, watching sessions long-poll. */
+  watcher: ChangeWatcher | undefined;
+  log: Logger;
+}
+
+type FolderOut = Output<'getHierarchy'>['folders'][number];
+
+function folderInfo(f: FolderOut): FolderInfo {
+  return {
+    folderId: f.folderId,
+    parentId: f.parentId,
+    name: f.name,
+    containerClass: f.containerClass,
+    specialUse: f.specialUse,
+    uidValidity: f.uidValidity,
+    uidNext: f.uidNext,
+    highestModseq: f.highestModseq,
+    messages: f.messages,
+    unseen: f.unseen,
+    size: f.size,
+    subscribed: f.subscribed,
+  };
+}
+
+export class SoapMailStoreProvider implements MailStoreProvider {
+  constructor(private readonly deps: SoapStoreDeps) {}
+
+  async logon(username: string, password: string, feature: Feature): Promise<MailStore> {
+    const { client } = this.deps;
+    const first = await storeCall(() => client.call('logon', { username, password }));
+    const relogon = async () => (await client.call('logon', { username, password })).sessionId;
+    const session = new KgcSession(client, first.sessionId, relogon);
+    try {
+      const { user } = await session.call('getUser', { username });
+      if (!user.features.includes(feature))
+        throw new StoreError('feature', `${feature.toUpperCase()} access is disabled for this user`);
+      return new SoapMailStore(this.deps, session, user.username, first.storeId);
+    } catch (e) {
+      await session.logoff().catch(() => undefined);
+      throw toStoreError(e);
+    }
+  }
+
+  close(): void {
+    this.deps.client.close();
+    this.deps.pollClient.close();
+  }
+}
+
+class SoapFolderHandle implements FolderHandle {
+  private released = false;
+  constructor(
+    readonly cache: FolderCache,
+    private readonly call: StoreCall,
+    private readonly onRelease: (h: SoapFolderHandle) => void,
+  ) {}
+  get folderId(): number {
+    return this.cache.folderId;
+  }
+  get uidValidity(): number {
+    return this.cache.uidValidity;
+  }
+  messages() {
+    return this.cache.messages;
+  }
+  highestModseq(): number {
+    return this.cache.highestModseq;
+  }
+  uidNext(): number {
+    return this.cache.uidNext;
+  }
+  refresh(): Promise<void> {
+    return storeCall(() => this.cache.refresh(this.call));
+  }
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.onRelease(this);
+  }
+}
+
+export class SoapMailStore implements MailStore {
+  private hierarchy: { at: number; folders: Promise<FolderInfo[]> } | undefined;
+  private closed = false;
+  private readonly handles = new Set<SoapFolderHandle>();
+
+  constructor(
+    private readonly deps: SoapStoreDeps,
+    private readonly session: KgcSession,
+    readonly username: string,
+    readonly storeId: number,
+  ) {}
+
+  private call<N extends OperationName>(name: N, input: Omit<Input<N>, 'sessionId'>): Promise<Output<N>> {
+    return storeCall(() => this.session.call(name, input));
+  }
+
+  private readonly cacheCall: StoreCall = (name, input) => this.session.call(name, input);
+
+  folders(opts: { fresh?: boolean } = {}): Promise<FolderInfo[]> {
+    const now = Date.now();
+    if (!opts.fresh && this.hierarchy && now - this.hierarchy.at < HIERARCHY_TTL_MS) return this.hierarchy.folders;
+    const folders = this.call('getHierarchy', { storeId: this.storeId }).then((r) => r.folders.map(folderInfo));
+    this.hierarchy = { at: now, folders };
+    folders.catch(() => {
+      if (this.hierarchy?.folders === folders) this.hierarchy = undefined;
+    });
+    return folders;
+  }
+
+  private async ownFolder(folderId: number): Promise<FolderInfo> {
+    let f = (await this.folders()).find((x) => x.folderId === folderId);
+    if (!f) f = (await this.folders({ fresh: true })).find((x) => x.folderId === folderId);
+    if (!f) throw new StoreError('not-found', 'no such folder');
+    return f;
+  }
+
+  async folderStatus(folderId: number): Promise<FolderInfo> {
+    const { folder } = await this.call('getFolderStatus', { folderId });
+    return folderInfo(folder);
+  }
+
+  async openFolder(folderId: number): Promise<FolderHandle> {
+    await this.ownFolder(folderId);
+    const cache = this.deps.caches.acquire(this.storeId, folderId);
+    const handle = new SoapFolderHandle(cache, this.cacheCall, (h) => {
+      this.handles.delete(h);
+      this.deps.caches.release(h.cache);
+    });
+    this.handles.add(handle);
+    try {
+      await handle.refresh();
+    } catch (e) {
+      handle.release();
+      throw e;
+    }
+    return handle;
+  }
+
+  async loadMessage(messageId: number, want: { raw?: boolean; sections?: readonly string[] }): Promise<MessageParts> {
+    const { message } = await this.call('loadObject', {
+      messageId,
+      withRaw: want.raw === true,
+      sections: [...(want.sections ?? [])],
+    });
+    if (message.raw) this.deps.bodies.set(this.storeId, messageId, message.raw);
+    return {
+      ...(message.raw ? { raw: message.raw } : {}),
+      sections: new Map(message.parts.map((p) => [p.section, p.data ?? null])),
+      envelope: message.envelope,
+      bodystructure: message.bodystructure,
+    };
+  }
+
+  async raw(messageId: number): Promise<Buffer> {
+    const cached = this.deps.bodies.get(this.storeId, messageId);
+    if (cached) return cached;
+    const parts = await this.loadMessage(messageId, { raw: true });
+    if (!parts.raw) throw new StoreError('not-found', 'the message has no MIME content');
+    return parts.raw;
+  }
+
+  async setFlags(folderId: number, messageIds: readonly number[], change: FlagChange): Promise<FlagResult> {
+    const replace = change.replace !== undefined;
+    const r = await this.call('setMessageFlags', {
+      folderId,
+      messageIds: [...messageIds],
+      add: [...(change.add ?? [])],
+      remove: [...(change.remove ?? [])],
+      replace: [...(change.replace ?? [])],
+      ...(replace ? { replaceAll: true } : {}),
+      ...(change.unchangedSince !== undefined ? { unchangedSince: change.unchangedSince } : {}),
+    });
+    for (const h of this.handles) if (h.folderId === folderId) h.cache.applyFlags(r.updated);
+    return { modseq: r.modseq, updated: r.updated, failed: r.failed };
+  }
+
+  async deleteMessages(messageIds: readonly number[]): Promise<void> {
+    if (messageIds.length === 0) return;
+    await this.call('deleteObjects', { messageIds: [...messageIds] });
+  }
+
+  async copyMessages(messageIds: readonly number[], destFolderId: number, move: boolean): Promise<CopyResult[]> {
+    await this.ownFolder(destFolderId);
+    const r = await this.call('copyObjects', { messageIds: [...messageIds], destFolderId, move });
+    return r.results.map((c) => ({ sourceUid: c.sourceUid, uid: c.uid, messageId: c.messageId }));
+  }
+
+  async append(folderId: number, input: AppendInput): Promise<{ uid: number; messageId: number }> {
+    await this.ownFolder(folderId);
+    const r = await this.call('createMessage', {
+      folderId,
+      raw: input.raw,
+      flags: [...input.flags],
+      ...(input.internalDate ? { internalDate: input.internalDate } : {}),
+      props: [],
+    });
+    return { uid: r.uid, messageId: r.messageId };
+  }
+
+  async createFolder(parentId: number | undefined, name: string): Promise<FolderInfo> {
+    const r = await this.call('createFolder', {
+      storeId: this.storeId,
+      ...(parentId !== undefined ? { parentId } : {}),
+      name,
+      containerClass: 'IPF.Note',
+    });
+    this.hierarchy = undefined;
+    return folderInfo(r.folder);
+  }
+
+  async renameFolder(folderId: number, newParentId: number | undefined, newName: string): Promise<FolderInfo> {
+    const r = await this.call('copyFolder', { folderId, newParentId: newParentId ?? 0, newName });
+    this.hierarchy = undefined;
+    return folderInfo(r.folder);
+  }
+
+  async deleteFolder(folderId: number): Promise<void> {
+    await this.call('deleteFolder', { folderId });
+    this.hierarchy = undefined;
+    this.deps.caches.drop(this.storeId, folderId);
+  }
+
+  async setSubscribed(folderId: number, subscribed: boolean): Promise<void> {
+    await this.call('setFolderSubscribed', { folderId, subscribed });
+    this.hierarchy = undefined;
+  }
+
+  async quota(): Promise<QuotaInfo> {
+    const { status } = await this.call('GetQuotaStatus', {});
+    return { size: status.size, hard: status.hard };
+  }
+
+  watch(listener: (modseq: number) => void): () => void {
+    if (this.deps.watcher) return this.deps.watcher.watch(this.storeId, listener);
+    let active = true;
+    void this.poll(listener, () => active);
+    return () => {
+      active = false;
+    };
+  }
+
+  /** Long poll without a bus: one notifyGetItems at a time on a client of its own. */
+  private async poll(listener: (modseq: number) => void, active: () => boolean): Promise<void> {
+    let since: number | undefined;
+    while (active() && !this.closed) {
+      try {
+        if (since === undefined) {
+          since = (await this.session.call('getStore', {})).store.highestModseq;
+          continue;
+        }
+        const poll = new KgcSession(this.deps.pollClient, this.session.id);
+        const r = await poll.call('notifyGetItems', {
+          storeId: this.storeId,
+          sinceModseq: since,
+          timeoutSeconds: NOTIFY_WAIT_SECONDS,
+        });
+        if (r.highestModseq > since) {
+          since = r.highestModseq;
+          if (active()) listener(since);
+        }
+      } catch (err) {
+        if (!active() || this.closed) return;
+        this.deps.log.debug({ err: toStoreError(err).message }, 'change poll failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const h of [...this.handles]) h.release();
+    await this.session.logoff().catch(() => undefined);
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The gateway's view of a user's mail: what the IMAP and POP3 sessions need, nothing about SOAP.
+ * Sessions get a `MailStore` from a `MailStoreProvider` at login; the SOAP-backed implementation
+ * is soap-store.ts, and tests may inject their own.
+ */
+
+export type Feature = 'imap' | 'pop3';
+
+/** A folder as the gateway presents it. `parentId` undefined: top level (below the IPM root). */
+export interface FolderInfo {
+  folderId: number;
+  parentId: number | undefined;
+  name: string;
+  containerClass: string;
+  /** inbox | sent | trash | drafts | junk | outbox | ... */
+  specialUse: string | undefined;
+  uidValidity: number;
+  uidNext: number;
+  highestModseq: number;
+  messages: number;
+  unseen: number;
+  size: number;
+  subscribed: boolean;
+}
+
+/** Per-message metadata of a folder, as the metadata cache keeps it (no bodies). */
+export interface MessageMeta {
+  uid: number;
+  messageId: number;
+  modseq: number;
+  /** IMAP flag names (`\Seen`, keywords). */
+  flags: readonly string[];
+  size: number;
+  internalDate: Date;
+}
+
+/** What changed in a folder since the caller last looked (sorted by uid). */
+export interface FolderDelta {
+  /** The cache's modseq after this refresh. */
+  modseq: number;
+  expunged: number[];
+  /** New or changed messages (flags or modseq), ascending uid. */
+  upserted: MessageMeta[];
+  /** The cache was rebuilt (journal truncated or uidvalidity changed): the caller must resync. */
+  reset: boolean;
+}
+
+export interface AppendInput {
+  raw: Buffer;
+  flags: readonly string[];
+  internalDate?: Date;
+}
+
+export interface FlagChange {
+  add?: readonly string[];
+  remove?: readonly string[];
+  /** Replace every flag with these. */
+  replace?: readonly string[];
+  /** CONDSTORE UNCHANGEDSINCE. */
+  unchangedSince?: number;
+}
+
+export interface FlagResult {
+  modseq: number;
+  updated: Array<{ messageId: number; uid: number; modseq: number; flags: string[] }>;
+  /** Messages refused by unchangedSince. */
+  failed: number[];
+}
+
+export interface CopyResult {
+  sourceUid: number;
+  uid: number;
+  messageId: number;
+}
+
+export interface MessageParts {
+  /** Whole message when asked for. */
+  raw?: Buffer;
+  /** IMAP sections by spec ("1.2", "HEADER", ...); null: the part does not exist. */
+  sections: Map<string, Buffer | null>;
+  /** JSON of ENVELOPE / BODYSTRUCTURE as the server stores them. */
+  envelope: string | undefined;
+  bodystructure: string | undefined;
+}
+
+export interface QuotaInfo {
+  /** Bytes in use and the hard limit (0 = none). */
+  size: number;
+  hard: number;
+}
+
+/** One user's store, logged on. Every call may reject with a StoreError. */
+export interface MailStore {
+  readonly username: string;
+  readonly storeId: number;
+  folders(opts?: { fresh?: boolean }): Promise<FolderInfo[]>;
+  folderStatus(folderId: number): Promise<FolderInfo>;
+  /** The folder's metadata cache, refreshed to now; `release` it when the session leaves the folder. */
+  openFolder(folderId: number): Promise<FolderHandle>;
+  loadMessage(messageId: number, want: { raw?: boolean; sections?: readonly string[] }): Promise<MessageParts>;
+  /** The raw message (cached per process; bytes never change for a message id). */
+  raw(messageId: number): Promise<Buffer>;
+  setFlags(folderId: number, messageIds: readonly number[], change: FlagChange): Promise<FlagResult>;
+  deleteMessages(messageIds: readonly number[]): Promise<void>;
+  copyMessages(messageIds: readonly number[], destFolderId: number, move: boolean): Promise<CopyResult[]>;
+  append(folderId: number, input: AppendInput): Promise<{ uid: number; messageId: number }>;
+  createFolder(parentId: number | undefined, name: string): Promise<FolderInfo>;
+  renameFolder(folderId: number, newParentId: number | undefined, newName: string): Promise<FolderInfo>;
+  deleteFolder(folderId: number): Promise<void>;
+  setSubscribed(folderId: number, subscribed: boolean): Promise<void>;
+  quota(): Promise<QuotaInfo>;
+  /** Called (debounced by the caller) when the store changed after `modseq`; returns an unsubscribe. */
+  watch(listener: (modseq: number) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** A session's hold on a folder's metadata cache. */
+export interface FolderHandle {
+  readonly folderId: number;
+  readonly uidValidity: number;
+  /** Snapshot of the messages, ascending uid (do not mutate). */
+  messages(): readonly MessageMeta[];
+  highestModseq(): number;
+  uidNext(): number;
+  /** Bring the cache up to date (one getChanges, and a table query only when something changed). */
+  refresh(): Promise<void>;
+  release(): void;
+}
+
+export interface MailStoreProvider {
+  /** Password logon; refuses users without `feature`. */
+  logon(username: string, password: string, feature: Feature): Promise<MailStore>;
+  close(): void;
+}
+
+export type StoreErrorKind =
+  /** Wrong name or password. */
+  | 'auth'
+  /** The user exists but may not use this protocol (KGC disabled_features). */
+  | 'feature'
+  | 'not-found'
+  | 'exists'
+  | 'no-access'
+  | 'over-quota'
+  | 'too-big'
+  | 'invalid'
+  | 'modified'
+  /** The server did not answer or failed: try again later. */
+  | 'unavailable';
+
+/** The one error the store layer throws; each protocol maps its kind to a reply. */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  constructor(
+    readonly kind: StoreErrorKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
