@@ -25,6 +25,8 @@ describe('embedded suite + kgc-admin', () => {
     KGC_SERVER_LISTEN: '127.0.0.1:0',
     KGC_LMTP_LISTEN: '127.0.0.1:0',
     KGC_METRICS_LISTEN: '127.0.0.1:0',
+    KGC_IMAP_LISTEN: '127.0.0.1:0',
+    KGC_POP3_LISTEN: '127.0.0.1:0',
   });
 
   async function admin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -108,6 +110,40 @@ describe('embedded suite + kgc-admin', () => {
     const { folders } = await s.call('getHierarchy', { storeId: store.storeId });
     expect(folders.find((f) => f.specialUse === 'inbox')?.messages).toBe(1);
     client.close();
+  }, 30_000);
+
+  it('the gateway serves her Inbox over POP3 once kgc-admin enables the feature', async () => {
+    const pop3Port = async (): Promise<number> => {
+      for (let i = 0; i < 100; i++) {
+        for (const line of suite.log) {
+          const rec = JSON.parse(line.startsWith('{') ? line : '{}') as {
+            msg?: string;
+            pop3?: Array<{ port: number }>;
+          };
+          if (rec.msg === 'gateway started' && rec.pop3?.[0]) return rec.pop3[0].port;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('no "gateway started" line');
+    };
+    const port = await pop3Port();
+    const script = `
+import json, poplib, sys
+p = poplib.POP3('127.0.0.1', int(sys.argv[1]))
+p.user('alice')
+try:
+    p.pass_('secret')
+    out = {'stat': list(p.stat())}
+except poplib.error_proto as e:
+    out = {'error': e.args[0].decode()}
+p.quit()
+print(json.dumps(out))
+`;
+    const pop = async () =>
+      JSON.parse((await run('python3', ['-c', script, String(port)])).stdout) as Record<string, unknown>;
+    expect(await pop()).toEqual({ error: '-ERR [SYS/PERM] POP3 access is disabled for this user.' });
+    expect((await admin('-u', 'alice', '--enable-feature', 'pop3')).code).toBe(0);
+    expect((await pop()).stat).toEqual([1, expect.any(Number)]);
   }, 30_000);
 
   it('stops cleanly on Ctrl-C and keeps the data across a restart', async () => {

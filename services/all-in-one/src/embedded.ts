@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { createMemoryBus } from '@kgc/bus';
 import { loadConfig } from '@kgc/config';
 import { dagentConfig, type RunningDagent, startDagent } from '@kgc/dagent';
+import { gatewayConfig, type RunningGateway, startGateway } from '@kgc/gateway';
 import { createLogger, type Logger } from '@kgc/log';
 import { type RunningServer, serverConfig, startServer } from '@kgc/server';
 
@@ -25,6 +26,7 @@ export interface EmbeddedSuite {
   dataDir: string;
   server: RunningServer;
   dagent: RunningDagent;
+  gateway: RunningGateway;
   secretFile: string;
   close(): Promise<void>;
 }
@@ -34,6 +36,8 @@ export const EMBEDDED_DEFAULTS: Record<string, string> = {
   KGC_SERVER_LISTEN: '127.0.0.1:8236',
   KGC_LMTP_LISTEN: '127.0.0.1:2003',
   KGC_METRICS_LISTEN: '127.0.0.1:2004',
+  KGC_IMAP_LISTEN: '127.0.0.1:1143',
+  KGC_POP3_LISTEN: '127.0.0.1:1110',
   KGC_DATABASE_ENGINE: 'sqlite',
   KGC_ATTACHMENT_STORAGE: 'files',
 };
@@ -45,6 +49,25 @@ export function ensureSecret(file: string): void {
     return;
   }
   writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+}
+
+/**
+ * The gateway's settings in the shared environment: its own metrics port unless one is given
+ * (`KGC_GATEWAY_METRICS_LISTEN`, or port 0 as the tests use), and imaps/pop3s on the design
+ * doc's ports when a key and certificate are configured.
+ */
+export function gatewayEnv(
+  env: Record<string, string | undefined>,
+  serverUrl: string,
+): Record<string, string | undefined> {
+  const tls = Boolean(env.KGC_SSL_PRIVATE_KEY_FILE && env.KGC_SSL_CERTIFICATE_FILE);
+  const metrics = env.KGC_METRICS_LISTEN?.endsWith(':0') ? env.KGC_METRICS_LISTEN : '127.0.0.1:1144';
+  return {
+    ...(tls ? { KGC_IMAPS_LISTEN: '127.0.0.1:1993', KGC_POP3S_LISTEN: '127.0.0.1:1995' } : {}),
+    ...env,
+    KGC_SERVER_SOCKET: serverUrl,
+    KGC_METRICS_LISTEN: env.KGC_GATEWAY_METRICS_LISTEN ?? metrics,
+  };
 }
 
 export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedSuite> {
@@ -73,12 +96,28 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedSuit
     await bus.close();
     throw e;
   }
+  let gateway: RunningGateway;
+  try {
+    gateway = await startGateway({
+      config: loadConfig(gatewayConfig, { env: gatewayEnv(env, server.urls[0] ?? '') }),
+      log: log.child({ component: 'gateway' }),
+      bus,
+      processMetrics: false,
+    });
+  } catch (e) {
+    await dagent.close();
+    await server.close();
+    await bus.close();
+    throw e;
+  }
   return {
     dataDir,
     server,
     dagent,
+    gateway,
     secretFile,
     async close() {
+      await gateway.close();
       await dagent.close();
       await server.close();
       await bus.close();

@@ -1,8 +1,17 @@
 /** `make start`: the embedded suite in the foreground. Ctrl-C stops it cleanly. */
 import { ConfigError, dumpConfig, loadConfig, parseServiceArgs } from '@kgc/config';
 import { dagentConfig } from '@kgc/dagent';
+import { gatewayConfig, type RunningGateway } from '@kgc/gateway';
 import { serverConfig } from '@kgc/server';
-import { EMBEDDED_DEFAULTS, startEmbedded } from './embedded.js';
+import { EMBEDDED_DEFAULTS, gatewayEnv, startEmbedded } from './embedded.js';
+
+function gatewayLine(g: RunningGateway): string {
+  const fmt = (name: string, list: RunningGateway['pop3']) =>
+    list.map((a) => `${name} ${'path' in a ? `unix:${a.path}` : `${a.host}:${a.port}`}`);
+  return [...fmt('IMAP', g.imap), ...fmt('IMAPS', g.imaps), ...fmt('POP3', g.pop3), ...fmt('POP3S', g.pop3s)].join(
+    ', ',
+  );
+}
 
 async function main(argv: string[]): Promise<void> {
   const args = parseServiceArgs(argv, { configFile: '' });
@@ -11,6 +20,8 @@ async function main(argv: string[]): Promise<void> {
     const env = { ...EMBEDDED_DEFAULTS, ...process.env };
     process.stdout.write(`# server.cfg\n${dumpConfig(serverConfig, loadConfig(serverConfig, { env }))}`);
     process.stdout.write(`\n# dagent.cfg\n${dumpConfig(dagentConfig, loadConfig(dagentConfig, { env }))}`);
+    const gwEnv = gatewayEnv(env, `http://${EMBEDDED_DEFAULTS.KGC_SERVER_LISTEN}/`);
+    process.stdout.write(`\n# gateway.cfg\n${dumpConfig(gatewayConfig, loadConfig(gatewayConfig, { env: gwEnv }))}`);
     return;
   }
   const suite = await startEmbedded({ dataDir, ...(args.configFileGiven ? { serverCfg: args.configFile } : {}) });
@@ -19,6 +30,7 @@ async function main(argv: string[]): Promise<void> {
     `KGC-TS embedded suite running (data: ${suite.dataDir})\n` +
       `  server SOAP  ${suite.server.urls.join(' ')}  (/?wsdl, /metrics, /healthz)\n` +
       `  dagent LMTP  ${lmtp}  (metrics: 127.0.0.1:${suite.dagent.metricsPort ?? '-'})\n` +
+      `  gateway      ${gatewayLine(suite.gateway)}  (metrics: 127.0.0.1:${suite.gateway.metricsPort ?? '-'})\n` +
       `  kgc-admin    pnpm exec kgc-admin -l\n` +
       'Ctrl-C stops it.\n',
   );
