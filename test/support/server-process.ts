@@ -39,8 +39,9 @@ export async function spawnService(
   env: Record<string, string>,
   timeoutMs = 60_000,
   from: 'source' | 'dist' = 'source',
+  nodeArgs: readonly string[] = [],
 ): Promise<ServerProcess> {
-  const args = serviceArgs(service, from);
+  const args = [...nodeArgs, ...serviceArgs(service, from)];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, KGC_LOG_LEVEL: 'info', ...env },

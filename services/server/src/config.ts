@@ -18,6 +18,8 @@ export const serverConfig = defineConfig({
   /** KGC's values: database, files, files_v2 (= files: content-addressed by SHA-256), auto (files on a new install). */
   attachment_storage: oneOf(['auto', 'database', 'files', 'files_v2'], 'auto'),
   attachment_path: str('/var/lib/kgc/attachments'),
+  /** files: blobs up to this size stay in the database (KGC keeps bodies there, attachments in files). */
+  attachment_inline_size: size('64K', { min: 0 }),
   user_plugin: oneOf(['db', 'ldap'], 'db'),
   user_plugin_config: str('/etc/kgc/ldap.cfg'),
   session_timeout: duration('300s', { min: 10_000 }),

@@ -43,6 +43,7 @@ export function storageConfigOf(cfg: ServerConfig, log?: Logger): StorageConfig 
   const base = {
     attachmentStorage: cfg.attachment_storage === 'database' ? ('database' as const) : ('files' as const),
     attachmentPath: cfg.attachment_path,
+    attachmentInlineMax: cfg.attachment_inline_size,
     quotaDefaults: { warn: cfg.quota_warn * MB, soft: cfg.quota_soft * MB, hard: cfg.quota_hard * MB },
     onBackgroundError: (err: unknown, what: string) => log?.warn({ err }, `storage: ${what} failed`),
   };

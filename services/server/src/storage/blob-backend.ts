@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BlobFileWorkers } from './blob-file-workers.js';
 import type { AttachmentStorage } from './config.js';
 import type { Ctx } from './context.js';
 import { chunks, toBuffer } from './rows.js';
@@ -12,13 +12,17 @@ import { chunks, toBuffer } from './rows.js';
  */
 export interface BlobBackend {
   readonly kind: AttachmentStorage;
+  /** Files backend: blobs up to this size live in the database (written inside the transaction). */
+  readonly inlineMax?: number;
   /** Which of `hashes` already have their bytes stored. */
   present(ctx: Ctx, hashes: readonly string[]): Promise<Set<string>>;
-  /** Bytes of blobs not stored yet (hash → data). */
+  /** Bytes of blobs not stored yet (hash → data); the files backend leaves existing files alone. */
   store(ctx: Ctx, blobs: ReadonlyMap<string, Buffer>): Promise<void>;
   read(ctx: Ctx, hash: string): Promise<Buffer | null>;
   /** Bytes of blobs whose rows this transaction deletes. */
   free(ctx: Ctx, hashes: readonly string[]): Promise<void>;
+  /** Releases what the backend holds (worker threads). */
+  close?(): Promise<void>;
 }
 
 const CHUNK = 1024 * 1024;
@@ -81,67 +85,38 @@ function isEnoent(err: unknown): boolean {
  * attachment_storage = files: `root/ab/cd/<hash>`. New files are written to a temp file, fsynced and
  * renamed before the DB commit. Freed files are renamed to `<hash>.trash` under the row lock and
  * unlinked after commit (renamed back on rollback); readers fall back to the trash name meanwhile.
+ *
+ * Blobs of at most `inlineMax` bytes stay in the database (`blob_chunks`), as KGC keeps message
+ * bodies in the database and only attachments in files: a small message then costs no file, no
+ * fsync of its own and no directory entry. Reads look in the database first, then in the files,
+ * so changing the threshold never strands a blob.
  */
-export function filesBlobBackend(root: string): BlobBackend {
+export function filesBlobBackend(root: string, inlineMax = 0): BlobBackend {
   const pathOf = (hash: string) => join(root, hash.slice(0, 2), hash.slice(2, 4), hash);
   const trashOf = (hash: string) => `${pathOf(hash)}.trash`;
-
-  async function exists(path: string): Promise<boolean> {
-    try {
-      await stat(path);
-      return true;
-    } catch (err) {
-      if (isEnoent(err)) return false;
-      throw err;
-    }
-  }
-
-  async function fsyncDir(dir: string): Promise<void> {
-    const fh = await open(dir, 'r');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-  }
-
-  async function storeFile(hash: string, data: Buffer): Promise<void> {
-    const path = pathOf(hash);
-    const dir = join(root, hash.slice(0, 2), hash.slice(2, 4));
-    await mkdir(dir, { recursive: true });
-    const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
-    const fh = await open(tmp, 'wx', 0o640);
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    try {
-      await rename(tmp, path);
-    } catch (err) {
-      await unlink(tmp).catch(() => {});
-      throw err;
-    }
-    await fsyncDir(dir);
-  }
+  const inline = databaseBlobBackend();
+  const isSmall = (size: number) => inlineMax > 0 && size <= inlineMax;
+  const workers = new BlobFileWorkers();
 
   return {
     kind: 'files',
-    async present(_ctx, hashes) {
-      const found = new Set<string>();
-      for (const part of chunks(hashes, 64)) {
-        const flags = await Promise.all(part.map((h) => exists(pathOf(h))));
-        part.forEach((h, i) => {
-          if (flags[i]) found.add(h);
-        });
-      }
+    inlineMax,
+    async present(ctx, hashes) {
+      const found = inlineMax > 0 ? await inline.present(ctx, hashes) : new Set<string>();
+      const rest = hashes.filter((h) => !found.has(h));
+      const flags = await workers.present(rest.map(pathOf));
+      for (const [i, h] of rest.entries()) if (flags[i]) found.add(h);
       return found;
     },
-    async store(_ctx, blobs) {
-      for (const part of chunks([...blobs], 64)) await Promise.all(part.map(([hash, data]) => storeFile(hash, data)));
+    async store(ctx, blobs) {
+      const small = new Map([...blobs].filter(([, data]) => isSmall(data.length)));
+      await inline.store(ctx, small);
+      const large = [...blobs].filter(([hash]) => !small.has(hash));
+      await workers.ensure(large.map(([hash, data]) => [pathOf(hash), data] as const));
     },
-    async read(_ctx, hash) {
+    async read(ctx, hash) {
+      const held = await inline.read(ctx, hash);
+      if (held) return held;
       for (const path of [pathOf(hash), trashOf(hash)]) {
         try {
           return await readFile(path);
@@ -152,7 +127,22 @@ export function filesBlobBackend(root: string): BlobBackend {
       return null;
     },
     async free(ctx, hashes) {
+      if (inlineMax > 0) await inline.free(ctx, hashes);
+      const sizes = new Map<string, number>();
+      for (const part of chunks(hashes)) {
+        const rows = (await ctx.db('blobs').select('hash', 'size').whereIn('hash', part)) as Array<{
+          hash: string;
+          size: unknown;
+        }>;
+        for (const r of rows) sizes.set(r.hash, Number(r.size));
+      }
+      // Rows are freed before they are deleted; a hash without a row is tried in the files too. A
+      // small blob may still have a file from before the threshold was raised: one job asks.
+      const small = hashes.filter((h) => isSmall(sizes.get(h) ?? Number.POSITIVE_INFINITY));
+      const smallFiles = await workers.present(small.map(pathOf));
+      const skip = new Set(small.filter((_, i) => !smallFiles[i]));
       for (const hash of hashes) {
+        if (skip.has(hash)) continue;
         try {
           await rename(pathOf(hash), trashOf(hash));
         } catch (err) {
@@ -165,5 +155,6 @@ export function filesBlobBackend(root: string): BlobBackend {
         );
       }
     },
+    close: () => workers.close(),
   };
 }

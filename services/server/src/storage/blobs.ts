@@ -31,7 +31,7 @@ function groupByCount(counts: ReadonlyMap<string, number>): Map<number, string[]
  * With INSERT … RETURNING the upsert tells which rows are new (refcount after = references added:
  * a row never outlives its last reference). In the database backend a row and its chunks are
  * created and freed in one transaction, so exactly the new rows need bytes and no presence query
- * is sent. The files backend always checks the files (they are written ahead, or may be missing).
+ * is sent.
  */
 export async function addBlobRefsWithData(
   ctx: Ctx,
@@ -62,8 +62,11 @@ export async function addBlobRefsWithData(
       if (num(r.refcount) === blobs.get(hash)?.count) fresh.add(hash);
     }
   }
+  // With RETURNING only new rows can lack bytes: a row that existed got them before its first
+  // commit, and loses them only with the row. The files backend's store skips existing files
+  // (written ahead by prewriteBlobs); without RETURNING every hash is checked.
   let missing: string[];
-  if (ctx.env.returning && ctx.env.blobs.kind === 'database') missing = hashes.filter((h) => fresh.has(h));
+  if (ctx.env.returning) missing = hashes.filter((h) => fresh.has(h));
   else {
     const present = await ctx.env.blobs.present(ctx, hashes);
     missing = hashes.filter((h) => !present.has(h));
@@ -77,10 +80,11 @@ export async function addBlobRefsWithData(
  * the bytes are content-addressed, and the transaction re-checks presence under the blob row lock.
  */
 export async function prewriteBlobs(ctx: Ctx, data: readonly Buffer[]): Promise<void> {
-  if (ctx.env.blobs.kind !== 'files' || data.length === 0) return;
-  const byHash = new Map(data.map((d) => [sha256Hex(d), d]));
-  const present = await ctx.env.blobs.present(ctx, [...byHash.keys()]);
-  await ctx.env.blobs.store(ctx, new Map([...byHash].filter(([h]) => !present.has(h))));
+  const inlineMax = ctx.env.blobs.inlineMax ?? 0;
+  const files = data.filter((d) => inlineMax === 0 || d.length > inlineMax);
+  if (ctx.env.blobs.kind !== 'files' || files.length === 0) return;
+  // The files backend's store skips what exists: one job for the check and the write.
+  await ctx.env.blobs.store(ctx, new Map(files.map((d) => [sha256Hex(d), d])));
 }
 
 /** Adds references to blobs that must already exist (copies, messages created from a known hash). */

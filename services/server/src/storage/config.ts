@@ -26,6 +26,8 @@ export type StorageConfig = (SqliteEngineConfig | MysqlEngineConfig) & {
   attachmentStorage: AttachmentStorage;
   /** Required when attachmentStorage is `files`. */
   attachmentPath?: string;
+  /** `files`: blobs up to this many bytes stay in the database (default 0: every blob in a file). */
+  attachmentInlineMax?: number;
   /** Server defaults (server.cfg quota_warn/soft/hard, converted to bytes). */
   quotaDefaults: QuotaLimits;
   /** Clock in epoch milliseconds; tests inject one. Default Date.now. */

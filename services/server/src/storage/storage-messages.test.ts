@@ -617,6 +617,40 @@ describe.each(TEST_ENGINES)('messages (%s)', (engine) => {
     ).rejects.toMatchObject({ code: 'KCERR_INVALID_PARAMETER' });
     expect(await storage.folders.getFolder(a.inbox.id)).toEqual(before);
   });
+  it('files with an inline threshold: small blobs in the database, large ones in files, both freed', async () => {
+    const small = Buffer.concat([mime('small'), Buffer.alloc(1000, 's')]);
+    const large = Buffer.concat([mime('large'), Buffer.alloc(70_000, 'l')]);
+    const legacy = Buffer.concat([mime('legacy'), Buffer.alloc(500, 'g')]);
+    const fileOf = (hash: string) => join(h.attachmentPath('hybrid'), hash.slice(0, 2), hash.slice(2, 4), hash);
+    // Written while every blob went to a file (threshold 0) ...
+    const before = await h.open({ db: 'hybrid', attachmentStorage: 'files', attachmentInlineMax: 0 });
+    const u0 = await before.users.createUser({ loginName: 'hybrid-legacy' });
+    const in0 = await before.folders.findFolderByRole(u0.storeId as number, 'inbox');
+    const [old] = created(await before.messages.createMessages([{ folderId: in0?.id as number, mime: legacy }]));
+    expect(existsSync(fileOf(old?.blobHash as string))).toBe(true);
+    // ... then the threshold is raised.
+    const db = await h.open({ db: 'hybrid', attachmentStorage: 'files', attachmentInlineMax: 64 * 1024 });
+    const u = await db.users.createUser({ loginName: 'hybrid-user' });
+    const inbox = await db.folders.findFolderByRole(u.storeId as number, 'inbox');
+    const msgs = created(
+      await db.messages.createMessages([
+        { folderId: inbox?.id as number, mime: small },
+        { folderId: inbox?.id as number, mime: large },
+      ]),
+    );
+    const [s, l] = msgs.map((m) => m.blobHash as string);
+    expect(existsSync(fileOf(s as string))).toBe(false);
+    expect(existsSync(fileOf(l as string))).toBe(true);
+    expect((await db.blobs.readBlob(s as string)).equals(small)).toBe(true);
+    expect((await db.blobs.readBlob(l as string)).equals(large)).toBe(true);
+    expect((await db.blobs.readBlob(old?.blobHash as string)).equals(legacy)).toBe(true);
+    await db.messages.deleteMessages([...msgs.map((m) => m.id), old?.id as number]);
+    for (const hash of [s, l, old?.blobHash]) {
+      expect(await db.blobs.getBlobInfo([hash as string])).toEqual([]);
+      expect(existsSync(fileOf(hash as string))).toBe(false);
+      await expect(db.blobs.readBlob(hash as string)).rejects.toMatchObject({ code: 'KCERR_NOT_FOUND' });
+    }
+  });
   for (const attachmentStorage of ['database', 'files'] as const) {
     it(`stores one blob for 10 recipients and frees it at refcount 0 (${attachmentStorage})`, async () => {
       const db =

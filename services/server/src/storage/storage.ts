@@ -75,6 +75,7 @@ import {
   getEntry,
   listQueue,
   type QueueEntry,
+  queueCounts,
   releaseLease,
   renewLease,
 } from './queue.js';
@@ -459,6 +460,9 @@ export class QueueStorage {
   defer(id: number, owner: string, opts: { delayMs?: number; error?: string } = {}): Promise<QueueEntry | null> {
     return this.run.write((ctx) => defer(ctx, id, owner, opts));
   }
+  counts(): Promise<{ entries: number; due: number; leased: number }> {
+    return this.run.read((ctx) => queueCounts(ctx));
+  }
   listQueue(filter: { storeId?: number; userId?: number } = {}): Promise<QueueEntry[]> {
     return this.run.read((ctx) => listQueue(ctx, filter));
   }
@@ -526,6 +530,7 @@ export class Storage extends StorageTx {
   }
   async close(): Promise<void> {
     await this.env.knex.destroy();
+    await this.env.blobs.close?.();
   }
 }
 
@@ -534,7 +539,7 @@ export async function openStorage(cfg: StorageConfig): Promise<Storage> {
   let blobs: BlobBackend;
   if (cfg.attachmentStorage === 'files') {
     if (!cfg.attachmentPath) throw invalid('attachment_storage = files needs attachment_path');
-    blobs = filesBlobBackend(cfg.attachmentPath);
+    blobs = filesBlobBackend(cfg.attachmentPath, cfg.attachmentInlineMax ?? 0);
   } else blobs = databaseBlobBackend();
   const conn = await connect(cfg);
   const onStatement = cfg.onStatement;

@@ -20,6 +20,8 @@ export interface OpenOptions {
   /** Separate database/file name within the harness (e.g. one per attachment storage). Default 'main'. */
   db?: string;
   attachmentStorage?: AttachmentStorage;
+  /** StorageConfig.attachmentInlineMax (files: blobs up to this size in the database). */
+  attachmentInlineMax?: number;
   quotaDefaults?: QuotaLimits;
   clock?: () => number;
   /** StorageConfig.portableSql (the statements MySQL also has). */
@@ -50,6 +52,7 @@ export class TestHarness {
     const common = {
       attachmentStorage: opts.attachmentStorage ?? 'database',
       attachmentPath: this.attachmentPath(db),
+      ...(opts.attachmentInlineMax !== undefined ? { attachmentInlineMax: opts.attachmentInlineMax } : {}),
       quotaDefaults: opts.quotaDefaults ?? { warn: 0, soft: 0, hard: 0 },
       ...(opts.clock ? { clock: opts.clock } : {}),
       ...(opts.portableSql ? { portableSql: true } : {}),
