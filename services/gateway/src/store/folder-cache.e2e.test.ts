@@ -1,0 +1,108 @@
+/**
+ * The folder metadata cache against a real server: exact after changes made by other sessions
+ * (new, flags, expunge, move out and in), and cheap: a refresh with nothing new is one
+ * getChanges, and loading pages by uid.
+ */
+import { type KgcSession, userLogon } from '@kgc/soap';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../../../test/support/server.js';
+import { createMailUser, folderOf, makeMessage, putMessage } from '../testing/harness.js';
+import { FolderCache, type StoreCall } from './folder-cache.js';
+
+let server: TestServer;
+let admin: KgcSession;
+
+beforeAll(async () => {
+  server = await startTestServer({ engine: 'sqlite' });
+  admin = await server.admin();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+async function truth(folderId: number) {
+  const r = await admin.call('tableQueryRows', {
+    folderId,
+    columns: ['uid', 'flags', 'size', 'modseq'],
+    sort: [{ column: 'uid', descending: false }],
+  });
+  return r.rows.map((x) => ({ uid: x.uid, messageId: x.messageId, flags: x.flags, size: x.size }));
+}
+
+describe('FolderCache', () => {
+  it('stays exact through new, flag, expunge and move changes; idle refresh is one round trip', async () => {
+    const u = await createMailUser(admin);
+    const inbox = folderOf(u, 'inbox');
+    const trash = folderOf(u, 'trash');
+    for (let i = 0; i < 5; i++) await putMessage(admin, inbox, makeMessage(`m${i}`));
+    const session = await userLogon(server.client, u.username, u.password);
+    const calls: string[] = [];
+    const call: StoreCall = (name, input) => {
+      calls.push(name);
+      return session.call(name, input);
+    };
+    const cache = new FolderCache(u.storeId, inbox);
+    await cache.refresh(call);
+    const view = () =>
+      cache.messages.map((m) => ({ uid: m.uid, messageId: m.messageId, flags: [...m.flags], size: m.size }));
+    expect(view()).toEqual(await truth(inbox));
+    const status = await admin.call('getFolderStatus', { folderId: inbox });
+    expect(cache.uidValidity).toBe(status.folder.uidValidity);
+    expect(cache.uidNext).toBe(status.folder.uidNext);
+
+    calls.length = 0;
+    await cache.refresh(call);
+    expect(calls).toEqual(['getChanges']);
+
+    const rows = await truth(inbox);
+    const ids = rows.map((r) => r.messageId);
+    await admin.call('setMessageFlags', {
+      folderId: inbox,
+      messageIds: [ids[0] ?? 0, ids[2] ?? 0],
+      add: ['\\Seen', 'custom'],
+      remove: [],
+      replace: [],
+    });
+    await admin.call('deleteObjects', { messageIds: [ids[1] ?? 0] });
+    await admin.call('copyObjects', { messageIds: [ids[3] ?? 0], destFolderId: trash, move: true });
+    await putMessage(admin, inbox, makeMessage('new'), ['\\Flagged']);
+    const back = await putMessage(admin, trash, makeMessage('back'));
+    const trashRows = await truth(trash);
+    const backId = trashRows.find((r) => r.uid === back)?.messageId ?? 0;
+    await admin.call('copyObjects', { messageIds: [backId], destFolderId: inbox, move: true });
+    // Added and removed between two refreshes.
+    const ghost = await putMessage(admin, inbox, makeMessage('ghost'));
+    const ghostId = (await truth(inbox)).find((r) => r.uid === ghost)?.messageId ?? 0;
+    await admin.call('deleteObjects', { messageIds: [ghostId] });
+
+    calls.length = 0;
+    await cache.refresh(call);
+    expect(view()).toEqual(await truth(inbox));
+    expect(calls).toEqual(['getChanges', 'tableQueryRows']);
+    const after = await admin.call('getFolderStatus', { folderId: inbox });
+    expect(cache.uidNext).toBe(after.folder.uidNext);
+    expect(cache.highestModseq).toBeGreaterThanOrEqual(after.folder.highestModseq);
+    const statusView = cache.statusOf({ ...after.folder, parentId: undefined, specialUse: 'inbox' });
+    expect(statusView.messages).toBe(after.folder.messages);
+    expect(statusView.unseen).toBe(after.folder.unseen);
+  });
+
+  it('refreshes asked for while one runs share one follow-up', async () => {
+    const u = await createMailUser(admin);
+    const inbox = folderOf(u, 'inbox');
+    await putMessage(admin, inbox, makeMessage('a'));
+    const session = await userLogon(server.client, u.username, u.password);
+    const calls: string[] = [];
+    const call: StoreCall = (name, input) => {
+      calls.push(name);
+      return session.call(name, input);
+    };
+    const cache = new FolderCache(u.storeId, inbox);
+    await cache.refresh(call);
+    calls.length = 0;
+    await putMessage(admin, inbox, makeMessage('b'));
+    await Promise.all([cache.refresh(call), cache.refresh(call), cache.refresh(call), cache.refresh(call)]);
+    expect(cache.messages).toHaveLength(2);
+    expect(calls.filter((c) => c === 'getChanges')).toHaveLength(2);
+  });
+});
