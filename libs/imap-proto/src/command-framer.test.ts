@@ -275,7 +275,7 @@ describe('ImapCommandFramer: limits and hostile input', () => {
     };
     const alphabet = Buffer.from('a1 {}+~0123456789\r\n\r\n\0\xff()"\\*', 'latin1');
     for (let round = 0; round < 200; round++) {
-      const data = Buffer.alloc(300, 0).map(() => alphabet[rand() % alphabet.length] as number);
+      const data = Buffer.from(Array.from({ length: 300 }, () => alphabet[rand() % alphabet.length] as number));
       const framer = new ImapCommandFramer({ maxLineLength: 40, maxLiteralSize: 20, maxDiscardSize: 200 });
       framer.push(data);
       let events = 0;
