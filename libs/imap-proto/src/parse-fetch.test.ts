@@ -1,3 +1,4 @@
+import type { SectionText } from '@kgc/mapi';
 import { describe, expect, it } from 'vitest';
 import { ImapCommandFramer } from './command-framer.js';
 import type { FetchAttribute, FetchCommand } from './command-types.js';
@@ -29,7 +30,7 @@ function fetchError(wire: string): ImapParseError {
 
 const body = (
   part: string,
-  text: FetchAttribute extends infer A ? (A extends { kind: 'BODY[]' } ? A['section']['text'] : never) : never,
+  text: SectionText,
   peek = false,
   partial: { offset: number; length?: number } | null = null,
 ): FetchAttribute => ({ kind: 'BODY[]', peek, section: { part, text }, partial });
