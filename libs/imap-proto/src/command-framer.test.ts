@@ -258,6 +258,19 @@ describe('ImapCommandFramer: limits and hostile input', () => {
     expect(run(input, small, 7)).toEqual(expected);
   });
 
+  it('refuses a non-synchronising literal over the LITERAL- limit with BAD, also in APPEND', () => {
+    const input = `a1 APPEND INBOX {4097+}\r\n${'m'.repeat(4097)}\r\na2 APPEND INBOX {4096+}\r\n${'m'.repeat(4096)}\r\n`;
+    const events = run(input, { maxNonSyncLiteralSize: 4096, maxDiscardSize: 10_000 });
+    expect(events).toEqual([
+      bad('literal-too-large', 'a1', 'a1 BAD [TOOBIG] Non-synchronizing literal too large\r\n'),
+      cmd(['a2 APPEND INBOX {4096+}', ''], ['m'.repeat(4096)], 'a2', 'APPEND'),
+    ]);
+    // a synchronising literal of the same size is fine
+    expect(run('a1 APPEND INBOX {5000}\r\n', { maxNonSyncLiteralSize: 4096 })).toEqual([
+      { continue: 5000, binary: false },
+    ]);
+  });
+
   it('ignores input after a fatal error', () => {
     const framer = new ImapCommandFramer({ maxDiscardSize: 10 });
     framer.push(Buffer.from('a1 LOGIN {70000+}\r\n'));

@@ -222,6 +222,9 @@ export class ImapCommandFramer {
       return { type: 'command', command: { tag: cmd.tag, name: cmd.name, lines: cmd.lines, literals: cmd.literals } };
     }
     const size = markerSize(marker[2] as string);
+    if (marker[3] === '+' && size > this.limits.maxNonSyncLiteralSize) {
+      return this.refuse(cmd, 'literal-too-large', 'Non-synchronizing literal too large', 'TOOBIG', marker, 'BAD');
+    }
     if (cmd.literals.length >= this.limits.maxLiterals) {
       return this.refuse(cmd, 'too-many-literals', 'Too many literals in one command', 'LIMIT', marker);
     }
@@ -269,11 +272,13 @@ export class ImapCommandFramer {
     message: string,
     code: 'TOOBIG' | 'LIMIT',
     marker: RegExpExecArray | null,
+    forceStatus?: 'BAD',
   ): FrameEvent {
     this.pending = null;
     this.discarded = 0;
     // RFC 7889/5530: an APPEND over the size limit is a NO [TOOBIG]; malformed-size input elsewhere a BAD.
-    const status = cmd.isAppend && (kind === 'literal-too-large' || kind === 'command-too-large') ? 'NO' : 'BAD';
+    const appendTooBig = cmd.isAppend && (kind === 'literal-too-large' || kind === 'command-too-large');
+    const status = forceStatus ?? (appendTooBig ? 'NO' : 'BAD');
     if (marker !== null && marker[3] === '+') {
       const size = markerSize(marker[2] as string);
       if (size > this.limits.maxDiscardSize) return this.fatal(cmd.tag, cmd.name, message);

@@ -202,6 +202,30 @@ export interface SearchCommand {
   returnOptions: SearchReturnOption[] | null;
 }
 
+/** SORT keys (RFC 5256; DISPLAYFROM/DISPLAYTO RFC 5957). */
+export type SortKey = 'ARRIVAL' | 'CC' | 'DATE' | 'FROM' | 'SIZE' | 'SUBJECT' | 'TO' | 'DISPLAYFROM' | 'DISPLAYTO';
+
+export interface SortCommand {
+  tag: string;
+  name: 'SORT';
+  uid: boolean;
+  sortCriteria: { key: SortKey; reverse: boolean }[];
+  /** Mandatory in SORT; upper case. */
+  charset: string;
+  criteria: SearchKey;
+  /** ESORT `RETURN (...)` (RFC 5267), null when absent. */
+  returnOptions: SearchReturnOption[] | null;
+}
+
+export interface ThreadCommand {
+  tag: string;
+  name: 'THREAD';
+  uid: boolean;
+  algorithm: 'ORDEREDSUBJECT' | 'REFERENCES';
+  charset: string;
+  criteria: SearchKey;
+}
+
 export type SimpleFetchItem =
   | 'UID'
   | 'FLAGS'
@@ -308,6 +332,8 @@ export type ImapCommand =
   | AppendCommand
   | ExpungeCommand
   | SearchCommand
+  | SortCommand
+  | ThreadCommand
   | FetchCommand
   | StoreCommand
   | CopyCommand

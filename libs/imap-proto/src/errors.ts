@@ -4,6 +4,13 @@
  * (over-long line, literal or command over a limit); `fatal` ones end the connection with BYE.
  */
 
+/** Longest error text: messages may quote client input, which must not be echoed at length. */
+const MAX_MESSAGE = 200;
+
+function clip(text: string): string {
+  return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}...` : text;
+}
+
 /** Response codes (RFC 5530, RFC 3501 BADCHARSET) the protocol layer attaches to its errors. */
 export type ImapErrorCode = 'TOOBIG' | 'LIMIT' | 'BADCHARSET' | 'CLIENTBUG';
 
@@ -31,7 +38,7 @@ export class ImapParseError extends Error {
   readonly unknownCommand: boolean;
 
   constructor(message: string, options: ImapParseErrorOptions = {}) {
-    super(message);
+    super(clip(message));
     this.tag = options.tag ?? null;
     this.command = options.command ?? null;
     this.status = options.status ?? 'BAD';
@@ -102,11 +109,13 @@ export function responseCodeText(code: ImapErrorCode): string {
 
 /**
  * The response line for an error: `TAG BAD [CODE] text`, `* BAD ...` when the tag is unknown, `* BYE ...` for a
- * fatal frame error. CR, LF and NUL in the text are replaced by spaces.
+ * fatal frame error. The text is clipped to 200 characters; CR, LF and NUL become spaces, other non-ASCII `?`.
  */
 export function errorResponse(error: ImapParseError | ImapFrameError): Buffer {
   const prefix = error.status === 'BYE' || error.tag === null ? '*' : error.tag;
   const code = error.code === null ? '' : `[${responseCodeText(error.code)}] `;
-  const text = error.message.replace(/[\r\n\0]/g, ' ');
+  const text = clip(error.message)
+    .replace(/[\r\n\0]/g, ' ')
+    .replace(/[^\x20-\x7e]/g, '?');
   return Buffer.from(`${prefix} ${error.status} ${code}${text}\r\n`, 'utf8');
 }

@@ -46,9 +46,12 @@ export type {
   SimpleCommand,
   SimpleCommandName,
   SimpleFetchItem,
+  SortCommand,
+  SortKey,
   StatusCommand,
   StatusItem,
   StoreCommand,
+  ThreadCommand,
 } from './command-types.js';
 export { formatDateTime, parseDateTime, parseSearchDate } from './date-time.js';
 export {
@@ -75,7 +78,14 @@ export {
   quoted,
   stringForHumans,
 } from './imap-string.js';
-export { DEFAULT_IMAP_LIMITS, type ImapLimits, imapLimits, MAX_MODSEQ, MAX_NUMBER } from './limits.js';
+export {
+  DEFAULT_IMAP_LIMITS,
+  type ImapLimits,
+  imapLimits,
+  LITERAL_MINUS_MAX,
+  MAX_MODSEQ,
+  MAX_NUMBER,
+} from './limits.js';
 export { decodeModifiedUtf7, encodeModifiedUtf7, isModifiedUtf7 } from './modified-utf7.js';
 export {
   decodeBase64,

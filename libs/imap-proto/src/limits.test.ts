@@ -7,6 +7,7 @@ describe('limits', () => {
       maxLineLength: 65536,
       maxLiteralSize: 65536,
       maxAppendSize: 128 * 1024 * 1024,
+      maxNonSyncLiteralSize: Number.POSITIVE_INFINITY,
       maxAppendTotalSize: 256 * 1024 * 1024,
       maxCommandSize: 1024 * 1024,
       maxLiterals: 1000,

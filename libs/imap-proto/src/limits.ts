@@ -10,6 +10,11 @@ export interface ImapLimits {
   maxLiteralSize: number;
   /** Octets of one APPEND message literal (KGC `imap_max_messagesize`, default 128 MiB). */
   maxAppendSize: number;
+  /**
+   * Largest non-synchronising literal `{n+}`: unlimited with LITERAL+ (RFC 7888), 4096 when the server
+   * advertises LITERAL- instead; a larger one is a BAD [TOOBIG].
+   */
+  maxNonSyncLiteralSize: number;
   /** Sum of the APPEND message literals of one command (MULTIAPPEND). */
   maxAppendTotalSize: number;
   /** Octets of one command: its line parts plus every literal that is not an APPEND message. */
@@ -44,6 +49,7 @@ export const DEFAULT_IMAP_LIMITS: Readonly<ImapLimits> = Object.freeze({
   maxLineLength: 64 * 1024,
   maxLiteralSize: 64 * 1024,
   maxAppendSize: 128 * MIB,
+  maxNonSyncLiteralSize: Number.POSITIVE_INFINITY,
   maxAppendTotalSize: 256 * MIB,
   maxCommandSize: 1 * MIB,
   maxLiterals: 1000,
@@ -66,6 +72,9 @@ export function imapLimits(overrides: Partial<ImapLimits> = {}): Readonly<ImapLi
   }
   return Object.freeze(out);
 }
+
+/** `maxNonSyncLiteralSize` for a server that advertises LITERAL- (RFC 7888 §5). */
+export const LITERAL_MINUS_MAX = 4096;
 
 /** Largest number (sequence number, UID, size, partial offset) the protocol allows: 2^32-1 (RFC 9051 number). */
 export const MAX_NUMBER = 0xffff_ffff;

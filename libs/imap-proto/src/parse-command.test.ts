@@ -452,3 +452,16 @@ describe('continuation lines', () => {
     expect(isIdleDone(Buffer.from(line))).toBe(expected);
   });
 });
+
+describe('error responses', () => {
+  it('do not echo long client input', () => {
+    const error = parseError(`a ${'X'.repeat(5000)}\r\n`);
+    expect(error.message.length).toBeLessThanOrEqual(203);
+    expect(errorResponse(error).toString('latin1')).toMatch(/^a BAD Unknown command X+\.\.\.\r\n$/);
+  });
+
+  it('keep the response line one ASCII line', () => {
+    const error = new ImapParseError('bad\r\nline\0 ü', { tag: 't1' });
+    expect(errorResponse(error).toString('latin1')).toBe('t1 BAD bad  line  ?\r\n');
+  });
+});

@@ -21,7 +21,7 @@ import {
   parseStatus,
 } from './parse-mailbox-commands.js';
 import { parseCopy, parseExpunge, parseStore } from './parse-message-commands.js';
-import { parseSearch } from './parse-search.js';
+import { parseSearch, parseSort, parseThread } from './parse-search.js';
 import { readMailbox, utf8 } from './parse-values.js';
 
 type Parser = (r: CommandReader, tag: string, uid: boolean) => ImapCommand;
@@ -95,6 +95,8 @@ const PARSERS: Record<string, Parser> = {
   APPEND: (r, tag) => parseAppend(r, tag),
   EXPUNGE: parseExpunge,
   SEARCH: parseSearch,
+  SORT: parseSort,
+  THREAD: parseThread,
   FETCH: parseFetch,
   STORE: parseStore,
   COPY: (r, tag, uid) => parseCopy(r, tag, uid, 'COPY'),
@@ -161,6 +163,8 @@ const PARSERS: Record<string, Parser> = {
 export const UID_COMMANDS: ReadonlySet<ImapCommandName> = new Set<ImapCommandName>([
   'FETCH',
   'SEARCH',
+  'SORT',
+  'THREAD',
   'STORE',
   'COPY',
   'MOVE',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ImapCommandFramer } from './command-framer.js';
-import type { SearchCommand, SearchKey } from './command-types.js';
+import type { ImapCommand, SearchCommand, SearchKey } from './command-types.js';
 import { errorResponse, ImapParseError } from './errors.js';
 import type { ImapLimits } from './limits.js';
 import { parseCommand } from './parse-command.js';
@@ -169,7 +169,7 @@ describe('SEARCH errors', () => {
     ['a SEARCH KEYWORD\r\n', /Expected a space/],
     ['a SEARCH MODSEQ "/flags/x" bogus 1\r\n', /Invalid entry type/],
     ['a SEARCH MODSEQ 9223372036854775808\r\n', /out of range/],
-    ['a SEARCH RETURN (FOO) ALL\r\n', /Unknown SEARCH return option/],
+    ['a SEARCH RETURN (FOO) ALL\r\n', /Unknown return option FOO/],
     ['a SEARCH RETURN ALL\r\n', /Expected return options/],
     ['a SEARCH CHARSET UTF-8\r\n', /Expected a space/],
     ['a SEARCH CHARSET US-ASCII TEXT "\u00c3\u00a4"\r\n', /8-bit octets in a US-ASCII/],
@@ -210,5 +210,95 @@ describe('SEARCH errors', () => {
     const keys = Array.from({ length: 101 }, () => 'SEEN').join(' ');
     expect(searchError(`a SEARCH ${keys}\r\n`, { maxSearchKeys: 100 }).code).toBe('LIMIT');
     expect(search(`a SEARCH ${keys}\r\n`, { maxSearchKeys: 101 }).criteria.key).toBe('AND');
+  });
+});
+
+function parseAny(wire: string): ImapCommand {
+  const framer = new ImapCommandFramer();
+  framer.push(Buffer.from(wire, 'latin1'));
+  const e = framer.next();
+  if (e?.type !== 'command') throw new Error('not framed');
+  return parseCommand(e.command);
+}
+
+describe('SORT and THREAD', () => {
+  it.each<[string, ImapCommand]>([
+    [
+      'A282 SORT (SUBJECT) UTF-8 SINCE 1-Feb-1994\r\n',
+      {
+        tag: 'A282',
+        name: 'SORT',
+        uid: false,
+        sortCriteria: [{ key: 'SUBJECT', reverse: false }],
+        charset: 'UTF-8',
+        criteria: { key: 'SINCE', date: date(1994, 2, 1) },
+        returnOptions: null,
+      },
+    ],
+    [
+      'a UID SORT (REVERSE DATE from) US-ASCII ALL\r\n',
+      {
+        tag: 'a',
+        name: 'SORT',
+        uid: true,
+        sortCriteria: [
+          { key: 'DATE', reverse: true },
+          { key: 'FROM', reverse: false },
+        ],
+        charset: 'US-ASCII',
+        criteria: { key: 'ALL' },
+        returnOptions: null,
+      },
+    ],
+    [
+      'a SORT RETURN (MIN COUNT) (ARRIVAL) UTF-8 UNSEEN\r\n',
+      {
+        tag: 'a',
+        name: 'SORT',
+        uid: false,
+        sortCriteria: [{ key: 'ARRIVAL', reverse: false }],
+        charset: 'UTF-8',
+        criteria: flag('\\Seen', false),
+        returnOptions: ['MIN', 'COUNT'],
+      },
+    ],
+    [
+      'A283 THREAD ORDEREDSUBJECT UTF-8 SINCE 5-MAR-2000\r\n',
+      {
+        tag: 'A283',
+        name: 'THREAD',
+        uid: false,
+        algorithm: 'ORDEREDSUBJECT',
+        charset: 'UTF-8',
+        criteria: { key: 'SINCE', date: date(2000, 3, 5) },
+      },
+    ],
+    [
+      'a UID THREAD references US-ASCII TEXT "gewp"\r\n',
+      {
+        tag: 'a',
+        name: 'THREAD',
+        uid: true,
+        algorithm: 'REFERENCES',
+        charset: 'US-ASCII',
+        criteria: { key: 'TEXT', value: 'gewp' },
+      },
+    ],
+  ])('%j', (wire, expected) => {
+    expect(parseAny(wire)).toEqual(expected);
+  });
+
+  it.each<[string, RegExp]>([
+    ['a SORT SUBJECT UTF-8 ALL\r\n', /Expected sort criteria/],
+    ['a SORT () UTF-8 ALL\r\n', /Empty sort criteria/],
+    ['a SORT (REVERSE) UTF-8 ALL\r\n', /Unknown sort key REVERSE/],
+    ['a SORT (BOGUS) UTF-8 ALL\r\n', /Unknown sort key BOGUS/],
+    ['a SORT (DATE) ALL\r\n', /Unsupported charset ALL/],
+    ['a SORT (DATE) UTF-8\r\n', /Expected a space/],
+    ['a SORT RETURN (SAVE) (DATE) UTF-8 ALL\r\n', /Unknown return option SAVE/],
+    ['a THREAD FOO UTF-8 ALL\r\n', /Unknown thread algorithm FOO/],
+    ['a THREAD REFERENCES\r\n', /Expected a space/],
+  ])('%j -> %s', (wire, message) => {
+    expect(() => parseAny(wire)).toThrow(message);
   });
 });

@@ -1,10 +1,19 @@
 /**
  * SEARCH (RFC 3501 §6.4.4) with CHARSET, every RFC 3501 key, OR/NOT/parenthesised nesting, sequence sets, MODSEQ
  * (RFC 7162), OLDER/YOUNGER (RFC 5032) and ESEARCH RETURN options (RFC 4731, SAVE of RFC 5182). Nesting depth and
- * the number of keys are limited (`maxSearchDepth`, `maxSearchKeys`).
+ * the number of keys are limited (`maxSearchDepth`, `maxSearchKeys`). SORT and THREAD (RFC 5256, ESORT) share it.
  */
 import type { CommandReader } from './command-reader.js';
-import type { SearchCommand, SearchDateKey, SearchKey, SearchReturnOption, SearchStringKey } from './command-types.js';
+import type {
+  SearchCommand,
+  SearchDateKey,
+  SearchKey,
+  SearchReturnOption,
+  SearchStringKey,
+  SortCommand,
+  SortKey,
+  ThreadCommand,
+} from './command-types.js';
 import { parseSearchDate } from './date-time.js';
 import { ImapParseError, SEARCH_CHARSETS } from './errors.js';
 import { canonicalSystemFlag, utf8 } from './parse-values.js';
@@ -143,37 +152,106 @@ class SearchParser {
 
 type SearchDateValue = ReturnType<typeof parseSearchDate>;
 
-/** search = "SEARCH" [search-return-opts] [SP "CHARSET" SP astring] 1*(SP search-key) */
+/** `RETURN (...)` options of ESEARCH/ESORT (after the RETURN keyword). */
+function readReturnOptions(r: CommandReader, allowed: ReadonlySet<string>): SearchReturnOption[] {
+  r.sp();
+  const options = r.list(
+    () => {
+      const option = r.keyword('return option');
+      if (!allowed.has(option)) r.fail(`Unknown return option ${option}`);
+      return option as SearchReturnOption;
+    },
+    true,
+    'return options',
+  );
+  return [...new Set(options)];
+}
+
+/** charset (an astring) checked against {@link SEARCH_CHARSETS}: an unknown one is NO [BADCHARSET]. */
+function readCharset(r: CommandReader): string {
+  const charset = r.astring('charset').toString('latin1').toUpperCase();
+  if (!SEARCH_CHARSETS.includes(charset)) {
+    throw new ImapParseError(`Unsupported charset ${charset}`, { status: 'NO', code: 'BADCHARSET' });
+  }
+  return charset;
+}
+
+/** 1*(SP search-key) after the current position's first key (which starts right here), ANDed. */
+function readCriteria(r: CommandReader, charset: string): SearchKey {
+  const parser = new SearchParser(r, charset);
+  const operands: SearchKey[] = [parser.key(1)];
+  while (r.trySp()) operands.push(parser.key(1));
+  return operands.length === 1 ? (operands[0] as SearchKey) : { key: 'AND', operands };
+}
+
+/** search = "SEARCH" [SP "RETURN" SP "(" [options] ")"] [SP "CHARSET" SP astring] 1*(SP search-key) */
 export function parseSearch(r: CommandReader, tag: string, uid: boolean): SearchCommand {
   r.sp();
   let returnOptions: SearchReturnOption[] | null = null;
   let charset: string | null = null;
   // RETURN and CHARSET are keywords only in first position; neither is a search key.
   if (r.tryKeyword('RETURN')) {
-    r.sp();
-    const options = r.list(
-      () => {
-        const option = r.keyword('return option');
-        if (!RETURN_OPTIONS.has(option)) r.fail(`Unknown SEARCH return option ${option}`);
-        return option as SearchReturnOption;
-      },
-      true,
-      'return options',
-    );
-    returnOptions = [...new Set(options)];
+    returnOptions = readReturnOptions(r, RETURN_OPTIONS);
     r.sp();
   }
   if (r.tryKeyword('CHARSET')) {
     r.sp();
-    charset = r.astring('charset').toString('latin1').toUpperCase();
-    if (!SEARCH_CHARSETS.includes(charset)) {
-      throw new ImapParseError(`Unsupported charset ${charset}`, { status: 'NO', code: 'BADCHARSET' });
-    }
+    charset = readCharset(r);
     r.sp();
   }
-  const parser = new SearchParser(r, charset ?? 'UTF-8');
-  const operands: SearchKey[] = [parser.key(1)];
-  while (r.trySp()) operands.push(parser.key(1));
-  const criteria: SearchKey = operands.length === 1 ? (operands[0] as SearchKey) : { key: 'AND', operands };
-  return { tag, name: 'SEARCH', uid, charset, criteria, returnOptions };
+  return { tag, name: 'SEARCH', uid, charset, criteria: readCriteria(r, charset ?? 'UTF-8'), returnOptions };
+}
+
+const SORT_KEYS = new Set<string>([
+  'ARRIVAL',
+  'CC',
+  'DATE',
+  'FROM',
+  'SIZE',
+  'SUBJECT',
+  'TO',
+  'DISPLAYFROM',
+  'DISPLAYTO',
+]);
+const SORT_RETURN_OPTIONS = new Set<string>(['MIN', 'MAX', 'ALL', 'COUNT']);
+
+/**
+ * sort = "SORT" [SP "RETURN" SP "(" ... ")"] SP "(" sort-criterion *(SP sort-criterion) ")" SP charset
+ * 1*(SP search-key) (RFC 5256, ESORT RFC 5267, DISPLAYFROM/DISPLAYTO RFC 5957).
+ */
+export function parseSort(r: CommandReader, tag: string, uid: boolean): SortCommand {
+  r.sp();
+  let returnOptions: SearchReturnOption[] | null = null;
+  if (r.tryKeyword('RETURN')) {
+    returnOptions = readReturnOptions(r, SORT_RETURN_OPTIONS);
+    r.sp();
+  }
+  const criteria = r.list(
+    () => {
+      const reverse = r.tryKeyword('REVERSE');
+      if (reverse) r.sp();
+      const key = r.keyword('sort key');
+      if (!SORT_KEYS.has(key)) r.fail(`Unknown sort key ${key}`);
+      return { key: key as SortKey, reverse };
+    },
+    false,
+    'sort criteria',
+  );
+  r.sp();
+  const charset = readCharset(r);
+  r.sp();
+  return { tag, name: 'SORT', uid, sortCriteria: criteria, charset, criteria: readCriteria(r, charset), returnOptions };
+}
+
+/** thread = "THREAD" SP thread-alg SP charset 1*(SP search-key) (RFC 5256). */
+export function parseThread(r: CommandReader, tag: string, uid: boolean): ThreadCommand {
+  r.sp();
+  const algorithm = r.keyword('thread algorithm');
+  if (algorithm !== 'ORDEREDSUBJECT' && algorithm !== 'REFERENCES') {
+    return r.fail(`Unknown thread algorithm ${algorithm}`);
+  }
+  r.sp();
+  const charset = readCharset(r);
+  r.sp();
+  return { tag, name: 'THREAD', uid, algorithm, charset, criteria: readCriteria(r, charset) };
 }
