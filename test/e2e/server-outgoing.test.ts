@@ -182,6 +182,10 @@ describeEngines('server outgoing', (engine) => {
       deferredUntil: new Date(Date.now() + 3_600_000),
     });
     expect((await claim(uniq('now'))).map((e) => e.queueId)).not.toContain(queueId);
+    const status = await admin.call('getQueueStatus', {});
+    expect(status.entries).toBeGreaterThanOrEqual(1);
+    expect(status.entries).toBeGreaterThanOrEqual(status.due + status.leased);
+    await expectCode(v.session.call('getQueueStatus', {}), 'KCERR_NO_ACCESS');
   });
 
   it('submitRawMessage stores in Sent Items with the envelope and queues, one transaction', async () => {

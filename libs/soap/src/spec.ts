@@ -195,6 +195,11 @@ export const operations = {
     { ...sid, queueId: one(t.long), owner: one(t.string), doSentMail: opt(t.boolean) },
     none,
   ),
+  getQueueStatus: op(
+    'Spooler metrics: entries in the outgoing queue, how many are due now and how many are leased.',
+    sid,
+    { entries: one(t.long), due: one(t.long), leased: one(t.long) },
+  ),
   renewOutgoing: op(
     'Spooler: extend the leases this owner still holds; returns the entries renewed (a lost lease is missing).',
     { ...sid, owner: one(t.string), queueIds: many(t.long), leaseSeconds: one(t.int) },

@@ -26,6 +26,7 @@ import { getGroup } from './get-group.js';
 import { getGroupList } from './get-group-list.js';
 import { getGroupListOfUser } from './get-group-list-of-user.js';
 import { getHierarchy } from './get-hierarchy.js';
+import { getQueueStatus } from './get-queue-status.js';
 import { GetQuota } from './get-quota.js';
 import { GetQuotaStatus } from './get-quota-status.js';
 import { getSendAsList } from './get-send-as-list.js';
@@ -82,6 +83,7 @@ export const operationTable: OpTable<ServerContext> = {
   deferMessage,
   finishedMessage,
   renewOutgoing,
+  getQueueStatus,
   createUser,
   setUser,
   getUser,

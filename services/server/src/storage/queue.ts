@@ -245,6 +245,24 @@ export async function defer(
   return entry ?? null;
 }
 
+/** Counts for metrics: all entries, those due now (not leased), those leased. */
+export async function queueCounts(ctx: Ctx): Promise<{ entries: number; due: number; leased: number }> {
+  const now = ctx.env.now();
+  const leasedNow = (qb: ReturnType<Ctx['db']>) =>
+    qb.whereNotNull('lease_expires_at').andWhere('lease_expires_at', '>', now);
+  const count = async (qb: ReturnType<Ctx['db']>) =>
+    num(((await qb.count({ n: '*' }).first()) as Record<string, unknown> | undefined)?.n ?? 0);
+  const entries = await count(ctx.db('outgoing_queue'));
+  const leased = await count(leasedNow(ctx.db('outgoing_queue')));
+  const due = await count(
+    ctx
+      .db('outgoing_queue')
+      .where('next_attempt_at', '<=', now)
+      .andWhere((w) => w.whereNull('lease_expires_at').orWhere('lease_expires_at', '<=', now)),
+  );
+  return { entries, due, leased };
+}
+
 export async function listQueue(ctx: Ctx, filter: { storeId?: number; userId?: number } = {}): Promise<QueueEntry[]> {
   const q = ctx
     .db('outgoing_queue')
