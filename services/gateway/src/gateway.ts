@@ -9,6 +9,7 @@ import { type HttpHandle, healthRouter, startHttp } from '@kgc/metrics';
 import { KcError, SoapClient } from '@kgc/soap';
 import express from 'express';
 import type { GatewayConfig } from './config.js';
+import { ImapSession } from './imap/session.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { createGatewayMetrics, type GatewayMetrics, type Protocol } from './metrics.js';
 import { Connection } from './net/connection.js';
@@ -135,6 +136,22 @@ export async function startGateway(opts: StartGatewayOptions): Promise<RunningGa
       open[protocol]--;
     });
     conn.log.debug({ secure }, 'connection');
+    if (protocol === 'imap') {
+      const session = new ImapSession(conn, {
+        provider,
+        limits,
+        settings: {
+          onlyMailFolders: config.imap_only_mailfolders,
+          idle: config.imap_capability_idle,
+          disablePlaintextAuth: config.disable_plaintext_auth,
+          maxMessageSize: config.imap_max_messagesize,
+          maxFailCommands: config.imap_max_fail_commands,
+        },
+        greeting: `${greetingName}KGC-TS IMAP gateway ready.`,
+      });
+      void session.start();
+      return;
+    }
     const session = new Pop3Session(conn, {
       provider,
       limits,
@@ -182,8 +199,8 @@ export async function startGateway(opts: StartGatewayOptions): Promise<RunningGa
   try {
     const pop3 = await start(config.pop3_listen, 'pop3', false);
     const pop3s = await start(config.pop3s_listen, 'pop3', true);
-    const imap: Address[] = [];
-    const imaps: Address[] = [];
+    const imap = await start(config.imap_listen, 'imap', false);
+    const imaps = await start(config.imaps_listen, 'imap', true);
     const metricsListener = config.metrics_listen[0];
     if (metricsListener) {
       if ('path' in metricsListener)

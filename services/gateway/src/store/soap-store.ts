@@ -186,6 +186,34 @@ export class SoapMailStore implements MailStore {
     };
   }
 
+  async structures(
+    folderId: number,
+    uids: readonly number[],
+  ): Promise<Map<number, { envelope?: string; bodystructure?: string }>> {
+    const out = new Map<number, { envelope?: string; bodystructure?: string }>();
+    if (uids.length === 0) return out;
+    const sorted = [...uids].sort((a, b) => a - b);
+    const ranges: Array<{ from: number; to: number }> = [];
+    for (const u of sorted) {
+      const last = ranges[ranges.length - 1];
+      if (last && u === last.to + 1) last.to = u;
+      else if (!last || u > last.to) ranges.push({ from: u, to: u });
+    }
+    const r = await this.call('tableQueryRows', {
+      folderId,
+      columns: ['uid', 'envelope', 'bodystructure'],
+      restriction: { uidRanges: ranges, flagsSet: [], flagsUnset: [], headers: [] },
+      sort: [{ column: 'uid', descending: false }],
+    });
+    for (const row of r.rows) {
+      out.set(row.uid, {
+        ...(row.envelope ? { envelope: row.envelope } : {}),
+        ...(row.bodystructure ? { bodystructure: row.bodystructure } : {}),
+      });
+    }
+    return out;
+  }
+
   async raw(messageId: number): Promise<Buffer> {
     const cached = this.deps.bodies.get(this.storeId, messageId);
     if (cached) return cached;

@@ -98,6 +98,11 @@ export interface MailStore {
   /** The folder's metadata cache, refreshed to now; `release` it when the session leaves the folder. */
   openFolder(folderId: number): Promise<FolderHandle>;
   loadMessage(messageId: number, want: { raw?: boolean; sections?: readonly string[] }): Promise<MessageParts>;
+  /** ENVELOPE / BODYSTRUCTURE JSON of many messages of a folder in one call, by uid. */
+  structures(
+    folderId: number,
+    uids: readonly number[],
+  ): Promise<Map<number, { envelope?: string; bodystructure?: string }>>;
   /** The raw message (cached per process; bytes never change for a message id). */
   raw(messageId: number): Promise<Buffer>;
   setFlags(folderId: number, messageIds: readonly number[], change: FlagChange): Promise<FlagResult>;

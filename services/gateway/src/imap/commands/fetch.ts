@@ -1,0 +1,157 @@
+/**
+ * FETCH / UID FETCH (RFC 3501 §6.4.5). Per batch of FETCH_BATCH messages: flags, sizes and dates
+ * come from the metadata cache (no round trip), ENVELOPE/BODY/BODYSTRUCTURE from one table query,
+ * body sections from the raw message (cached per process, parsed once per message). Responses are
+ * written message by message, each waiting for the socket to drain. Non-PEEK body fetches set
+ * \Seen first (one call per batch) and answer the new FLAGS.
+ */
+
+import {
+  type FetchAttribute,
+  fetchResponseName,
+  fetchSetsSeen,
+  formatDateTime,
+  literal,
+  serializeBodyStructure,
+  serializeEnvelope,
+} from '@kgc/imap-proto';
+import {
+  type BodyStructure,
+  type Envelope,
+  type MimeNode,
+  parseMimeTree,
+  sectionOf,
+  structureFromJson,
+} from '@kgc/mapi';
+import type { MailStore } from '../../store/types.js';
+import type { ImapCommandSpec } from '../context.js';
+import { bad } from '../errors.js';
+import type { SelectedMailbox, ViewEntry } from '../selected.js';
+import { flagList } from '../wire.js';
+import { selectedOf, storeOf } from './common.js';
+
+const FETCH_BATCH = 200;
+
+function needsStructure(a: FetchAttribute): boolean {
+  return a.kind === 'ENVELOPE' || a.kind === 'BODY' || a.kind === 'BODYSTRUCTURE';
+}
+
+function needsRaw(a: FetchAttribute): boolean {
+  return a.kind === 'BODY[]' || a.kind === 'RFC822' || a.kind === 'RFC822.HEADER' || a.kind === 'RFC822.TEXT';
+}
+
+interface Loaded {
+  raw?: Buffer;
+  tree?: MimeNode;
+  envelope?: Envelope;
+  body?: BodyStructure;
+}
+
+async function load(store: MailStore, e: ViewEntry, withRaw: boolean): Promise<Loaded> {
+  if (!withRaw) return {};
+  const raw = await store.raw(e.messageId);
+  return { raw, tree: parseMimeTree(raw) };
+}
+
+function part(name: string, value: Buffer | string): Buffer[] {
+  return [Buffer.from(`${name} `, 'latin1'), typeof value === 'string' ? Buffer.from(value, 'latin1') : value];
+}
+
+function item(a: FetchAttribute, mailbox: SelectedMailbox, e: ViewEntry, l: Loaded): Buffer[] {
+  switch (a.kind) {
+    case 'UID':
+      return part('UID', String(e.uid));
+    case 'FLAGS':
+      return part('FLAGS', flagList(mailbox.flagsOf(e)));
+    case 'INTERNALDATE':
+      return part('INTERNALDATE', `"${formatDateTime(e.internalDate)}"`);
+    case 'RFC822.SIZE':
+      return part('RFC822.SIZE', String(e.size));
+    case 'ENVELOPE':
+      return part('ENVELOPE', l.envelope ? serializeEnvelope(l.envelope) : 'NIL');
+    case 'BODY':
+    case 'BODYSTRUCTURE':
+      return part(a.kind, l.body ? serializeBodyStructure(l.body, a.kind === 'BODYSTRUCTURE') : 'NIL');
+    case 'RFC822':
+    case 'RFC822.HEADER':
+    case 'RFC822.TEXT': {
+      const section = a.kind === 'RFC822' ? '' : a.kind === 'RFC822.HEADER' ? 'HEADER' : 'TEXT';
+      const data = l.raw && l.tree ? sectionOf(l.raw, l.tree, section) : null;
+      return part(a.kind, literal(data ?? Buffer.alloc(0)));
+    }
+    case 'BODY[]': {
+      const data = l.raw && l.tree ? sectionOf(l.raw, l.tree, a.section, a.partial ?? undefined) : null;
+      return part(fetchResponseName(a), literal(data ?? Buffer.alloc(0)));
+    }
+    default:
+      throw bad(`${a.kind} is not offered.`);
+  }
+}
+
+export const fetch: ImapCommandSpec<'FETCH'> = {
+  name: 'FETCH',
+  states: ['selected'],
+  holdsExpunges: (command) => !command.uid,
+  async handle(ctx, command) {
+    if (command.changedSince !== null || command.vanished)
+      throw bad('CHANGEDSINCE needs CONDSTORE, which is not offered.');
+    const unsupported = command.attributes.find(
+      (a) => a.kind === 'BINARY' || a.kind === 'BINARY.SIZE' || a.kind === 'MODSEQ',
+    );
+    if (unsupported) throw bad(`${unsupported.kind} is not offered.`);
+    const mailbox = selectedOf(ctx);
+    const store = storeOf(ctx);
+    let attributes = command.attributes;
+    if (command.uid && !attributes.some((a) => a.kind === 'UID')) attributes = [{ kind: 'UID' }, ...attributes];
+    const setsSeen = !mailbox.readOnly && attributes.some(fetchSetsSeen);
+    const withStructure = attributes.some(needsStructure);
+    const withRaw = attributes.some(needsRaw);
+    const targets = mailbox.resolve(command.sequenceSet, command.uid);
+    for (let i = 0; i < targets.length; i += FETCH_BATCH) {
+      const batch = targets.slice(i, i + FETCH_BATCH).filter((t) => !t.entry.expunged);
+      let addFlags = false;
+      if (setsSeen) {
+        const unseen = batch.filter((t) => !t.entry.flags.includes('\\Seen'));
+        if (unseen.length > 0) {
+          const r = await store.setFlags(
+            mailbox.folder.folderId,
+            unseen.map((t) => t.entry.messageId),
+            { add: ['\\Seen'] },
+          );
+          mailbox.applyOwn(r.updated);
+          addFlags = !attributes.some((a) => a.kind === 'FLAGS');
+        }
+      }
+      const structures = withStructure
+        ? await store.structures(
+            mailbox.folder.folderId,
+            batch.map((t) => t.entry.uid),
+          )
+        : undefined;
+      for (const t of batch) {
+        const seq = mailbox.seqOf(t.entry.uid) ?? t.seq;
+        const e = mailbox.view[seq - 1] ?? t.entry;
+        let loaded: Loaded;
+        try {
+          loaded = await load(store, e, withRaw);
+        } catch (err) {
+          // Expunged by another session meanwhile: left out (RFC 3501 §7.4.1 allows either way).
+          ctx.log.debug({ uid: e.uid, err: err instanceof Error ? err.message : String(err) }, 'FETCH: message gone');
+          continue;
+        }
+        const s = structures?.get(e.uid);
+        if (s?.envelope) loaded.envelope = structureFromJson<Envelope>(s.envelope);
+        if (s?.bodystructure) loaded.body = structureFromJson<BodyStructure>(s.bodystructure);
+        const parts: Buffer[] = [];
+        const items = addFlags && !e.flags.includes('\\Seen') ? attributes : attributes;
+        for (const a of items) {
+          if (parts.length > 0) parts.push(Buffer.from(' '));
+          parts.push(...item(a, mailbox, e, loaded));
+        }
+        if (addFlags) parts.push(Buffer.from(' '), ...item({ kind: 'FLAGS' }, mailbox, e, loaded));
+        await ctx.send(Buffer.concat([Buffer.from(`* ${seq} FETCH (`), ...parts, Buffer.from(')\r\n')]));
+      }
+    }
+    return { text: 'FETCH completed.' };
+  },
+};

@@ -1,0 +1,190 @@
+/**
+ * SEARCH evaluation (RFC 3501 §6.4.4) over the selected view: flags, sizes, dates, UIDs and
+ * sequence numbers from the metadata cache; header and body keys from the raw message (loaded
+ * only when a key needs it, cached per process), decoded the way Dovecot's SEARCH sees them
+ * (@kgc/mapi). Strings match case-insensitively as substrings.
+ */
+import type { SearchDate, SearchKey } from '@kgc/imap-proto';
+import { sequenceSetHas } from '@kgc/imap-proto';
+import { decodedBodyText, decodeHeaderText, type MimeNode, parseMimeTree } from '@kgc/mapi';
+import { bad } from './errors.js';
+import type { ViewEntry } from './selected.js';
+
+export interface SearchTarget {
+  seq: number;
+  entry: ViewEntry;
+  /** Loads the raw message (cached). */
+  raw(): Promise<Buffer>;
+}
+
+interface Parsed {
+  raw: Buffer;
+  tree: MimeNode;
+  body?: string;
+}
+
+const ADDRESS_FIELDS: Record<string, string> = { BCC: 'bcc', CC: 'cc', FROM: 'from', TO: 'to', SUBJECT: 'subject' };
+
+export function needsContent(k: SearchKey): boolean {
+  switch (k.key) {
+    case 'BCC':
+    case 'CC':
+    case 'FROM':
+    case 'TO':
+    case 'SUBJECT':
+    case 'BODY':
+    case 'TEXT':
+    case 'HEADER':
+    case 'SENTBEFORE':
+    case 'SENTON':
+    case 'SENTSINCE':
+      return true;
+    case 'NOT':
+      return needsContent(k.operand);
+    case 'OR':
+      return needsContent(k.left) || needsContent(k.right);
+    case 'AND':
+      return k.operands.some(needsContent);
+    default:
+      return false;
+  }
+}
+
+/** Keys this server does not offer (their extensions are not advertised). */
+export function checkSupported(k: SearchKey): void {
+  switch (k.key) {
+    case 'MODSEQ':
+      throw bad('MODSEQ needs CONDSTORE, which is not offered.');
+    case 'OLDER':
+    case 'YOUNGER':
+      throw bad('WITHIN is not offered.');
+    case 'NOT':
+      checkSupported(k.operand);
+      return;
+    case 'OR':
+      checkSupported(k.left);
+      checkSupported(k.right);
+      return;
+    case 'AND':
+      for (const o of k.operands) checkSupported(o);
+      return;
+    default:
+      return;
+  }
+}
+
+function dayOf(d: Date): number {
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+}
+
+function dayOfSearch(d: SearchDate): number {
+  return Date.UTC(d.year, d.month - 1, d.day);
+}
+
+/** The calendar day of the Date header in its own zone (RFC 3501: time and zone disregarded). */
+function sentDay(p: Parsed): number | null {
+  const f = p.tree.fields.find((x) => x.name.toLowerCase() === 'date');
+  if (!f) return null;
+  const m = /(\d{1,2})\s+(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\s+(\d{2,4})/i.exec(
+    f.rawValue.toString('latin1'),
+  );
+  if (!m) return null;
+  const months = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+  let year = Number(m[3]);
+  if (year < 50) year += 2000;
+  else if (year < 100) year += 1900;
+  return Date.UTC(year, months.indexOf((m[2] as string).toLowerCase()), Number(m[1]));
+}
+
+function headerValues(p: Parsed, name: string): string[] {
+  const lower = name.toLowerCase();
+  return p.tree.fields.filter((f) => f.name.toLowerCase() === lower).map((f) => decodeHeaderText(f.rawValue));
+}
+
+function contains(haystack: string, needle: string): boolean {
+  return haystack.toLowerCase().includes(needle.toLowerCase());
+}
+
+function compareDay(day: number, key: 'BEFORE' | 'ON' | 'SINCE', target: number): boolean {
+  return key === 'BEFORE' ? day < target : key === 'ON' ? day === target : day >= target;
+}
+
+export class SearchEvaluator {
+  constructor(
+    private readonly exists: number,
+    private readonly maxUid: number,
+  ) {}
+
+  async matches(t: SearchTarget, key: SearchKey): Promise<boolean> {
+    let parsed: Parsed | undefined;
+    const content = async (): Promise<Parsed> => {
+      if (!parsed) {
+        const raw = await t.raw();
+        parsed = { raw, tree: parseMimeTree(raw) };
+      }
+      return parsed;
+    };
+    return this.eval(t, key, content);
+  }
+
+  private async eval(t: SearchTarget, k: SearchKey, content: () => Promise<Parsed>): Promise<boolean> {
+    const e = t.entry;
+    switch (k.key) {
+      case 'ALL':
+        return true;
+      case 'FLAG': {
+        const has = k.flag === '\\Recent' ? e.recent : e.flags.some((f) => f.toLowerCase() === k.flag.toLowerCase());
+        return has === k.set;
+      }
+      case 'LARGER':
+        return e.size > k.size;
+      case 'SMALLER':
+        return e.size < k.size;
+      case 'UID':
+        return sequenceSetHas(k.set, e.uid, Math.max(this.maxUid, e.uid));
+      case 'SEQUENCE':
+        return sequenceSetHas(k.set, t.seq, this.exists);
+      case 'BEFORE':
+      case 'ON':
+      case 'SINCE':
+        return compareDay(dayOf(e.internalDate), k.key, dayOfSearch(k.date));
+      case 'SENTBEFORE':
+      case 'SENTON':
+      case 'SENTSINCE': {
+        const day = sentDay(await content());
+        if (day === null) return false;
+        return compareDay(day, k.key.slice(4) as 'BEFORE' | 'ON' | 'SINCE', dayOfSearch(k.date));
+      }
+      case 'BCC':
+      case 'CC':
+      case 'FROM':
+      case 'TO':
+      case 'SUBJECT':
+        return headerValues(await content(), ADDRESS_FIELDS[k.key] as string).some((v) => contains(v, k.value));
+      case 'HEADER': {
+        const values = headerValues(await content(), k.field);
+        return k.value === '' ? values.length > 0 : values.some((v) => contains(v, k.value));
+      }
+      case 'BODY': {
+        const p = await content();
+        p.body ??= decodedBodyText(p.raw, p.tree);
+        return contains(p.body, k.value);
+      }
+      case 'TEXT': {
+        const p = await content();
+        if (p.tree.fields.some((f) => contains(`${f.name}: ${decodeHeaderText(f.rawValue)}`, k.value))) return true;
+        p.body ??= decodedBodyText(p.raw, p.tree);
+        return contains(p.body, k.value);
+      }
+      case 'NOT':
+        return !(await this.eval(t, k.operand, content));
+      case 'OR':
+        return (await this.eval(t, k.left, content)) || (await this.eval(t, k.right, content));
+      case 'AND':
+        for (const o of k.operands) if (!(await this.eval(t, o, content))) return false;
+        return true;
+      default:
+        throw bad(`${k.key} is not offered.`);
+    }
+  }
+}
