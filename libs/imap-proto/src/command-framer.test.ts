@@ -310,6 +310,7 @@ describe('peekTagAndName', () => {
     ['a{ NOOP', null, null],
     ['a*b NOOP', null, null],
     ['a]b NOOP', 'a]b', 'NOOP'],
+    ['a}b NOOP', 'a}b', 'NOOP'],
     [' NOOP', null, null],
   ])('%j', (line, tag, name) => {
     expect(peekTagAndName(Buffer.from(line))).toEqual({ tag, name });

@@ -60,7 +60,7 @@ type State =
   | { kind: 'discard-literal'; remaining: number }
   | { kind: 'closed' };
 
-const TAG_CHARS = /^[\x21\x23\x24\x26\x27\x2b-\x5b\x5d-\x7a\x7c\x7e]+$/;
+const TAG_CHARS = /^[\x21\x23\x24\x26\x27\x2b-\x5b\x5d-\x7a\x7c-\x7e]+$/;
 
 /**
  * Tag and upper-case command name from the start of a first line, when they look like ones. With `partial` (the

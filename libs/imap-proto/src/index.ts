@@ -86,6 +86,7 @@ export {
   MAX_MODSEQ,
   MAX_NUMBER,
 } from './limits.js';
+export { commandLogText } from './log-text.js';
 export { decodeModifiedUtf7, encodeModifiedUtf7, isModifiedUtf7 } from './modified-utf7.js';
 export {
   decodeBase64,

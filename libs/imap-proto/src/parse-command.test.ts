@@ -41,6 +41,7 @@ describe('parseCommand: session and mailbox commands', () => {
     ['a IDLE\r\n', { tag: 'a', name: 'IDLE' }],
     ['a NAMESPACE\r\n', { tag: 'a', name: 'NAMESPACE' }],
     ['a] NOOP\r\n', { tag: 'a]', name: 'NOOP' }],
+    ['a} NOOP\r\n', { tag: 'a}', name: 'NOOP' }],
     ['a AUTHENTICATE plain\r\n', { tag: 'a', name: 'AUTHENTICATE', mechanism: 'PLAIN', initialResponse: null }],
     [
       'a AUTHENTICATE PLAIN AHVzZXIAcGFzcw==\r\n',
