@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ImapCommandFramer } from './command-framer.js';
-import type { ImapCommand } from './command-types.js';
+import type { FetchAttribute, ImapCommand, ImapCommandOf } from './command-types.js';
 import { errorResponse, ImapParseError } from './errors.js';
 import type { ImapLimits } from './limits.js';
 import { isIdleDone, parseCommand, parseSaslResponse } from './parse-command.js';
@@ -334,6 +334,19 @@ describe('parseCommand: hostile and malformed input', () => {
     ['a ID ("a")\r\n', /Expected a space/, 'a'],
     ['a ID (name "x")\r\n', /Expected ID field/, 'a'],
     ['a GETQUOTAROOT\r\n', /Expected a space/, 'a'],
+    // unbalanced parentheses
+    ['a FETCH 1 (FLAGS))\r\n', /Unexpected "\)"/, 'a'],
+    ['a FETCH 1 ((FLAGS)\r\n', /Expected a fetch attribute/, 'a'],
+    ['a FETCH 1 BODY[HEADER.FIELDS ((From))]\r\n', /Expected header field name/, 'a'],
+    ['a STORE 1 FLAGS ((x))\r\n', /Expected flag/, 'a'],
+    ['a STORE 1 FLAGS (x))\r\n', /Unexpected "\)"/, 'a'],
+    ['a STATUS INBOX ((MESSAGES)\r\n', /Expected status item/, 'a'],
+    ['a SELECT INBOX ((CONDSTORE))\r\n', /Expected select parameter/, 'a'],
+    ['a LIST ((SUBSCRIBED)) "" %\r\n', /Expected selection option/, 'a'],
+    ['a LIST "" (%\r\n', /Expected a space/, 'a'],
+    ['a ID (("a" "b"))\r\n', /Expected ID field/, 'a'],
+    ['a APPEND INBOX (\\Seen {1+}\r\nx\r\n', /Expected flag/, 'a'],
+    [')\r\n', /Invalid tag/, null],
   ])('%j -> %s', (wire, message, tag) => {
     if (wire === '\r\n') {
       expect(() => parse(wire)).toThrow(message);
@@ -451,6 +464,17 @@ describe('continuation lines', () => {
     ['a1 DONE', false],
   ])('isIdleDone(%j) = %s', (line, expected) => {
     expect(isIdleDone(Buffer.from(line))).toBe(expected);
+  });
+});
+
+describe('types', () => {
+  it('ImapCommandOf picks the command of a name', () => {
+    expectTypeOf<ImapCommandOf<'EXAMINE'>['mailbox']>().toEqualTypeOf<string>();
+    expectTypeOf<ImapCommandOf<'EXAMINE'>['name']>().toEqualTypeOf<'EXAMINE'>();
+    expectTypeOf<ImapCommandOf<'FETCH'>['attributes']>().toEqualTypeOf<FetchAttribute[]>();
+    const cmd = parse('a EXAMINE INBOX\r\n');
+    if (cmd.name === 'EXAMINE') expectTypeOf(cmd.condstore).toEqualTypeOf<boolean>();
+    expect(cmd.name).toBe('EXAMINE');
   });
 });
 
