@@ -25,25 +25,41 @@ import { createSubmissionHooks } from './submission-session.js';
 /** A reply text that starts with its own enhanced status code (`5.7.1 ...`). */
 const ENHANCED = /^[245]\.\d{1,3}\.\d{1,3} /;
 
-/** Our replies carry their own enhanced code; smtp-server would derive another one from the basic code. */
-class SubmissionConnection extends SMTPConnection {
-  override send(code: number, data?: string | string[] | null, context?: string | false): void {
-    if (typeof data === 'string' && ENHANCED.test(data) && data[0] === String(code)[0]) {
-      super.send(code, data, false);
-      return;
+/**
+ * Our replies carry their own enhanced code (smtp-server would derive another one from the basic
+ * code), and while AUTH needs TLS first, EHLO does not offer it before STARTTLS (RFC 4954 §4).
+ */
+function connectionClass(authNeedsTls: boolean) {
+  return class SubmissionConnection extends SMTPConnection {
+    override send(code: number, data?: string | string[] | null, context?: string | false): void {
+      if (authNeedsTls && !this.secure && code === 250 && Array.isArray(data)) {
+        super.send(
+          code,
+          data.filter((line) => !line.startsWith('AUTH ')),
+          context,
+        );
+        return;
+      }
+      if (typeof data === 'string' && ENHANCED.test(data) && data[0] === String(code)[0]) {
+        super.send(code, data, false);
+        return;
+      }
+      super.send(code, data, context);
     }
-    super.send(code, data, context);
-  }
+  };
 }
 
-class SubmissionServer extends SMTPServer {
-  override connect(socket: net.Socket | tls.TLSSocket, socketOptions?: SMTPConnectionOptions | null): void {
-    const connection = new SubmissionConnection(this, socket, socketOptions);
-    this.connections.add(connection);
-    connection.on('error', (err: Error) => this._onError(err));
-    connection.on('connect', (data) => this._onClientConnect(data));
-    connection.init();
-  }
+function serverClass(authNeedsTls: boolean) {
+  const Connection = connectionClass(authNeedsTls);
+  return class SubmissionServer extends SMTPServer {
+    override connect(socket: net.Socket | tls.TLSSocket, socketOptions?: SMTPConnectionOptions | null): void {
+      const connection = new Connection(this, socket, socketOptions);
+      this.connections.add(connection);
+      connection.on('error', (err: Error) => this._onError(err));
+      connection.on('connect', (data) => this._onClientConnect(data));
+      connection.init();
+    }
+  };
 }
 
 export interface SubmissionListenOptions {
@@ -98,7 +114,8 @@ export async function listenSubmission(opts: SubmissionListenOptions): Promise<S
     hostname: opts.hostname,
     maxMessageSize: config.submission_max_messagesize,
   });
-  const servers: SubmissionServer[] = [];
+  const SubmissionServer = serverClass(withTls && config.disable_plaintext_auth);
+  const servers: SMTPServer[] = [];
   const connections = () => servers.reduce((n, s) => n + s.connections.size, 0);
   const options: SMTPServerOptions = {
     name: opts.hostname,
