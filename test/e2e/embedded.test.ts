@@ -11,6 +11,8 @@ import { promisify } from 'node:util';
 import { SoapClient, userLogon } from '@kgc/soap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendPython } from '../../services/dagent/src/testing/lmtp-clients.js';
+import { startTestRelay, type TestRelay } from '../../services/spooler/src/testing/relay.js';
+import { submitPython } from '../../services/spooler/src/testing/submission-clients.js';
 import { ROOT, type ServerProcess, spawnService } from '../support/server-process.js';
 
 const run = promisify(execFile);
@@ -20,6 +22,7 @@ const ADMIN = ['--conditions=@kgc/source', '--import', 'tsx', join(ROOT, 'test/s
 describe('embedded suite + kgc-admin', () => {
   let dataDir: string;
   let suite: ServerProcess;
+  let relay: TestRelay;
   const env = () => ({
     KGC_DATA_DIR: dataDir,
     KGC_SERVER_LISTEN: '127.0.0.1:0',
@@ -27,6 +30,11 @@ describe('embedded suite + kgc-admin', () => {
     KGC_METRICS_LISTEN: '127.0.0.1:0',
     KGC_IMAP_LISTEN: '127.0.0.1:0',
     KGC_POP3_LISTEN: '127.0.0.1:0',
+    KGC_SUBMISSION_LISTEN: '127.0.0.1:0',
+    KGC_SMTP_SERVER: '127.0.0.1',
+    KGC_SMTP_PORT: String(relay.port),
+    // Only the in-process bus can wake the spooler in time.
+    KGC_QUEUE_RESCAN_INTERVAL: '1h',
   });
 
   async function admin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -44,11 +52,13 @@ describe('embedded suite + kgc-admin', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'kgc-embedded-'));
+    relay = await startTestRelay();
     suite = await spawnService('all-in-one', env());
   }, 90_000);
 
   afterAll(async () => {
     await suite?.kill();
+    await relay?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -144,6 +154,43 @@ print(json.dumps(out))
     expect(await pop()).toEqual({ error: '-ERR [SYS/PERM] POP3 access is disabled for this user.' });
     expect((await admin('-u', 'alice', '--enable-feature', 'pop3')).code).toBe(0);
     expect((await pop()).stat).toEqual([1, expect.any(Number)]);
+  }, 30_000);
+
+  it('the spooler takes her SMTP submission to the relay, woken by the bus, and keeps it in Sent Items', async () => {
+    const submissionPort = async (): Promise<number> => {
+      for (let i = 0; i < 100; i++) {
+        for (const line of suite.log) {
+          const rec = JSON.parse(line.startsWith('{') ? line : '{}') as {
+            msg?: string;
+            submission?: Array<{ port: number }>;
+          };
+          if (rec.msg === 'spooler started' && rec.submission?.[0]) return rec.submission[0].port;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('no "spooler started" line');
+    };
+    const raw = Buffer.from(
+      'From: Alice <alice@example.com>\r\nTo: bob@example.net\r\nSubject: out\r\n\r\nHi Bob.\r\n',
+    );
+    const r = await submitPython({
+      port: await submissionPort(),
+      user: 'alice',
+      password: 'secret',
+      from: 'alice@example.com',
+      to: ['bob@example.net'],
+      raw,
+    });
+    expect(r.data?.[0]).toBe(250);
+    const [got] = await relay.waitFor(1);
+    expect(got?.to).toEqual(['bob@example.net']);
+    expect(got?.raw.toString()).toContain('Subject: out\r\n');
+    const client = new SoapClient({ url: suite.url });
+    const s = await userLogon(client, 'alice', 'secret');
+    const { store } = await s.call('getStore', {});
+    const { folders } = await s.call('getHierarchy', { storeId: store.storeId });
+    expect(folders.find((f) => f.specialUse === 'sent')?.messages).toBe(1);
+    client.close();
   }, 30_000);
 
   it('stops cleanly on Ctrl-C and keeps the data across a restart', async () => {

@@ -12,6 +12,7 @@ import { dagentConfig, type RunningDagent, startDagent } from '@kgc/dagent';
 import { gatewayConfig, type RunningGateway, startGateway } from '@kgc/gateway';
 import { createLogger, type Logger } from '@kgc/log';
 import { type RunningServer, serverConfig, startServer } from '@kgc/server';
+import { type RunningSpooler, spoolerConfig, startSpooler } from '@kgc/spooler';
 
 export interface EmbeddedOptions {
   dataDir: string;
@@ -27,6 +28,7 @@ export interface EmbeddedSuite {
   server: RunningServer;
   dagent: RunningDagent;
   gateway: RunningGateway;
+  spooler: RunningSpooler;
   secretFile: string;
   close(): Promise<void>;
 }
@@ -70,6 +72,25 @@ export function gatewayEnv(
   };
 }
 
+/**
+ * The spooler's settings in the shared environment: SMTP submission on 127.0.0.1:1587 with AUTH
+ * allowed without STARTTLS (loopback only), its own metrics port unless one is given
+ * (`KGC_SPOOLER_METRICS_LISTEN`, or port 0 as the tests use); it relays to smtp_server as KGC does.
+ */
+export function spoolerEnv(
+  env: Record<string, string | undefined>,
+  serverUrl: string,
+): Record<string, string | undefined> {
+  const metrics = env.KGC_METRICS_LISTEN?.endsWith(':0') ? env.KGC_METRICS_LISTEN : '127.0.0.1:2005';
+  return {
+    KGC_SUBMISSION_LISTEN: '127.0.0.1:1587',
+    KGC_DISABLE_PLAINTEXT_AUTH: 'no',
+    ...env,
+    KGC_SERVER_SOCKET: serverUrl,
+    KGC_METRICS_LISTEN: env.KGC_SPOOLER_METRICS_LISTEN ?? metrics,
+  };
+}
+
 export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedSuite> {
   const dataDir = resolve(opts.dataDir);
   mkdirSync(join(dataDir, 'attachments'), { recursive: true, mode: 0o700 });
@@ -110,13 +131,30 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedSuit
     await bus.close();
     throw e;
   }
+  let spooler: RunningSpooler;
+  try {
+    spooler = await startSpooler({
+      config: loadConfig(spoolerConfig, { env: spoolerEnv(env, server.urls[0] ?? '') }),
+      log: log.child({ component: 'spooler' }),
+      bus,
+      processMetrics: false,
+    });
+  } catch (e) {
+    await gateway.close();
+    await dagent.close();
+    await server.close();
+    await bus.close();
+    throw e;
+  }
   return {
     dataDir,
     server,
     dagent,
     gateway,
+    spooler,
     secretFile,
     async close() {
+      await spooler.close();
       await gateway.close();
       await dagent.close();
       await server.close();

@@ -3,5 +3,6 @@ export {
   type EmbeddedOptions,
   type EmbeddedSuite,
   ensureSecret,
+  spoolerEnv,
   startEmbedded,
 } from './embedded.js';

@@ -3,7 +3,8 @@ import { ConfigError, dumpConfig, loadConfig, parseServiceArgs } from '@kgc/conf
 import { dagentConfig } from '@kgc/dagent';
 import { gatewayConfig, type RunningGateway } from '@kgc/gateway';
 import { serverConfig } from '@kgc/server';
-import { EMBEDDED_DEFAULTS, gatewayEnv, startEmbedded } from './embedded.js';
+import { spoolerConfig } from '@kgc/spooler';
+import { EMBEDDED_DEFAULTS, gatewayEnv, spoolerEnv, startEmbedded } from './embedded.js';
 
 function gatewayLine(g: RunningGateway): string {
   const fmt = (name: string, list: RunningGateway['pop3']) =>
@@ -22,15 +23,21 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`\n# dagent.cfg\n${dumpConfig(dagentConfig, loadConfig(dagentConfig, { env }))}`);
     const gwEnv = gatewayEnv(env, `http://${EMBEDDED_DEFAULTS.KGC_SERVER_LISTEN}/`);
     process.stdout.write(`\n# gateway.cfg\n${dumpConfig(gatewayConfig, loadConfig(gatewayConfig, { env: gwEnv }))}`);
+    const spEnv = spoolerEnv(env, `http://${EMBEDDED_DEFAULTS.KGC_SERVER_LISTEN}/`);
+    process.stdout.write(`\n# spooler.cfg\n${dumpConfig(spoolerConfig, loadConfig(spoolerConfig, { env: spEnv }))}`);
     return;
   }
   const suite = await startEmbedded({ dataDir, ...(args.configFileGiven ? { serverCfg: args.configFile } : {}) });
+  const submission = suite.spooler.submission
+    .map((a) => ('path' in a ? `unix:${a.path}` : `${a.host}:${a.port}`))
+    .join(' ');
   const lmtp = suite.dagent.lmtp.map((a) => ('path' in a ? `unix:${a.path}` : `${a.host}:${a.port}`)).join(' ');
   process.stderr.write(
     `KGC-TS embedded suite running (data: ${suite.dataDir})\n` +
       `  server SOAP  ${suite.server.urls.join(' ')}  (/?wsdl, /metrics, /healthz)\n` +
       `  dagent LMTP  ${lmtp}  (metrics: 127.0.0.1:${suite.dagent.metricsPort ?? '-'})\n` +
       `  gateway      ${gatewayLine(suite.gateway)}  (metrics: 127.0.0.1:${suite.gateway.metricsPort ?? '-'})\n` +
+      `  spooler      submission ${submission || '-'} -> relay ${process.env.KGC_SMTP_SERVER ?? 'localhost'}:${process.env.KGC_SMTP_PORT ?? '25'}  (metrics: 127.0.0.1:${suite.spooler.metricsPort ?? '-'})\n` +
       `  kgc-admin    pnpm exec kgc-admin -l\n` +
       'Ctrl-C stops it.\n',
   );
