@@ -189,8 +189,10 @@ export async function startGateway(opts: StartGatewayOptions): Promise<RunningGa
 
   let http: HttpHandle | undefined;
   const closeAll = async () => {
-    await Promise.all(listening.map((l) => l.close()));
+    // Listeners close once their connections are gone: cut those first.
+    const closing = Promise.all(listening.map((l) => l.close()));
     for (const c of connections) c.destroy();
+    await closing;
     await http?.close();
     await watcher?.close();
     provider.close();

@@ -125,14 +125,30 @@ describe('IMAP with imapflow', () => {
       expect(byPath.has('Calendar')).toBe(false);
 
       await c.mailboxCreate('Archive/2026');
-      const appended = await c.append('Archive/2026', makeMessage('appended'), ['\\Flagged', 'project'], new Date('2026-03-04T05:06:07Z'));
-      expect(appended).toMatchObject({ destination: 'Archive/2026', uid: expect.any(Number), uidValidity: expect.anything() });
+      const appended = await c.append(
+        'Archive/2026',
+        makeMessage('appended'),
+        ['\\Flagged', 'project'],
+        new Date('2026-03-04T05:06:07Z'),
+      );
+      expect(appended).toMatchObject({
+        destination: 'Archive/2026',
+        uid: expect.any(Number),
+        uidValidity: expect.anything(),
+      });
 
       const lock = await c.getMailboxLock('INBOX');
       try {
         expect(c.mailbox && c.mailbox.exists).toBe(3);
         const msgs = [];
-        for await (const m of c.fetch('1:*', { uid: true, flags: true, envelope: true, size: true, source: true, internalDate: true }))
+        for await (const m of c.fetch('1:*', {
+          uid: true,
+          flags: true,
+          envelope: true,
+          size: true,
+          source: true,
+          internalDate: true,
+        }))
           msgs.push(m);
         expect(msgs.map((m) => m.envelope?.subject)).toEqual(['message 1', 'message 2', 'message 3']);
         expect(msgs[0]?.source?.toString()).toBe(raws[0]?.toString());
@@ -225,7 +241,9 @@ print(json.dumps(out))
 `;
     const r = await runPython<Record<string, unknown>>(script, [gw.imapPort, u.username, u.password]);
     expect(r.caps).toEqual(expect.arrayContaining(['IMAP4rev1', 'IDLE', 'UIDPLUS', 'MOVE', 'NAMESPACE', 'CHILDREN']));
-    expect(r.list).toEqual(expect.arrayContaining(['(\\HasNoChildren) "/" "INBOX"', '(\\HasNoChildren \\Sent) "/" "Sent Items"']));
+    expect(r.list).toEqual(
+      expect.arrayContaining(['(\\HasNoChildren) "/" "INBOX"', '(\\HasNoChildren \\Sent) "/" "Sent Items"']),
+    );
     expect(r.exists).toBe('2');
     expect(r.rfc822).toBe(raws[0]?.toString());
     expect(r.uids).toHaveLength(2);
@@ -235,5 +253,301 @@ print(json.dumps(out))
     expect(r.search).toBe('2');
     // Message 1 was read by FETCH RFC822 (sets \Seen), the appended one came with \Seen.
     expect(r.status).toMatch(/^INBOX \(MESSAGES 2 UNSEEN 0 UIDNEXT \d+\)$/);
+  });
+});
+
+describe('IMAP transcripts: literals, pipelining, renumbering, IDLE', () => {
+  it('APPEND with a synchronising literal, LITERAL+, and a literal in LOGIN', async () => {
+    const { u } = await userWith(0);
+    const c = await RawClient.connect(gw.imapPort);
+    await c.until(/\r\n/);
+    c.send(`a1 LOGIN {${u.username.length}}\r\n`);
+    expect(await c.until(/\r\n/)).toBe('+ Ready for literal data\r\n');
+    c.send(`${u.username} {${u.password.length}+}\r\n${u.password}\r\n`);
+    expect(await c.until(/a1 .*\r\n/)).toMatch(/^a1 OK /);
+    const msg = 'Subject: lit\r\n\r\nbody\r\n';
+    c.send(`a2 APPEND INBOX (\\Seen) "05-Mar-2026 10:00:00 +0100" {${msg.length}}\r\n`);
+    expect(await c.until(/\r\n/)).toBe('+ Ready for literal data\r\n');
+    c.send(`${msg}\r\n`);
+    expect(await c.until(/a2 .*\r\n/)).toMatch(/^a2 OK \[APPENDUID \d+ 1\] APPEND completed\.\r\n$/);
+    c.send(
+      `a3 APPEND INBOX {${msg.length}+}\r\n${msg}\r\na4 SELECT INBOX\r\na5 FETCH 1:* (UID FLAGS INTERNALDATE BODY[])\r\n`,
+    );
+    const t = await c.until(/a5 .*\r\n/);
+    expect(t).toMatch(/^a3 OK \[APPENDUID \d+ 2\]/);
+    expect(t).toContain('* 2 EXISTS\r\n');
+    expect(t).toContain(
+      `* 1 FETCH (UID 1 FLAGS (\\Seen) INTERNALDATE "05-Mar-2026 09:00:00 +0000" BODY[] {${msg.length}}\r\n${msg})\r\n`,
+    );
+    expect(t).toMatch(/a5 OK FETCH completed\.\r\n$/);
+    c.close();
+  });
+
+  it('refuses an APPEND over imap_max_messagesize before the literal is sent', async () => {
+    const small = await startTestGateway(server.url, { KGC_IMAP_MAX_MESSAGESIZE: '2k' });
+    try {
+      const { u } = await userWith(0);
+      const c = await RawClient.connect(small.imapPort);
+      await c.until(/\r\n/);
+      c.send(`a1 LOGIN ${u.username} ${u.password}\r\na2 APPEND INBOX {4096}\r\n`);
+      const t = await c.until(/a2 .*\r\n/);
+      expect(t).not.toContain('+ Ready');
+      expect(t).toMatch(/a2 NO \[TOOBIG\] .*\r\n$/);
+      c.send('a3 NOOP\r\n');
+      expect(await c.until(/a3 .*\r\n/)).toBe('a3 OK NOOP completed.\r\n');
+      c.close();
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('pipelined commands are answered in order', async () => {
+    const { u } = await userWith(3);
+    const c = await RawClient.connect(gw.imapPort);
+    await c.until(/\r\n/);
+    c.send(`p1 LOGIN ${u.username} ${u.password}\r\np2 SELECT INBOX\r\np3 FETCH 2 (UID)\r\np4 NOOP\r\np5 LOGOUT\r\n`);
+    const t = await c.closedByServer();
+    const tagged = t
+      .split('\r\n')
+      .filter((l) => /^p\d /.test(l))
+      .map((l) => l.split(' ').slice(0, 2).join(' '));
+    expect(tagged).toEqual(['p1 OK', 'p2 OK', 'p3 OK', 'p4 OK', 'p5 OK']);
+  });
+
+  it('renumbers after EXPUNGE by another session; no EXPUNGE during FETCH/STORE/SEARCH', async () => {
+    const { u } = await userWith(5);
+    const a = await rawLogin(u);
+    const b = await rawLogin(u);
+    a.send('s1 SELECT INBOX\r\n');
+    await a.until(/s1 OK.*\r\n/);
+    b.send('t1 SELECT INBOX\r\nt2 STORE 2,4 +FLAGS.SILENT (\\Deleted)\r\nt3 EXPUNGE\r\n');
+    expect(await b.until(/t3 .*\r\n/)).toMatch(/\* 4 EXPUNGE\r\n\* 2 EXPUNGE\r\n(\* 3 EXISTS\r\n)?t3 OK/);
+    a.send('s2 FETCH 1:* (UID)\r\n');
+    const during = await a.until(/s2 .*\r\n/);
+    // Numbers do not move during FETCH: the expunged messages may still be answered (RFC 3501 §7.4.1).
+    expect(during).not.toContain('EXPUNGE');
+    expect(during.match(/^\* \d FETCH/gm)?.length).toBeGreaterThanOrEqual(3);
+    a.send('s3 SEARCH ALL\r\n');
+    const search = await a.until(/s3 .*\r\n/);
+    expect(search).not.toContain('EXPUNGE');
+    a.send('s4 NOOP\r\n');
+    expect(await a.until(/s4 .*\r\n/)).toBe('* 4 EXPUNGE\r\n* 2 EXPUNGE\r\ns4 OK NOOP completed.\r\n');
+    a.send('s5 FETCH 1:* (UID)\r\n');
+    const after = await a.until(/s5 .*\r\n/);
+    expect(after.match(/^\* \d FETCH/gm)).toEqual(['* 1 FETCH', '* 2 FETCH', '* 3 FETCH']);
+    a.close();
+    b.close();
+  });
+
+  it('reports flag changes by another session as untagged FETCH', async () => {
+    const { u } = await userWith(2);
+    const a = await rawLogin(u);
+    const b = await rawLogin(u);
+    a.send('s1 SELECT INBOX\r\n');
+    await a.until(/s1 OK.*\r\n/);
+    b.send('t1 SELECT INBOX\r\nt2 STORE 2 +FLAGS (\\Flagged)\r\n');
+    expect(await b.until(/t2 .*\r\n/)).toContain('* 2 FETCH (FLAGS (\\Flagged))\r\n');
+    a.send('s2 NOOP\r\n');
+    expect(await a.until(/s2 .*\r\n/)).toMatch(/^\* 2 FETCH \(UID \d+ FLAGS \(\\Flagged\)\)\r\ns2 OK/);
+    a.close();
+    b.close();
+  });
+
+  it('IDLE pushes new messages and expunges until DONE', async () => {
+    const { u } = await userWith(1);
+    const a = await rawLogin(u);
+    a.send('i1 SELECT INBOX\r\ni2 IDLE\r\n');
+    await a.until(/\+ idling\r\n/);
+    const uid = await putMessage(admin, folderOf(u, 'inbox'), makeMessage('pushed'));
+    expect(await a.until(/RECENT\r\n/)).toBe('* 2 EXISTS\r\n* 1 RECENT\r\n');
+    const rows = await admin.call('tableQueryRows', { folderId: folderOf(u, 'inbox'), columns: ['uid'], sort: [] });
+    const first = rows.rows.find((r) => r.uid !== uid);
+    await admin.call('deleteObjects', { messageIds: [first?.messageId ?? 0] });
+    expect(await a.until(/EXPUNGE\r\n/)).toBe('* 1 EXPUNGE\r\n');
+    a.send('DONE\r\n');
+    expect(await a.until(/i2 .*\r\n/)).toBe('i2 OK IDLE terminated.\r\n');
+    a.close();
+  });
+});
+
+describe('IMAP authentication and limits', () => {
+  it('AUTHENTICATE PLAIN with SASL-IR and as a continuation; * cancels', async () => {
+    const { u } = await userWith(0);
+    const plain = Buffer.from(`\0${u.username}\0${u.password}`).toString('base64');
+    const c = await RawClient.connect(gw.imapPort);
+    await c.until(/\r\n/);
+    c.send('x1 AUTHENTICATE PLAIN\r\n');
+    expect(await c.until(/\r\n/)).toBe('+ \r\n');
+    c.send('*\r\n');
+    expect(await c.until(/\r\n/)).toBe('x1 BAD Authentication cancelled.\r\n');
+    c.send('x2 AUTHENTICATE PLAIN\r\n');
+    await c.until(/\r\n/);
+    c.send(`${plain}\r\n`);
+    expect(await c.until(/x2 .*\r\n/)).toMatch(/^x2 OK \[CAPABILITY /);
+    c.close();
+    const d = await RawClient.connect(gw.imapPort);
+    await d.until(/\r\n/);
+    d.send(`y1 AUTHENTICATE PLAIN ${plain}\r\n`);
+    expect(await d.until(/y1 .*\r\n/)).toMatch(/^y1 OK \[CAPABILITY /);
+    d.close();
+  });
+
+  it('refuses a user without the imap feature, bad passwords until it hangs up', async () => {
+    const { u } = await userWith(0, ['pop3']);
+    const c = await RawClient.connect(gw.imapPort);
+    await c.until(/\r\n/);
+    c.send(`a LOGIN ${u.username} ${u.password}\r\n`);
+    expect(await c.until(/a .*\r\n/)).toBe('a NO [CONTACTADMIN] IMAP access is disabled for this user.\r\n');
+    c.send(`b LOGIN ${u.username} wrong\r\n`);
+    expect(await c.until(/b .*\r\n/)).toBe('b NO [AUTHENTICATIONFAILED] Authentication failed.\r\n');
+    c.send(`c LOGIN ${u.username} wrong\r\n`);
+    expect(await c.closedByServer()).toBe(
+      'c NO [AUTHENTICATIONFAILED] Authentication failed.\r\n* BYE Too many authentication failures.\r\n',
+    );
+  });
+
+  it('STARTTLS drops pipelined input; LOGINDISABLED before TLS on non-local connections', async () => {
+    const strict = await startTestGateway(server.url, {
+      KGC_IMAP_LISTEN: '0.0.0.0:0',
+      KGC_DISABLE_PLAINTEXT_AUTH: 'yes',
+      KGC_SSL_PRIVATE_KEY_FILE: cert.keyFile,
+      KGC_SSL_CERTIFICATE_FILE: cert.certFile,
+    });
+    try {
+      const { u } = await userWith(0);
+      const net = await import('node:net');
+      const tls = await import('node:tls');
+      const s = net.connect({ port: strict.imapPort, host: '127.0.0.1', localAddress: '127.0.0.2' });
+      let buf = '';
+      const until = (re: RegExp) =>
+        new Promise<string>((resolve) => {
+          const check = () => {
+            if (re.test(buf)) {
+              s.off('data', onData);
+              const out = buf;
+              buf = '';
+              resolve(out);
+            }
+          };
+          const onData = (d: Buffer) => {
+            buf += d.toString('latin1');
+            check();
+          };
+          s.on('data', onData);
+          check();
+        });
+      expect(await until(/\r\n/)).toMatch(/STARTTLS LOGINDISABLED\]/);
+      s.write(`l1 LOGIN ${u.username} ${u.password}\r\n`);
+      expect(await until(/l1 .*\r\n/)).toBe(
+        'l1 NO [PRIVACYREQUIRED] Plaintext authentication disallowed on non-secure connections.\r\n',
+      );
+      s.write(`l2 STARTTLS\r\nl3 LOGIN ${u.username} ${u.password}\r\n`);
+      expect(await until(/l2 .*\r\n/)).toBe('l2 OK Begin TLS negotiation now.\r\n');
+      const secure = tls.connect({ socket: s, ca: cert.cert, checkServerIdentity: () => undefined });
+      await new Promise<void>((resolve) => secure.once('secureConnect', () => resolve()));
+      let sbuf = '';
+      secure.on('data', (d: Buffer) => {
+        sbuf += d.toString('latin1');
+      });
+      secure.write('l4 CAPABILITY\r\n');
+      while (!/l4 OK/.test(sbuf)) await new Promise((r) => setTimeout(r, 10));
+      expect(sbuf).not.toContain('l3');
+      expect(sbuf).toContain('AUTH=PLAIN');
+      expect(sbuf).not.toContain('STARTTLS');
+      secure.destroy();
+    } finally {
+      await strict.close();
+    }
+  });
+
+  const hostile: Array<[string, string, RegExp]> = [
+    ['unknown command', 'h1 XYZZY\r\n', /^h1 BAD /],
+    ['no tag', ' \r\n', /^\* BAD /],
+    ['HTTP', 'GET / HTTP/1.1\r\n', /BAD /],
+    ['command in the wrong state', 'h2 SELECT INBOX\r\n', /^h2 BAD Command not valid in this state\.\r\n$/],
+    ['FETCH before SELECT', 'h3 FETCH 1 FLAGS\r\n', /^h3 BAD /],
+    ['8-bit garbage', 'h4 \xff\xfe\x00 x\r\n', /BAD /],
+    ['unbalanced parentheses', 'h5 LOGIN (a b\r\n', /^h5 BAD /],
+    ['overlong line', `h6 LOGIN ${'a'.repeat(70_000)} b\r\n`, /^h6 BAD /],
+  ];
+  it.each(hostile)('%s gets a well-formed BAD and the connection goes on', async (_n, input, expected) => {
+    const c = await RawClient.connect(gw.imapPort);
+    await c.until(/\r\n/);
+    c.send(Buffer.from(input, 'latin1'));
+    expect(await c.until(/\r\n/)).toMatch(expected);
+    c.send('z NOOP\r\n');
+    expect(await c.until(/z .*\r\n/)).toMatch(/z OK NOOP completed\.\r\n$/);
+    c.close();
+  });
+
+  it("hostile input once logged in: bad sequence sets, STORE on EXAMINE, other users' mailboxes", async () => {
+    const { u } = await userWith(2);
+    const other = await createMailUser(admin, ['imap']);
+    const c = await rawLogin(u);
+    const cases: Array<[string, RegExp]> = [
+      ['SELECT ../x', /NO \[NONEXISTENT\]/],
+      [`SELECT ${other.username}`, /NO \[NONEXISTENT\]/],
+      [`SELECT "${other.username}/INBOX"`, /NO \[NONEXISTENT\]/],
+      ['LIST "" "../*"', /OK LIST completed/],
+      ['EXAMINE INBOX', /OK \[READ-ONLY\]/],
+      ['STORE 1 +FLAGS (\\Seen)', /NO \[READ-ONLY\]/],
+      ['FETCH 0 FLAGS', /BAD /],
+      ['FETCH 1:2:3 FLAGS', /BAD /],
+      ['FETCH 4294967296 FLAGS', /BAD /],
+      ['FETCH * (FLAGS', /BAD /],
+      ['FETCH 1 (BODY[1.0])', /BAD /],
+      ['SEARCH CHARSET KOI8-R ALL', /NO \[BADCHARSET/],
+      ['SEARCH (((((ALL', /BAD /],
+      ['FETCH 99 FLAGS', /OK FETCH completed/],
+      ['COPY 1 nowhere', /NO \[TRYCREATE\]/],
+      ['CREATE INBOX', /NO \[ALREADYEXISTS\]/],
+      ['DELETE INBOX', /NO \[CANNOT\]/],
+    ];
+    let n = 0;
+    for (const [cmd, expected] of cases) {
+      n++;
+      c.send(`k${n} ${cmd}\r\n`);
+      const t = await c.until(new RegExp(`k${n} .*\\r\\n`));
+      expect(
+        t.split('\r\n').find((l) => l.startsWith(`k${n} `)),
+        cmd,
+      ).toMatch(expected);
+      expect(t).not.toContain(other.username);
+    }
+    c.close();
+  });
+
+  it('closes after imap_max_fail_commands BAD answers', async () => {
+    const c = await RawClient.connect(gw.imapPort);
+    await c.until(/\r\n/);
+    c.send('x BOGUS\r\n'.repeat(15));
+    const t = await c.closedByServer();
+    expect(t.match(/x BAD/g)).toHaveLength(10);
+    expect(t).toMatch(/\* BYE Too many invalid commands\.\r\n$/);
+  });
+
+  it('closes a connection idle before login', async () => {
+    const quick = await startTestGateway(server.url, {}, { limits: { imapIdleUnauthMs: 100 } });
+    try {
+      const c = await RawClient.connect(quick.imapPort);
+      expect(await c.closedByServer()).toMatch(/\* BYE Idle timeout, closing connection\.\r\n$/);
+    } finally {
+      await quick.close();
+    }
+  });
+
+  it('imaps (implicit TLS) with certificate verification, via imaplib', async () => {
+    const { u } = await userWith(1);
+    const script = `
+import imaplib, json, ssl, sys
+ctx = ssl.create_default_context(cafile=sys.argv[4])
+M = imaplib.IMAP4_SSL('127.0.0.1', int(sys.argv[1]), ssl_context=ctx)
+M.login(sys.argv[2], sys.argv[3])
+typ, data = M.select('INBOX', readonly=True)
+print(json.dumps({'exists': data[0].decode()}))
+M.logout()
+`;
+    const r = await runPython<{ exists: string }>(script, [gw.imapsPort ?? 0, u.username, u.password, cert.certFile]);
+    expect(r.exists).toBe('1');
   });
 });
