@@ -12,6 +12,8 @@ export const serverConfig = defineConfig({
   sqlite_path: str('/var/lib/kgc/kgc.db'),
   mysql_host: str('localhost'),
   mysql_port: int(3306, { min: 1, max: 65535 }),
+  /** Unix socket of a local MySQL/MariaDB (KGC key); set, it replaces mysql_host and mysql_port. */
+  mysql_socket: str(''),
   mysql_user: str('root'),
   mysql_password: secret(''),
   mysql_database: str('kopano'),

@@ -53,6 +53,7 @@ export function storageConfigOf(cfg: ServerConfig, log?: Logger): StorageConfig 
         engine: 'mysql',
         host: cfg.mysql_host,
         port: cfg.mysql_port,
+        ...(cfg.mysql_socket ? { socketPath: cfg.mysql_socket } : {}),
         user: cfg.mysql_user,
         password: cfg.mysql_password,
         database: cfg.mysql_database,

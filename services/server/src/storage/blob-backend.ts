@@ -4,6 +4,7 @@ import { BlobFileWorkers } from './blob-file-workers.js';
 import type { AttachmentStorage } from './config.js';
 import type { Ctx } from './context.js';
 import { chunks, toBuffer } from './rows.js';
+import type { Statement } from './statement-batch.js';
 
 /**
  * Where blob bytes live. Reference counts are always in the `blobs` table; a backend only
@@ -21,6 +22,11 @@ export interface BlobBackend {
   read(ctx: Ctx, hash: string): Promise<Buffer | null>;
   /** Bytes of blobs whose rows this transaction deletes. */
   free(ctx: Ctx, hashes: readonly string[]): Promise<void>;
+  /**
+   * Statements that store some of `blobs` inside the caller's statement batch (safe if a concurrent
+   * transaction stored the same bytes first); the others are returned for store().
+   */
+  batchable?(ctx: Ctx, blobs: ReadonlyMap<string, Buffer>): { statements: Statement[]; rest: Map<string, Buffer> };
   /** Releases what the backend holds (worker threads). */
   close?(): Promise<void>;
 }
@@ -29,6 +35,46 @@ const CHUNK = 1024 * 1024;
 /** Bytes per INSERT into blob_chunks: many small blobs share one statement, big ones get 4 chunks. */
 const BYTES_PER_INSERT = 4 * CHUNK;
 const ROWS_PER_INSERT = 500;
+
+/** Bytes of blob data one statement batch carries (the rest is stored with separate statements). */
+const BATCH_BYTES = 4 * CHUNK;
+
+/** The `blob_chunks` inserts of `blobs`, grouped into statements. Rows already there are kept. */
+function chunkInserts(ctx: Ctx, blobs: ReadonlyMap<string, Buffer>): Statement[] {
+  const out: Statement[] = [];
+  let part: Array<{ hash: string; seq: number; data: Buffer }> = [];
+  let bytes = 0;
+  const flush = () => {
+    // Ignore: identical bytes (same hash) a concurrent transaction stored first.
+    if (part.length > 0) out.push(ctx.db('blob_chunks').insert(part).onConflict(['hash', 'seq']).ignore());
+    part = [];
+    bytes = 0;
+  };
+  for (const [hash, data] of [...blobs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (let seq = 0, off = 0; off < data.length || seq === 0; seq++, off += CHUNK) {
+      const chunk = data.subarray(off, off + CHUNK);
+      if (part.length >= ROWS_PER_INSERT || (part.length > 0 && bytes + chunk.length > BYTES_PER_INSERT)) flush();
+      part.push({ hash, seq, data: chunk });
+      bytes += chunk.length;
+    }
+  }
+  flush();
+  return out;
+}
+
+/** Splits `blobs` into those a statement batch can carry (up to BATCH_BYTES in all) and the rest. */
+function takeForBatch(blobs: ReadonlyMap<string, Buffer>): { take: Map<string, Buffer>; rest: Map<string, Buffer> } {
+  const take = new Map<string, Buffer>();
+  const rest = new Map<string, Buffer>();
+  let bytes = 0;
+  for (const [hash, data] of blobs) {
+    if (bytes + data.length <= BATCH_BYTES) {
+      take.set(hash, data);
+      bytes += data.length;
+    } else rest.set(hash, data);
+  }
+  return { take, rest };
+}
 
 /** attachment_storage = database: 1 MiB chunks in `blob_chunks` (stays below max_allowed_packet). */
 export function databaseBlobBackend(): BlobBackend {
@@ -45,24 +91,11 @@ export function databaseBlobBackend(): BlobBackend {
       return found;
     },
     async store(ctx, blobs) {
-      let part: Array<{ hash: string; seq: number; data: Buffer }> = [];
-      let bytes = 0;
-      const flush = async () => {
-        if (part.length > 0) await ctx.db('blob_chunks').insert(part);
-        part = [];
-        bytes = 0;
-      };
-      for (const [hash, data] of [...blobs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-        for (let seq = 0, off = 0; off < data.length || seq === 0; seq++, off += CHUNK) {
-          const chunk = data.subarray(off, off + CHUNK);
-          if (part.length >= ROWS_PER_INSERT || (part.length > 0 && bytes + chunk.length > BYTES_PER_INSERT)) {
-            await flush();
-          }
-          part.push({ hash, seq, data: chunk });
-          bytes += chunk.length;
-        }
-      }
-      await flush();
+      for (const statement of chunkInserts(ctx, blobs)) await statement;
+    },
+    batchable(ctx, blobs) {
+      const { take, rest } = takeForBatch(blobs);
+      return { statements: chunkInserts(ctx, take), rest };
     },
     async read(ctx, hash) {
       const rows = (await ctx.db('blob_chunks').select('data').where('hash', hash).orderBy('seq')) as Array<{
@@ -113,6 +146,12 @@ export function filesBlobBackend(root: string, inlineMax = 0): BlobBackend {
       await inline.store(ctx, small);
       const large = [...blobs].filter(([hash]) => !small.has(hash));
       await workers.ensure(large.map(([hash, data]) => [pathOf(hash), data] as const));
+    },
+    batchable(ctx, blobs) {
+      const small = new Map([...blobs].filter(([, data]) => isSmall(data.length)));
+      const { take, rest } = takeForBatch(small);
+      for (const [hash, data] of blobs) if (!take.has(hash)) rest.set(hash, data);
+      return { statements: chunkInserts(ctx, take), rest };
     },
     async read(ctx, hash) {
       const held = await inline.read(ctx, hash);

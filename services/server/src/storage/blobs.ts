@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Ctx } from './context.js';
 import { invalid, notFound } from './db-errors.js';
-import { insertReturning } from './insert-returning.js';
 import { chunks, num } from './rows.js';
+import type { Statement } from './statement-batch.js';
 
 export function sha256Hex(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
@@ -24,54 +24,62 @@ function groupByCount(counts: ReadonlyMap<string, number>): Map<number, string[]
   return byCount;
 }
 
+/** The rows of `hashes` (hash, size, refcount), locked (MySQL) in hash order: read with readBlobRows. */
+export function blobRowQueries(ctx: Ctx, hashes: readonly string[]): Statement[] {
+  const sorted = [...hashes].sort();
+  return chunks(sorted).map((part) => {
+    const q = ctx.db('blobs').select('hash', 'size', 'refcount').whereIn('hash', part).orderBy('hash');
+    return ctx.env.engine === 'mysql' ? q.forUpdate() : q;
+  });
+}
+
+export function readBlobRows(results: readonly unknown[][]): Map<string, BlobInfo> {
+  const out = new Map<string, BlobInfo>();
+  for (const rows of results) {
+    for (const r of rows as Array<Record<string, unknown>>) {
+      out.set(String(r.hash), { hash: String(r.hash), size: num(r.size), refcount: num(r.refcount) });
+    }
+  }
+  return out;
+}
+
 /**
- * Adds references to blobs with new bytes: one multi-row upsert (rows locked in hash order), then
- * the bytes of every blob whose data is not stored yet. Must run in a transaction.
- *
- * With INSERT … RETURNING the upsert tells which rows are new (refcount after = references added:
- * a row never outlives its last reference). In the database backend a row and its chunks are
- * created and freed in one transaction, so exactly the new rows need bytes and no presence query
- * is sent.
+ * Statements adding references: `withData` are created if missing (upsert), `refs` must exist
+ * (the caller checked them under lock). Rows in hash order.
  */
-export async function addBlobRefsWithData(
+export function blobRefStatements(
   ctx: Ctx,
-  blobs: ReadonlyMap<string, { data: Buffer; count: number }>,
-): Promise<void> {
-  if (blobs.size === 0) return;
+  withData: ReadonlyMap<string, { size: number; count: number }>,
+  refs: ReadonlyMap<string, number>,
+): Statement[] {
+  const out: Statement[] = [];
   const now = ctx.env.now();
-  const hashes = [...blobs.keys()].sort();
   const increment = ctx.env.engine === 'mysql' ? 'refcount + VALUES(refcount)' : 'refcount + excluded.refcount';
-  const fresh = new Set<string>();
-  for (const part of chunks(hashes, 200)) {
+  for (const part of chunks([...withData.keys()].sort(), 200)) {
     const rows = part.map((hash) => {
-      const b = blobs.get(hash);
+      const b = withData.get(hash);
       if (!b) throw new Error('unreachable');
-      return { hash, size: b.data.length, refcount: b.count, created_at: now };
+      return { hash, size: b.size, refcount: b.count, created_at: now };
     });
-    const upsert = ctx
-      .db('blobs')
-      .insert(rows)
-      .onConflict('hash')
-      .merge({ refcount: ctx.db.raw(increment) });
-    if (!ctx.env.returning) {
-      await upsert;
-      continue;
-    }
-    for (const r of await insertReturning(ctx, upsert, ['hash', 'refcount'])) {
-      const hash = String(r.hash);
-      if (num(r.refcount) === blobs.get(hash)?.count) fresh.add(hash);
+    out.push(
+      ctx
+        .db('blobs')
+        .insert(rows)
+        .onConflict('hash')
+        .merge({ refcount: ctx.db.raw(increment) }),
+    );
+  }
+  for (const [n, hashes] of groupByCount(refs)) {
+    for (const part of chunks(hashes)) {
+      out.push(
+        ctx
+          .db('blobs')
+          .whereIn('hash', part)
+          .update({ refcount: ctx.db.raw('refcount + ?', [n]) }),
+      );
     }
   }
-  // With RETURNING only new rows can lack bytes: a row that existed got them before its first
-  // commit, and loses them only with the row. The files backend's store skips existing files
-  // (written ahead by prewriteBlobs); without RETURNING every hash is checked.
-  let missing: string[];
-  if (ctx.env.returning) missing = hashes.filter((h) => fresh.has(h));
-  else {
-    const present = await ctx.env.blobs.present(ctx, hashes);
-    missing = hashes.filter((h) => !present.has(h));
-  }
-  await ctx.env.blobs.store(ctx, new Map(missing.map((h) => [h, (blobs.get(h) as { data: Buffer }).data])));
+  return out;
 }
 
 /**

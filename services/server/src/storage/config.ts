@@ -8,6 +8,8 @@ export type MysqlEngineConfig = {
   user: string;
   password: string;
   database: string;
+  /** Unix socket of the MySQL server; when set, host and port are not used. */
+  socketPath?: string;
   /** knex pool size (default 2..10). */
   pool?: { min: number; max: number };
 };

@@ -59,7 +59,12 @@ async function connectSqlite(cfg: SqliteEngineConfig): Promise<Connection> {
 }
 
 async function connectMysql(cfg: MysqlEngineConfig): Promise<Connection> {
-  const server = { host: cfg.host, port: cfg.port, user: cfg.user, password: cfg.password, charset: 'utf8mb4' };
+  const server = {
+    ...(cfg.socketPath ? { socketPath: cfg.socketPath } : { host: cfg.host, port: cfg.port }),
+    user: cfg.user,
+    password: cfg.password,
+    charset: 'utf8mb4',
+  };
   const admin = knexFactory({ client: 'mysql2', connection: server, pool: { min: 0, max: 1 } });
   try {
     await admin.raw('CREATE DATABASE IF NOT EXISTS ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci', [
@@ -70,7 +75,15 @@ async function connectMysql(cfg: MysqlEngineConfig): Promise<Connection> {
   }
   const knex = knexFactory({
     client: 'mysql2',
-    connection: { ...server, database: cfg.database, supportBigNumbers: true, bigNumberStrings: false },
+    // multipleStatements: the hot write paths send their statements in one round trip
+    // (statement-batch.ts); every value is still a binding escaped by the driver.
+    connection: {
+      ...server,
+      database: cfg.database,
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+      multipleStatements: true,
+    },
     pool: {
       ...(cfg.pool ?? { min: 0, max: 10 }),
       afterCreate(conn: MysqlRawConnection, done: (err: Error | null, conn: MysqlRawConnection) => void) {

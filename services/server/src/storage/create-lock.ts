@@ -1,12 +1,13 @@
 import type { Ctx } from './context.js';
 import type { UserQuota } from './quota.js';
 import { chunks, num, numOrNull, unique } from './rows.js';
+import type { Statement } from './statement-batch.js';
 import { userQuotaOf } from './stores.js';
 
 /** A store locked for message creation, as read under the lock. */
 export interface TargetStore {
   id: number;
-  /** highest_modseq before this operation; it writes `modseq + 1` (writeCreateCounters). */
+  /** highest_modseq before this operation; it writes `modseq + 1` (createCounterStatements). */
   modseq: number;
   size: number;
   type: 'private' | 'public';
@@ -232,40 +233,45 @@ function plus(column: string, c: Case): Case {
 const FOLDERS_PER_UPDATE = 200;
 
 /**
- * Writes the stores' modseq and size and the folders' counters of a creation. MySQL: one
- * multi-table UPDATE (each row is updated once however often the join matches it); otherwise one
- * UPDATE for the stores and one for the folders. Every row is already locked by this transaction.
+ * Statements that write the stores' modseq and size and the folders' counters of a creation.
+ * MySQL: one multi-table UPDATE (each row is updated once however often the join matches it);
+ * otherwise one UPDATE for the stores and one for the folders. Every row is already locked by
+ * this transaction.
  */
-export async function writeCreateCounters(
+export function createCounterStatements(
   ctx: Ctx,
   stores: ReadonlyMap<number, StoreCounters>,
   folders: ReadonlyMap<number, FolderCounters>,
-): Promise<void> {
+): Statement[] {
   const storeList = [...stores].sort(([a], [b]) => a - b);
   const folderList = [...folders].sort(([a], [b]) => a - b);
-  if (folderList.length === 0) return;
+  if (folderList.length === 0) return [];
   if (ctx.env.engine === 'mysql' && folderList.length <= FOLDERS_PER_UPDATE) {
     const s = storeSets('s', storeList);
     const f = folderSets('f', folderList);
-    await ctx.db.raw(
-      'update stores s force index (primary) join folders f force index (primary) on f.store_id = s.id ' +
-        `set ${s.sql}, ${f.sql} where f.id in (${marks(folderList.length)}) and s.id in (${marks(storeList.length)})`,
-      [...s.bindings, ...f.bindings, ...folderList.map(([id]) => id), ...storeList.map(([id]) => id)],
-    );
-    return;
+    return [
+      {
+        sql:
+          'update stores s force index (primary) join folders f force index (primary) on f.store_id = s.id ' +
+          `set ${s.sql}, ${f.sql} where f.id in (${marks(folderList.length)}) and s.id in (${marks(storeList.length)})`,
+        bindings: [...s.bindings, ...f.bindings, ...folderList.map(([id]) => id), ...storeList.map(([id]) => id)],
+      },
+    ];
   }
+  const out: Statement[] = [];
   for (const part of chunks(storeList, FOLDERS_PER_UPDATE)) {
     const s = storeSets('', part);
-    await ctx.db.raw(`update stores set ${s.sql} where id in (${marks(part.length)})`, [
-      ...s.bindings,
-      ...part.map(([id]) => id),
-    ]);
+    out.push({
+      sql: `update stores set ${s.sql} where id in (${marks(part.length)})`,
+      bindings: [...s.bindings, ...part.map(([id]) => id)],
+    });
   }
   for (const part of chunks(folderList, FOLDERS_PER_UPDATE)) {
     const f = folderSets('', part);
-    await ctx.db.raw(`update folders set ${f.sql} where id in (${marks(part.length)})`, [
-      ...f.bindings,
-      ...part.map(([id]) => id),
-    ]);
+    out.push({
+      sql: `update folders set ${f.sql} where id in (${marks(part.length)})`,
+      bindings: [...f.bindings, ...part.map(([id]) => id)],
+    });
   }
+  return out;
 }

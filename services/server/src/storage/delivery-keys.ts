@@ -1,5 +1,6 @@
 import type { Ctx } from './context.js';
 import { chunks, num, strOrNull } from './rows.js';
+import type { Statement } from './statement-batch.js';
 
 /** A message stored earlier under a delivery key, as createMessages reports it. */
 export interface DeliveredMessage {
@@ -15,20 +16,26 @@ export const MAX_DELIVERY_KEY = 64;
 
 const keyOf = (storeId: number, key: string) => `${storeId}:${key}`;
 
-/** The messages already created with these keys in these stores; map key `storeId:deliveryKey`. */
-export async function findDelivered(
-  ctx: Ctx,
-  wanted: ReadonlyArray<{ storeId: number; key: string }>,
-): Promise<Map<string, DeliveredMessage>> {
-  const out = new Map<string, DeliveredMessage>();
-  const stores = new Set(wanted.map((w) => w.storeId));
-  for (const part of chunks([...new Set(wanted.map((w) => w.key))])) {
-    const rows = (await ctx
+/** Queries for the messages already created with these keys (read them with readDelivered). */
+export function deliveredQueries(ctx: Ctx, wanted: ReadonlyArray<{ storeId: number; key: string }>): Statement[] {
+  return chunks([...new Set(wanted.map((w) => w.key))]).map((part) =>
+    ctx
       .db('delivery_keys as dk')
       .join('messages as m', 'm.id', 'dk.message_id')
       .select('dk.delivery_key', 'm.id', 'm.store_id', 'm.folder_id', 'm.uid', 'm.modseq', 'm.blob_hash')
-      .whereIn('dk.delivery_key', part)) as Array<Record<string, unknown>>;
-    for (const r of rows) {
+      .whereIn('dk.delivery_key', part),
+  );
+}
+
+/** The rows of deliveredQueries for the wanted stores; map key `storeId:deliveryKey`. */
+export function readDelivered(
+  results: readonly unknown[][],
+  wanted: ReadonlyArray<{ storeId: number; key: string }>,
+): Map<string, DeliveredMessage> {
+  const out = new Map<string, DeliveredMessage>();
+  const stores = new Set(wanted.map((w) => w.storeId));
+  for (const rows of results) {
+    for (const r of rows as Array<Record<string, unknown>>) {
       const storeId = num(r.store_id);
       if (!stores.has(storeId)) continue;
       out.set(keyOf(storeId, String(r.delivery_key)), {
@@ -44,18 +51,18 @@ export async function findDelivered(
   return out;
 }
 
-export async function recordDeliveryKeys(
+/** Records the keys of new messages, each found by its folder and uid (ids are not known yet). */
+export function deliveryKeyStatements(
   ctx: Ctx,
-  rows: ReadonlyArray<{ storeId: number; key: string; messageId: number }>,
-): Promise<void> {
+  rows: ReadonlyArray<{ storeId: number; key: string; folderId: number; uid: number }>,
+): Statement[] {
   const now = ctx.env.now();
-  for (const part of chunks(rows, 100)) {
-    await ctx
-      .db('delivery_keys')
-      .insert(
-        part.map((r) => ({ delivery_key: r.key, store_id: r.storeId, message_id: r.messageId, created_at: now })),
-      );
-  }
+  return rows.map((r) => ({
+    sql:
+      'insert into delivery_keys (delivery_key, store_id, message_id, created_at) ' +
+      'select ?, ?, id, ? from messages where folder_id = ? and uid = ?',
+    bindings: [r.key, r.storeId, now, r.folderId, r.uid],
+  }));
 }
 
 export { keyOf as deliveryKeyOf };

@@ -1,6 +1,7 @@
 import type { Ctx } from './context.js';
 import { notFound } from './db-errors.js';
 import { chunks, num, numOrNull } from './rows.js';
+import type { Statement } from './statement-batch.js';
 
 /** Announce `kgc.store.<storeId>.changed` with this after the transaction committed. */
 export interface StoreChange {
@@ -46,6 +47,20 @@ export async function writeJournal(ctx: Ctx, entries: readonly NewJournalEntry[]
       })),
     );
   }
+}
+
+/**
+ * `message-new` entries for the messages created in a folder with uids in [fromUid, toUid), found
+ * by folder and uid (their ids are not known yet), in uid order.
+ */
+export function newMessagesJournalStatement(ctx: Ctx, folderId: number, fromUid: number, toUid: number): Statement {
+  return {
+    sql:
+      'insert into journal (store_id, modseq, folder_id, message_id, uid, kind, created_at) ' +
+      "select store_id, modseq, folder_id, id, uid, 'message-new', ? from messages " +
+      'where folder_id = ? and uid >= ? and uid < ? order by uid',
+    bindings: [ctx.env.now(), folderId, fromUid, toUid],
+  };
 }
 
 export interface GetChangesOptions {

@@ -1,24 +1,22 @@
 import { KcError } from '@kgc/soap';
-import { addBlobRefs, addBlobRefsWithData, assertBlobHash, getBlobInfo, sha256Hex } from './blobs.js';
+import { assertBlobHash, blobRefStatements, blobRowQueries, readBlobRows, sha256Hex } from './blobs.js';
 import type { Ctx } from './context.js';
 import {
+  createCounterStatements,
   type FolderCounters,
   lockFolderStores,
   type StoreCounters,
-  type TargetFolder,
   type TargetStore,
-  writeCreateCounters,
 } from './create-lock.js';
 import { invalid, notFound } from './db-errors.js';
 import {
-  type DeliveredMessage,
+  deliveredQueries,
   deliveryKeyOf,
-  findDelivered,
+  deliveryKeyStatements,
   MAX_DELIVERY_KEY,
-  recordDeliveryKeys,
+  readDelivered,
 } from './delivery-keys.js';
-import { insertReturning } from './insert-returning.js';
-import { type NewJournalEntry, writeJournal } from './journal.js';
+import { newMessagesJournalStatement } from './journal.js';
 import { assertFlags, encodeKeywords, MessageFlag, normalizeKeywords } from './message-flags.js';
 import { baseSubject, truncateChars } from './message-rows.js';
 import type {
@@ -31,6 +29,7 @@ import type {
 import { propertyRow, upsertPropertyRows } from './properties.js';
 import { quotaLevel } from './quota.js';
 import { chunks, num, toBuffer } from './rows.js';
+import { runStatements } from './statement-batch.js';
 import { quotaStatusOf } from './stores.js';
 
 interface Prepared {
@@ -58,6 +57,10 @@ function validate(m: NewMessage): void {
  * to a private store at hard quota, or to a missing folder, is refused alone; the others proceed.
  * A message whose delivery key its store already knows (under the store lock, so concurrent
  * retries agree) yields the stored message instead of a new one.
+ *
+ * Round trips, however many messages: the store and folder locks; the blob rows (locked) and
+ * earlier deliveries; then every write and the new ids in one statement batch. Bytes too large for
+ * the batch, and properties, follow on their own.
  */
 export async function createMessages(
   ctx: Ctx,
@@ -68,8 +71,6 @@ export async function createMessages(
   const results: Array<CreatedMessage | RefusedMessage> = new Array(input.length);
   // Hash each distinct buffer once (a delivery to N recipients passes the same bytes N times).
   const hashOf = new Map<Uint8Array, string>();
-  const refHashes = [...new Set(input.flatMap((m) => (m.blobHash ? [m.blobHash] : [])))];
-  const refSizes = new Map((await getBlobInfo(ctx, refHashes)).map((b) => [b.hash, b.size]));
   const prepared: Prepared[] = input.map((m, index) => {
     let hash: string | null = m.blobHash ?? null;
     let data: Buffer | null = null;
@@ -78,8 +79,7 @@ export async function createMessages(
       hash = hashOf.get(m.mime) ?? sha256Hex(data);
       hashOf.set(m.mime, hash);
     }
-    if (m.blobHash && !refSizes.has(m.blobHash)) throw notFound('blob', m.blobHash);
-    const size = m.size ?? data?.length ?? (m.blobHash ? (refSizes.get(m.blobHash) ?? 0) : 0);
+    const size = m.size ?? data?.length ?? 0;
     return { index, input: m, hash, data, size, flags: m.flags ?? 0, keywords: normalizeKeywords(m.keywords ?? []) };
   });
 
@@ -91,7 +91,18 @@ export async function createMessages(
     const storeId = folders.get(p.input.folderId)?.storeId;
     return p.input.deliveryKey !== undefined && storeId !== undefined ? [{ storeId, key: p.input.deliveryKey }] : [];
   });
-  const delivered = keyed.length > 0 ? await findDelivered(ctx, keyed) : new Map<string, DeliveredMessage>();
+  const hashes = [...new Set(prepared.flatMap((p) => (p.hash ? [p.hash] : [])))];
+  const blobQueries = blobRowQueries(ctx, hashes);
+  const read = await runStatements(ctx, [...blobQueries, ...deliveredQueries(ctx, keyed)]);
+  const blobRows = readBlobRows(read.slice(0, blobQueries.length));
+  const delivered = readDelivered(read.slice(blobQueries.length), keyed);
+  for (const p of prepared) {
+    if (!p.input.blobHash) continue;
+    const row = blobRows.get(p.input.blobHash);
+    if (!row) throw notFound('blob', p.input.blobHash);
+    if (p.input.size === undefined) p.size = row.size;
+  }
+
   // A key given twice in this call: the later ones take the first one's result.
   const firstWithKey = new Map<string, Prepared>();
   const sameAs = new Map<Prepared, Prepared>();
@@ -137,18 +148,21 @@ export async function createMessages(
     accepted.push(p);
   }
 
-  // Blobs: rows locked in hash order, bytes written once.
-  const withData = new Map<string, { data: Buffer; count: number }>();
+  // Blobs: references per hash; bytes for the hashes that had no row (a row that exists is locked
+  // now and has its bytes: they are stored before a row's first commit and freed only with it).
+  const withData = new Map<string, { size: number; count: number }>();
   const refs = new Map<string, number>();
+  const bytesOf = new Map<string, Buffer>();
   for (const p of accepted) {
     if (!p.hash) continue;
     if (p.data) {
       const cur = withData.get(p.hash);
-      withData.set(p.hash, { data: p.data, count: (cur?.count ?? 0) + 1 });
+      withData.set(p.hash, { size: p.data.length, count: (cur?.count ?? 0) + 1 });
+      if (!blobRows.has(p.hash)) bytesOf.set(p.hash, p.data);
     } else refs.set(p.hash, (refs.get(p.hash) ?? 0) + 1);
   }
-  await addBlobRefsWithData(ctx, withData);
-  await addBlobRefs(ctx, refs);
+  const backend = ctx.env.blobs;
+  const inBatch = backend.batchable?.(ctx, bytesOf) ?? { statements: [], rest: bytesOf };
 
   // Uids per folder in input order; one new modseq per touched store.
   const storeCounters = new Map<number, StoreCounters>();
@@ -199,27 +213,51 @@ export async function createMessages(
       created_at: now,
     };
   });
-  const idByFolderUid = await insertMessages(ctx, rows, folders, folderCounters);
-  await writeCreateCounters(ctx, storeCounters, folderCounters);
+
+  // New rows are found by folder and uid: uids [first, uidnext) of each folder are this call's.
+  const ranges = [...folderCounters].map(([folderId, c]) => ({
+    folderId,
+    from: folders.get(folderId)?.uidnext ?? c.uidnext,
+    to: c.uidnext,
+  }));
+  const keys = accepted.flatMap((p) => {
+    const at = placed.get(p);
+    return at && p.input.deliveryKey !== undefined
+      ? [{ storeId: at.store.id, key: p.input.deliveryKey, folderId: at.folderId, uid: at.uid }]
+      : [];
+  });
+  const idQueries = ranges.map((r) =>
+    ctx
+      .db('messages')
+      .select('id', 'folder_id', 'uid')
+      .where('folder_id', r.folderId)
+      .andWhere('uid', '>=', r.from)
+      .andWhere('uid', '<', r.to),
+  );
+  const writes = [
+    ...blobRefStatements(ctx, withData, refs),
+    ...inBatch.statements,
+    ...chunks(rows, 100).map((part) => ctx.db('messages').insert(part)),
+    ...createCounterStatements(ctx, storeCounters, folderCounters),
+    ...ranges.map((r) => newMessagesJournalStatement(ctx, r.folderId, r.from, r.to)),
+    ...deliveryKeyStatements(ctx, keys),
+  ];
+  const done = rows.length > 0 ? await runStatements(ctx, [...writes, ...idQueries]) : [];
+  const idByFolderUid = new Map<string, number>();
+  for (const found of done.slice(writes.length)) {
+    for (const r of found as Array<Record<string, unknown>>)
+      idByFolderUid.set(`${num(r.folder_id)}:${num(r.uid)}`, num(r.id));
+  }
+  // Bytes the batch could not carry: written now, under the blob row locks the upsert took.
+  await backend.store(ctx, inBatch.rest);
 
   const props: Array<Record<string, unknown>> = [];
-  const journal: NewJournalEntry[] = [];
-  const keys: Array<{ storeId: number; key: string; messageId: number }> = [];
   for (const p of accepted) {
     const at = placed.get(p);
     const id = at ? idByFolderUid.get(`${at.folderId}:${at.uid}`) : undefined;
     if (!at || id === undefined) throw new Error('inserted message not found');
     for (const [name, v] of Object.entries(p.input.properties ?? {}))
       props.push(propertyRow({ type: 'message', id }, name, v));
-    if (p.input.deliveryKey !== undefined) keys.push({ storeId: at.store.id, key: p.input.deliveryKey, messageId: id });
-    journal.push({
-      storeId: at.store.id,
-      modseq: at.modseq,
-      folderId: at.folderId,
-      messageId: id,
-      uid: at.uid,
-      kind: 'message-new',
-    });
     results[p.index] = {
       ok: true,
       id,
@@ -237,42 +275,8 @@ export async function createMessages(
       : (r ?? { ok: false, error: notFound('folder', p.input.folderId) });
   }
   await upsertPropertyRows(ctx, props);
-  await writeJournal(ctx, journal);
-  await recordDeliveryKeys(ctx, keys);
   return {
     results,
     changes: [...storeCounters].sort(([a], [b]) => a - b).map(([storeId, c]) => ({ storeId, modseq: c.modseq })),
   };
-}
-
-/**
- * Inserts the rows and learns their ids: INSERT … RETURNING where the engine has it, else one
- * SELECT per folder by uid range (independent of auto-increment behaviour). Key `folderId:uid`.
- */
-async function insertMessages(
-  ctx: Ctx,
-  rows: ReadonlyArray<Record<string, unknown>>,
-  folders: ReadonlyMap<number, TargetFolder>,
-  counters: ReadonlyMap<number, FolderCounters>,
-): Promise<Map<string, number>> {
-  const ids = new Map<string, number>();
-  if (ctx.env.returning) {
-    for (const part of chunks(rows, 100)) {
-      for (const r of await insertReturning(ctx, ctx.db('messages').insert(part), ['id', 'folder_id', 'uid'])) {
-        ids.set(`${num(r.folder_id)}:${num(r.uid)}`, num(r.id));
-      }
-    }
-    return ids;
-  }
-  for (const part of chunks(rows, 100)) await ctx.db('messages').insert(part);
-  for (const [folderId, c] of counters) {
-    const found = (await ctx
-      .db('messages')
-      .select('id', 'uid')
-      .where('folder_id', folderId)
-      .andWhere('uid', '>=', folders.get(folderId)?.uidnext ?? c.uidnext)
-      .andWhere('uid', '<', c.uidnext)) as Array<Record<string, unknown>>;
-    for (const r of found) ids.set(`${folderId}:${num(r.uid)}`, num(r.id));
-  }
-  return ids;
 }

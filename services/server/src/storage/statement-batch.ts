@@ -1,0 +1,56 @@
+/**
+ * Several SQL statements in one round trip. On MySQL they go as one multi-statement query (the
+ * connection allows it, connect.ts); SQLite runs in-process, so there they simply run in order.
+ * A round trip to the database server costs more than the statement itself on small writes, so
+ * the hot write paths (createMessages) build their statements first and send them together.
+ *
+ * Values stay bindings throughout: every statement is compiled by knex (`toNative`) and the
+ * driver escapes the bound values; nothing is concatenated into SQL text.
+ */
+import type { Knex } from 'knex';
+import type { Ctx } from './context.js';
+
+/** A knex builder or raw query (never awaited by the caller), or compiled SQL with bindings. */
+export type Statement = Knex.QueryBuilder | Knex.Raw | { sql: string; bindings: readonly unknown[] };
+
+/** Most statements per round trip (a batch can still be large: each statement has its own limits). */
+const STATEMENTS_PER_TRIP = 200;
+
+function compile(s: Statement): { sql: string; bindings: readonly unknown[] } {
+  if ('toSQL' in s) {
+    const native = s.toSQL().toNative();
+    return { sql: native.sql, bindings: native.bindings };
+  }
+  return s;
+}
+
+function rowsOf(result: unknown): unknown[] {
+  return Array.isArray(result) ? result : [];
+}
+
+/**
+ * Runs `statements` in order; result i holds the rows of statement i when it returns rows
+ * (SELECT, … RETURNING), else an empty array. A failure fails the batch (the caller's transaction
+ * rolls back).
+ */
+export async function runStatements(ctx: Ctx, statements: readonly Statement[]): Promise<unknown[][]> {
+  const out: unknown[][] = [];
+  if (ctx.env.engine !== 'mysql') {
+    for (const s of statements) {
+      const { sql, bindings } = compile(s);
+      out.push(rowsOf(await ctx.db.raw(sql, bindings as Knex.RawBinding[])));
+    }
+    return out;
+  }
+  for (let i = 0; i < statements.length; i += STATEMENTS_PER_TRIP) {
+    const part = statements.slice(i, i + STATEMENTS_PER_TRIP).map(compile);
+    const res = (await ctx.db.raw(
+      part.map((p) => p.sql).join(';\n'),
+      part.flatMap((p) => p.bindings) as Knex.RawBinding[],
+    )) as unknown[];
+    // mysql2: [results, fields]; results is per statement when there are several.
+    const results = part.length === 1 ? [res[0]] : rowsOf(res[0]);
+    for (const r of results) out.push(rowsOf(r));
+  }
+  return out;
+}
