@@ -55,7 +55,8 @@ interface Pending {
 
 type State =
   | { kind: 'line' }
-  | { kind: 'literal'; remaining: number; chunks: Buffer[]; size: number }
+  /** `data` is allocated (exact size) when the first octet arrives; `filled` octets are in. */
+  | { kind: 'literal'; size: number; filled: number; data: Buffer | null }
   | { kind: 'discard-line'; tail: string }
   | { kind: 'discard-literal'; remaining: number }
   | { kind: 'closed' };
@@ -98,7 +99,7 @@ export class ImapCommandFramer {
 
   /** Octets held: unread input plus a literal being received. */
   get bufferedBytes(): number {
-    return this.queue.length + (this.state.kind === 'literal' ? this.state.size : 0);
+    return this.queue.length + (this.state.kind === 'literal' ? this.state.filled : 0);
   }
 
   /** True when no part of a command is held (a clean point to close the connection). */
@@ -134,14 +135,14 @@ export class ImapCommandFramer {
         case 'closed':
           return null;
         case 'literal': {
-          const k = Math.min(state.remaining, this.queue.length);
+          const k = Math.min(state.size - state.filled, this.queue.length);
           if (k > 0) {
-            state.chunks.push(this.queue.take(k));
-            state.remaining -= k;
-            state.size += k;
+            state.data ??= Buffer.allocUnsafe(state.size);
+            this.queue.takeInto(state.data, state.filled, k);
+            state.filled += k;
           }
-          if (state.remaining > 0) return null;
-          (this.pending as Pending).literals.push(Buffer.concat(state.chunks, state.size));
+          if (state.filled < state.size) return null;
+          (this.pending as Pending).literals.push(state.data ?? Buffer.alloc(0));
           this.state = { kind: 'line' };
           break;
         }
@@ -245,7 +246,7 @@ export class ImapCommandFramer {
         return this.refuse(cmd, 'command-too-large', 'Command too large', 'TOOBIG', marker);
       }
     }
-    this.state = { kind: 'literal', remaining: size, chunks: [], size: 0 };
+    this.state = { kind: 'literal', size, filled: 0, data: null };
     if (marker[3] === '+') return undefined;
     return { type: 'continue', tag: cmd.tag, name: cmd.name, size, binary: marker[1] === '~' };
   }
