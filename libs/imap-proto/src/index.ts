@@ -111,6 +111,8 @@ export {
   type SeqInterval,
   type SeqRange,
   type SequenceSet,
+  type SequenceSetMatcher,
   sequenceSetHas,
+  sequenceSetMatcher,
   sequenceSetUsesStar,
 } from './sequence-set.js';

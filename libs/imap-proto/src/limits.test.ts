@@ -14,7 +14,7 @@ describe('limits', () => {
       maxDiscardSize: 1024 * 1024,
       maxSearchDepth: 32,
       maxSearchKeys: 5000,
-      maxSequenceRanges: 10000,
+      maxSequenceRanges: 65536,
       maxFetchAttributes: 200,
       maxMailboxNameLength: 1000,
       maxIdPairs: 30,

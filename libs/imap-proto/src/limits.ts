@@ -30,7 +30,7 @@ export interface ImapLimits {
   maxSearchDepth: number;
   /** Search keys in one SEARCH command, nested ones included. */
   maxSearchKeys: number;
-  /** Ranges in one sequence set. */
+  /** Ranges in one sequence set (a 64 KiB line holds at most about 13,000 distinct 5-digit UIDs). */
   maxSequenceRanges: number;
   /** Items in one FETCH attribute list (macros count as one). */
   maxFetchAttributes: number;
@@ -56,7 +56,7 @@ export const DEFAULT_IMAP_LIMITS: Readonly<ImapLimits> = Object.freeze({
   maxDiscardSize: 1 * MIB,
   maxSearchDepth: 32,
   maxSearchKeys: 5000,
-  maxSequenceRanges: 10_000,
+  maxSequenceRanges: 65_536,
   maxFetchAttributes: 200,
   maxMailboxNameLength: 1000,
   maxIdPairs: 30,

@@ -9,6 +9,7 @@ import {
   parseSequenceSet,
   resolveSequenceSet,
   sequenceSetHas,
+  sequenceSetMatcher,
   sequenceSetUsesStar,
 } from './sequence-set.js';
 
@@ -111,6 +112,26 @@ describe('resolving a sequence set', () => {
       2, 4, 5, 6, 9, 10,
     ]);
     expect(sequenceSetHas(parseSequenceSet('20:*'), 10, 10)).toBe(true);
+  });
+
+  it('matches like sequenceSetHas, in O(log ranges)', () => {
+    for (const [text, max] of [
+      ['2,4:6,9:*', 10],
+      ['1:*', 0],
+      ['*', 7],
+      ['20:*', 10],
+      ['5,1,3,100:90,7:8', 120],
+    ] as const) {
+      const set = parseSequenceSet(text);
+      const matcher = sequenceSetMatcher(set, max);
+      for (let n = 0; n <= 130; n++) expect(matcher.has(n), `${text} ${n}`).toBe(sequenceSetHas(set, n, max));
+      expect(matcher.count).toBe(countSequenceSet(set, max));
+    }
+    const many = parseSequenceSet(Array.from({ length: 20_000 }, (_, i) => String(i * 3 + 1)).join(','), 20_000);
+    const matcher = sequenceSetMatcher(many, 100_000);
+    expect(matcher.has(59_998)).toBe(true);
+    expect(matcher.has(59_999)).toBe(false);
+    expect(matcher.intervals).toHaveLength(20_000);
   });
 
   it('iterates in ascending order, each number once', () => {

@@ -115,6 +115,38 @@ export function sequenceSetHas(set: SequenceSet, n: number, max: number): boolea
   return false;
 }
 
+/** A sequence set resolved once for many membership tests (SEARCH over a large mailbox). */
+export interface SequenceSetMatcher {
+  readonly intervals: readonly SeqInterval[];
+  /** Numbers in the set. */
+  readonly count: number;
+  /** Membership in O(log ranges). */
+  has(n: number): boolean;
+}
+
+/** {@link resolveSequenceSet} plus a binary-search membership test. */
+export function sequenceSetMatcher(set: SequenceSet, max: number): SequenceSetMatcher {
+  const intervals = resolveSequenceSet(set, max);
+  let count = 0;
+  for (const [low, high] of intervals) count += high - low + 1;
+  return {
+    intervals,
+    count,
+    has(n: number): boolean {
+      let lo = 0;
+      let hi = intervals.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const iv = intervals[mid] as SeqInterval;
+        if (n < iv[0]) hi = mid - 1;
+        else if (n > iv[1]) lo = mid + 1;
+        else return true;
+      }
+      return false;
+    },
+  };
+}
+
 /** How many numbers the set holds against `max`. */
 export function countSequenceSet(set: SequenceSet, max: number): number {
   let n = 0;
