@@ -1,3 +1,4 @@
+/** Framer tables: well-formed input in every chunking, then each limit and the resynchronisation after it. */
 import { describe, expect, it } from 'vitest';
 import { type FrameEvent, ImapCommandFramer, peekTagAndName } from './command-framer.js';
 import { errorResponse } from './errors.js';

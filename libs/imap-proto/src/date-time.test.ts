@@ -1,3 +1,4 @@
+/** SEARCH dates and APPEND date-times: valid forms, impossible calendar dates, formatting round trips. */
 import { describe, expect, it } from 'vitest';
 import { formatDateTime, parseDateTime, parseSearchDate } from './date-time.js';
 import { ImapParseError } from './errors.js';

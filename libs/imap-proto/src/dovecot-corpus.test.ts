@@ -1,3 +1,4 @@
+/** ENVELOPE/BODY/BODYSTRUCTURE of the shared MIME fixtures compared with Dovecot 2.3's exact answers. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

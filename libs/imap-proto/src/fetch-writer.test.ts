@@ -1,3 +1,4 @@
+/** ENVELOPE and BODYSTRUCTURE serialisation cases. */
 import { bodyStructureOf, envelopeOf, parseMimeTree } from '@kgc/mapi';
 import { describe, expect, it } from 'vitest';
 import { serializeBodyStructure, serializeEnvelope } from './fetch-writer.js';

@@ -1,3 +1,7 @@
+/**
+ * FETCH response values: ENVELOPE and BODY/BODYSTRUCTURE (RFC 3501 §7.4.2) serialised from @kgc/mapi's parsed
+ * structures, byte for byte as Dovecot 2.3 writes them.
+ */
 import type {
   BodyDisposition,
   BodyStructure,

@@ -1,3 +1,4 @@
+/** IMAP string forms (quoted, literal, astring, nstring, strings for humans). */
 import { describe, expect, it } from 'vitest';
 import {
   astring,

@@ -1,3 +1,4 @@
+/** The defaults of every limit (each limit's behaviour is tested where it applies) and overriding them. */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_IMAP_LIMITS, imapLimits, MAX_MODSEQ, MAX_NUMBER } from './limits.js';
 

@@ -1,3 +1,4 @@
+/** Modified UTF-7 mailbox names: RFC 3501 examples, round trips, and every malformed form refused. */
 import { describe, expect, it } from 'vitest';
 import { ImapParseError } from './errors.js';
 import { decodeModifiedUtf7, encodeModifiedUtf7, isModifiedUtf7 } from './modified-utf7.js';

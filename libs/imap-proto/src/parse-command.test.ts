@@ -1,3 +1,4 @@
+/** parseCommand tables for the session, mailbox and message commands, and malformed or hostile input. */
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ImapCommandFramer } from './command-framer.js';
 import type { FetchAttribute, ImapCommand, ImapCommandOf } from './command-types.js';

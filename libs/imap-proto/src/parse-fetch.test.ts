@@ -1,3 +1,4 @@
+/** FETCH tables: every attribute, sections, partials, macros, modifiers, response names, and errors. */
 import type { SectionText } from '@kgc/mapi';
 import { describe, expect, it } from 'vitest';
 import { ImapCommandFramer } from './command-framer.js';

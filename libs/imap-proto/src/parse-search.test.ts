@@ -1,3 +1,4 @@
+/** SEARCH/SORT/THREAD tables: every key, RETURN and CHARSET, errors, nesting bombs and key-count limits. */
 import { describe, expect, it } from 'vitest';
 import { ImapCommandFramer } from './command-framer.js';
 import type { ImapCommand, SearchCommand, SearchKey } from './command-types.js';

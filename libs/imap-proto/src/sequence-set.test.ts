@@ -1,3 +1,4 @@
+/** Sequence sets: parsing (0, huge numbers, stray characters), resolving against a maximum, matching, formatting. */
 import { describe, expect, it } from 'vitest';
 import { ImapParseError } from './errors.js';
 import {
