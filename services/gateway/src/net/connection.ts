@@ -43,6 +43,8 @@ export class Connection {
     private readonly opts: ConnectionOptions,
   ) {
     this.socketValue = socket;
+    // Replies are small and written as they are ready: Nagle would hold each for a delayed ACK.
+    socket.setNoDelay(true);
     this.secureValue = opts.secure;
     this.remote = socket.remoteAddress;
     this.local = isLocalAddress(socket.remoteAddress);
