@@ -111,6 +111,29 @@ describe('ImapCommandFramer: well-formed input', () => {
     expect(framer.atCommandBoundary).toBe(true);
   });
 
+  it('reset() drops partial input (STARTTLS injection)', () => {
+    const framer = new ImapCommandFramer();
+    framer.push(Buffer.from('a1 STARTTLS\r\na2 NOOP\r\na3 LOG'));
+    expect(framer.next()?.type).toBe('command');
+    // the server answers OK to STARTTLS, then resets before the handshake
+    expect(framer.reset()).toBe('a2 NOOP\r\na3 LOG'.length);
+    expect(framer.atCommandBoundary).toBe(true);
+    framer.push(Buffer.from('b1 LOGIN x y\r\n'));
+    const e = framer.next();
+    expect(e?.type === 'command' && e.command.lines[0]?.toString()).toBe('b1 LOGIN x y');
+  });
+
+  it('reset() also drops a literal being received', () => {
+    const framer = new ImapCommandFramer();
+    framer.push(Buffer.from('a1 APPEND INBOX {10+}\r\nabc'));
+    expect(framer.next()).toBeNull();
+    expect(framer.reset()).toBe(3);
+    framer.push(Buffer.from('a2 NOOP\r\n'));
+    const e = framer.next();
+    expect(e?.type === 'command' && e.command.tag).toBe('a2');
+    expect(framer.reset()).toBe(0);
+  });
+
   it('rejectLiteral drops the command; the next line is a new command', () => {
     const framer = new ImapCommandFramer();
     framer.push(Buffer.from('a1 APPEND INBOX {10}\r\n'));

@@ -113,6 +113,21 @@ export class ImapCommandFramer {
   }
 
   /**
+   * Drops every octet held and any partial command, and returns how many octets that was. Call it when the
+   * input must start afresh — above all right before the STARTTLS handshake (RFC 7817 §3: nothing sent in plain
+   * text may be taken as part of what follows; a non-zero result is a client error or an injection attempt).
+   */
+  reset(): number {
+    const dropped = this.bufferedBytes;
+    this.queue.skip(this.queue.length);
+    this.pending = null;
+    this.scanned = 0;
+    this.discarded = 0;
+    if (this.state.kind !== 'closed') this.state = { kind: 'line' };
+    return dropped;
+  }
+
+  /**
    * Refuses the synchronising literal just announced by a `continue` event: the command is dropped, the client
    * (which waits for `+`) sees the server's tagged answer, and the next line is a new command.
    */
