@@ -7,6 +7,8 @@ import { once } from 'node:events';
 import { SMTPServer } from 'smtp-server';
 
 export interface Received {
+  /** The client's EHLO name (which spooler sent it). */
+  helo: string;
   from: string;
   to: string[];
   raw: Buffer;
@@ -88,6 +90,7 @@ export async function startTestRelay(
           }
           const env = session.envelope;
           received.push({
+            helo: session.hostNameAppearsAs,
             from: env.mailFrom === false ? '' : env.mailFrom.address,
             to: env.rcptTo.map((a) => a.address),
             raw,
