@@ -13,7 +13,7 @@ describe('limits', () => {
       maxCommandSize: 1024 * 1024,
       maxLiterals: 1000,
       maxDiscardSize: 1024 * 1024,
-      maxSearchDepth: 32,
+      maxSearchDepth: 100,
       maxSearchKeys: 5000,
       maxSequenceRanges: 65536,
       maxFetchAttributes: 200,

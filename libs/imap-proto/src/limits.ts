@@ -26,7 +26,10 @@ export interface ImapLimits {
    * anyway (an over-long line, a non-synchronising literal over the limit). Past this the connection is closed.
    */
   maxDiscardSize: number;
-  /** Nesting depth of SEARCH keys (parentheses, NOT, OR). */
+  /**
+   * Nesting depth of SEARCH keys (parentheses, NOT, OR): generous for clients that chain many ORs, far below
+   * what would exhaust the stack of the parser or of a recursive evaluator.
+   */
   maxSearchDepth: number;
   /** Search keys in one SEARCH command, nested ones included. */
   maxSearchKeys: number;
@@ -54,7 +57,7 @@ export const DEFAULT_IMAP_LIMITS: Readonly<ImapLimits> = Object.freeze({
   maxCommandSize: 1 * MIB,
   maxLiterals: 1000,
   maxDiscardSize: 1 * MIB,
-  maxSearchDepth: 32,
+  maxSearchDepth: 100,
   maxSearchKeys: 5000,
   maxSequenceRanges: 65_536,
   maxFetchAttributes: 200,

@@ -192,9 +192,10 @@ describe('SEARCH errors', () => {
   });
 
   it.each<[string, string]>([
-    ['parentheses', `${'('.repeat(40)}ALL${')'.repeat(40)}`],
-    ['NOT', `${'NOT '.repeat(40)}ALL`],
-    ['OR', `${'OR ALL '.repeat(40)}ALL`],
+    ['parentheses', `${'('.repeat(101)}ALL${')'.repeat(101)}`],
+    ['NOT', `${'NOT '.repeat(101)}ALL`],
+    ['OR', `${'OR ALL '.repeat(101)}ALL`],
+    ['OR chain on the left', `${'OR '.repeat(101)}ALL${' ALL'.repeat(101)}`],
     ['a bomb of 100,000 parentheses', '('.repeat(100_000)],
   ])('limits the nesting depth (%s)', (_name, keys) => {
     const error = searchError(`a SEARCH ${keys}\r\n`, { maxLineLength: 200_000, maxCommandSize: 400_000 });
@@ -203,8 +204,12 @@ describe('SEARCH errors', () => {
   });
 
   it('accepts nesting up to the limit', () => {
-    const keys = `${'('.repeat(31)}ALL${')'.repeat(31)}`;
+    const keys = `${'('.repeat(99)}ALL${')'.repeat(99)}`;
     expect(search(`a SEARCH ${keys}\r\n`).criteria).toEqual({ key: 'ALL' });
+    expect(search(`a SEARCH ${'NOT '.repeat(99)}ALL\r\n`).criteria.key).toBe('NOT');
+    expect(searchError(`a SEARCH ${'NOT '.repeat(100)}ALL\r\n`).code).toBe('LIMIT');
+    expect(search(`a SEARCH ${'NOT '.repeat(4)}ALL\r\n`, { maxSearchDepth: 5 }).criteria.key).toBe('NOT');
+    expect(searchError(`a SEARCH ${'NOT '.repeat(5)}ALL\r\n`, { maxSearchDepth: 5 }).code).toBe('LIMIT');
   });
 
   it('limits the number of keys', () => {
