@@ -24,3 +24,12 @@ describe('spooler.cfg', () => {
     expect(() => loadConfig(spoolerConfig, { env: { KGC_SMTP_PORT: '70000' } })).toThrow(/smtp_port/);
   });
 });
+
+describe('deploy/config/spooler.cfg', () => {
+  it('is a valid spooler.cfg', () => {
+    const file = new URL('../../../deploy/config/spooler.cfg', import.meta.url).pathname;
+    const c = loadConfig(spoolerConfig, { file, required: true, env: {} });
+    expect(c.smtp_server).toBe('localhost');
+    expect(c.submission_listen).toEqual([{ host: '*', port: 587 }]);
+  });
+});

@@ -9,6 +9,8 @@ import { SMTPServer } from 'smtp-server';
 export interface Received {
   /** The client's EHLO name (which spooler sent it). */
   helo: string;
+  /** When the end of DATA was taken (performance.now()). */
+  at: number;
   from: string;
   to: string[];
   raw: Buffer;
@@ -91,6 +93,7 @@ export async function startTestRelay(
           const env = session.envelope;
           received.push({
             helo: session.hostNameAppearsAs,
+            at: performance.now(),
             from: env.mailFrom === false ? '' : env.mailFrom.address,
             to: env.rcptTo.map((a) => a.address),
             raw,
