@@ -47,6 +47,10 @@ export interface ImapContext {
   tree(store: MailStore, fresh?: boolean): Promise<MailboxTree>;
   /** Enter SELECTED with this mailbox (or leave it with undefined), watching it for changes. */
   select(mailbox: SelectedMailbox | undefined): void;
+  /** CONDSTORE (RFC 7162) is enabled in this session: MODSEQ goes with every untagged FETCH. */
+  readonly condstore: boolean;
+  /** A CONDSTORE-enabling command was used (RFC 7162 §3.1). */
+  enableCondstore(): void;
   /** Bring the selected mailbox up to date now and send what changed (EXPUNGE only when allowed). */
   syncSelected(allowExpunge: boolean): Promise<void>;
 }

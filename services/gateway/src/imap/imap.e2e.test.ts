@@ -556,3 +556,40 @@ M.logout()
     expect(r.exists).toBe('1');
   });
 });
+
+describe('CONDSTORE (RFC 7162)', () => {
+  it('HIGHESTMODSEQ, FETCH MODSEQ and CHANGEDSINCE, STORE UNCHANGEDSINCE, SEARCH MODSEQ, STATUS', async () => {
+    const { u } = await userWith(3);
+    const a = await rawLogin(u);
+    const b = await rawLogin(u);
+    a.send('c1 ENABLE CONDSTORE\r\n');
+    expect(await a.until(/c1 .*\r\n/)).toBe('* ENABLED CONDSTORE\r\nc1 OK ENABLE completed.\r\n');
+    a.send('c2 SELECT INBOX (CONDSTORE)\r\n');
+    const sel = await a.until(/c2 .*\r\n/);
+    const highest = Number(/\[HIGHESTMODSEQ (\d+)\]/.exec(sel)?.[1]);
+    expect(highest).toBeGreaterThan(0);
+    a.send('c3 FETCH 1:* (UID MODSEQ)\r\n');
+    const mods = [...(await a.until(/c3 .*\r\n/)).matchAll(/MODSEQ \((\d+)\)/g)].map((m) => Number(m[1]));
+    expect(mods).toHaveLength(3);
+    expect(Math.max(...mods)).toBeLessThanOrEqual(highest);
+
+    b.send('d1 SELECT INBOX\r\nd2 STORE 2 +FLAGS.SILENT (\\Answered)\r\n');
+    await b.until(/d2 .*\r\n/);
+    a.send(`c4 STORE 1:2 (UNCHANGEDSINCE ${highest}) +FLAGS (\\Seen)\r\n`);
+    const st = await a.until(/c4 .*\r\n/);
+    expect(st).toMatch(/\* 1 FETCH \(FLAGS \(\\Seen\) MODSEQ \(\d+\)\)/);
+    expect(st).toMatch(/c4 OK \[MODIFIED 2\] Conditional STORE failed\.\r\n$/);
+    expect(st).toMatch(/\* 2 FETCH \(UID \d+ FLAGS \(\\Answered\) MODSEQ \(\d+\)\)/);
+
+    a.send(`c5 FETCH 1:* (FLAGS) (CHANGEDSINCE ${highest})\r\n`);
+    const changed = await a.until(/c5 .*\r\n/);
+    expect(changed.match(/^\* \d FETCH/gm)).toEqual(['* 1 FETCH', '* 2 FETCH']);
+    a.send(`c6 SEARCH MODSEQ ${highest + 1}\r\n`);
+    expect(await a.until(/c6 .*\r\n/)).toMatch(/^\* SEARCH 1 2 \(MODSEQ \d+\)\r\nc6 OK/);
+    a.send('c7 STATUS INBOX (HIGHESTMODSEQ MESSAGES)\r\n');
+    const status = Number(/HIGHESTMODSEQ (\d+)/.exec(await a.until(/c7 .*\r\n/))?.[1]);
+    expect(status).toBeGreaterThan(highest);
+    a.close();
+    b.close();
+  });
+});

@@ -50,11 +50,24 @@ export function needsContent(k: SearchKey): boolean {
   }
 }
 
+export function usesModseq(k: SearchKey): boolean {
+  switch (k.key) {
+    case 'MODSEQ':
+      return true;
+    case 'NOT':
+      return usesModseq(k.operand);
+    case 'OR':
+      return usesModseq(k.left) || usesModseq(k.right);
+    case 'AND':
+      return k.operands.some(usesModseq);
+    default:
+      return false;
+  }
+}
+
 /** Keys this server does not offer (their extensions are not advertised). */
 export function checkSupported(k: SearchKey): void {
   switch (k.key) {
-    case 'MODSEQ':
-      throw bad('MODSEQ needs CONDSTORE, which is not offered.');
     case 'OLDER':
     case 'YOUNGER':
       throw bad('WITHIN is not offered.');
@@ -136,6 +149,8 @@ export class SearchEvaluator {
         const has = k.flag === '\\Recent' ? e.recent : e.flags.some((f) => f.toLowerCase() === k.flag.toLowerCase());
         return has === k.set;
       }
+      case 'MODSEQ':
+        return e.modseq >= k.modseq;
       case 'LARGER':
         return e.size > k.size;
       case 'SMALLER':

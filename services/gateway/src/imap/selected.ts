@@ -55,6 +55,13 @@ export class SelectedMailbox {
     return this.handle.uidValidity;
   }
 
+  /** HIGHESTMODSEQ: at least the cache's journal position and every message's modseq. */
+  highestModseq(): number {
+    let max = this.handle.highestModseq();
+    for (const e of this.view) if (e.modseq > max) max = e.modseq;
+    return max;
+  }
+
   get exists(): number {
     return this.view.length;
   }

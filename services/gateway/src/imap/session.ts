@@ -52,6 +52,7 @@ export class ImapSession implements ImapContext {
   private pumping = false;
   private chain: Promise<void> = Promise.resolve();
   private fails = 0;
+  private condstoreOn = false;
   private dirty = false;
   private unwatch: (() => void) | undefined;
   private closeAfterReply: string | undefined;
@@ -92,6 +93,14 @@ export class ImapSession implements ImapContext {
 
   plaintextAllowed(): boolean {
     return !this.opts.settings.disablePlaintextAuth || this.conn.secure || this.conn.local;
+  }
+
+  get condstore(): boolean {
+    return this.condstoreOn;
+  }
+
+  enableCondstore(): void {
+    this.condstoreOn = true;
   }
 
   capabilities(): string[] {
@@ -199,7 +208,7 @@ export class ImapSession implements ImapContext {
     const version = mailbox.handle.messages();
     if (version === this.seenVersion && mailbox.view.every((e) => !e.expunged)) return;
     this.seenVersion = version;
-    const lines = mailbox.sync(allowExpunge);
+    const lines = mailbox.sync(allowExpunge, this.condstoreOn);
     if (lines.length > 0) await this.send(`${lines.join('\r\n')}\r\n`);
   }
 

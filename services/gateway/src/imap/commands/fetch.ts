@@ -67,6 +67,8 @@ function item(a: FetchAttribute, mailbox: SelectedMailbox, e: ViewEntry, l: Load
       return part('INTERNALDATE', `"${formatDateTime(e.internalDate)}"`);
     case 'RFC822.SIZE':
       return part('RFC822.SIZE', String(e.size));
+    case 'MODSEQ':
+      return part('MODSEQ', `(${e.modseq})`);
     case 'ENVELOPE':
       return part('ENVELOPE', l.envelope ? serializeEnvelope(l.envelope) : 'NIL');
     case 'BODY':
@@ -93,20 +95,24 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
   states: ['selected'],
   holdsExpunges: (command) => !command.uid,
   async handle(ctx, command) {
-    if (command.changedSince !== null || command.vanished)
-      throw bad('CHANGEDSINCE needs CONDSTORE, which is not offered.');
-    const unsupported = command.attributes.find(
-      (a) => a.kind === 'BINARY' || a.kind === 'BINARY.SIZE' || a.kind === 'MODSEQ',
-    );
+    if (command.vanished) throw bad('VANISHED needs QRESYNC, which is not offered.');
+    const unsupported = command.attributes.find((a) => a.kind === 'BINARY' || a.kind === 'BINARY.SIZE');
     if (unsupported) throw bad(`${unsupported.kind} is not offered.`);
     const mailbox = selectedOf(ctx);
     const store = storeOf(ctx);
     let attributes = command.attributes;
     if (command.uid && !attributes.some((a) => a.kind === 'UID')) attributes = [{ kind: 'UID' }, ...attributes];
+    // RFC 7162 §3.1.4: CHANGEDSINCE implies MODSEQ; either enables CONDSTORE.
+    if (command.changedSince !== null && !attributes.some((a) => a.kind === 'MODSEQ'))
+      attributes = [...attributes, { kind: 'MODSEQ' }];
+    if (attributes.some((a) => a.kind === 'MODSEQ')) ctx.enableCondstore();
+    const changedSince = command.changedSince;
     const setsSeen = !mailbox.readOnly && attributes.some(fetchSetsSeen);
     const withStructure = attributes.some(needsStructure);
     const withRaw = attributes.some(needsRaw);
-    const targets = mailbox.resolve(command.sequenceSet, command.uid);
+    const targets = mailbox
+      .resolve(command.sequenceSet, command.uid)
+      .filter((t) => changedSince === null || t.entry.modseq > changedSince);
     for (let i = 0; i < targets.length; i += FETCH_BATCH) {
       const batch = targets.slice(i, i + FETCH_BATCH).filter((t) => !t.entry.expunged);
       let addFlags = false;
@@ -143,12 +149,13 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
         if (s?.envelope) loaded.envelope = structureFromJson<Envelope>(s.envelope);
         if (s?.bodystructure) loaded.body = structureFromJson<BodyStructure>(s.bodystructure);
         const parts: Buffer[] = [];
-        const items = addFlags && !e.flags.includes('\\Seen') ? attributes : attributes;
-        for (const a of items) {
+        for (const a of attributes) {
           if (parts.length > 0) parts.push(Buffer.from(' '));
           parts.push(...item(a, mailbox, e, loaded));
         }
         if (addFlags) parts.push(Buffer.from(' '), ...item({ kind: 'FLAGS' }, mailbox, e, loaded));
+        if (addFlags && ctx.condstore && !attributes.some((a) => a.kind === 'MODSEQ'))
+          parts.push(Buffer.from(' '), ...item({ kind: 'MODSEQ' }, mailbox, e, loaded));
         await ctx.send(Buffer.concat([Buffer.from(`* ${seq} FETCH (`), ...parts, Buffer.from(')\r\n')]));
       }
     }

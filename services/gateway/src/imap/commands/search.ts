@@ -1,11 +1,11 @@
 /**
- * SEARCH / UID SEARCH (RFC 3501 §6.4.4): every RFC 3501 key, OR/NOT nesting, sequence sets;
+ * SEARCH / UID SEARCH (RFC 3501 §6.4.4): every RFC 3501 key and MODSEQ (RFC 7162), OR/NOT nesting, sequence sets;
  * charset UTF-8 or US-ASCII (others: NO [BADCHARSET], from the parser). ESEARCH return options
  * are refused (not offered).
  */
 import type { ImapCommandSpec } from '../context.js';
 import { bad } from '../errors.js';
-import { checkSupported, SearchEvaluator } from '../search.js';
+import { checkSupported, SearchEvaluator, usesModseq } from '../search.js';
 import { selectedOf, storeOf } from './common.js';
 
 export const search: ImapCommandSpec<'SEARCH'> = {
@@ -19,7 +19,10 @@ export const search: ImapCommandSpec<'SEARCH'> = {
     const store = storeOf(ctx);
     const view = mailbox.view;
     const evaluator = new SearchEvaluator(view.length, view[view.length - 1]?.uid ?? 0);
+    const modseq = usesModseq(command.criteria);
+    if (modseq) ctx.enableCondstore();
     const hits: number[] = [];
+    let maxModseq = 0;
     for (let i = 0; i < view.length; i++) {
       const entry = view[i];
       if (!entry || entry.expunged) continue;
@@ -32,7 +35,9 @@ export const search: ImapCommandSpec<'SEARCH'> = {
         // Expunged by another session meanwhile: not a match.
         continue;
       }
-      if (hit) hits.push(command.uid ? entry.uid : i + 1);
+      if (!hit) continue;
+      hits.push(command.uid ? entry.uid : i + 1);
+      if (entry.modseq > maxModseq) maxModseq = entry.modseq;
     }
     // Long answers go out in pieces (the socket drains between them).
     const CHUNK = 10_000;
@@ -40,7 +45,8 @@ export const search: ImapCommandSpec<'SEARCH'> = {
     else {
       for (let i = 0; i < hits.length; i += CHUNK) {
         const head = i === 0 ? '* SEARCH' : '';
-        const tail = i + CHUNK >= hits.length ? '\r\n' : '';
+        // RFC 7162 §3.1.5: the highest mod-sequence of the matches when MODSEQ was searched.
+        const tail = i + CHUNK >= hits.length ? `${modseq ? ` (MODSEQ ${maxModseq})` : ''}\r\n` : '';
         await ctx.send(`${head} ${hits.slice(i, i + CHUNK).join(' ')}${tail}`);
       }
     }

@@ -10,7 +10,8 @@ async function open(
   command: { mailbox: string; condstore: boolean; qresync: unknown },
   readOnly: boolean,
 ) {
-  if (command.condstore || command.qresync) throw bad('CONDSTORE/QRESYNC are not offered.');
+  if (command.qresync) throw bad('QRESYNC is not offered.');
+  if (command.condstore) ctx.enableCondstore();
   const store = storeOf(ctx);
   ctx.select(undefined);
   const entry = await mailboxOf(ctx, command.mailbox);
@@ -32,6 +33,7 @@ async function open(
     ...(firstUnseen > 0 ? [`* OK [UNSEEN ${firstUnseen}] First unseen.`] : []),
     `* OK [UIDVALIDITY ${mailbox.uidValidity}] UIDs valid.`,
     `* OK [UIDNEXT ${handle.uidNext()}] Predicted next UID.`,
+    ...(ctx.condstore ? [`* OK [HIGHESTMODSEQ ${mailbox.highestModseq()}] Highest.`] : []),
   ];
   await ctx.send(`${lines.join('\r\n')}\r\n`);
   return { code: readOnly ? 'READ-ONLY' : 'READ-WRITE', text: `${readOnly ? 'EXAMINE' : 'SELECT'} completed.` };

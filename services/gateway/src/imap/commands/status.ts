@@ -1,9 +1,8 @@
 /**
- * STATUS (RFC 3501 §6.3.10): from the server's counters in one call; RECENT is 0 (\Recent is per
- * session). HIGHESTMODSEQ is refused (CONDSTORE is not offered).
+ * STATUS (RFC 3501 §6.3.10, HIGHESTMODSEQ RFC 7162 §3.1.10): from the server's counters in one
+ * call; RECENT is 0 (\Recent is per session).
  */
 import type { ImapCommandSpec } from '../context.js';
-import { bad } from '../errors.js';
 import { mailboxName } from '../wire.js';
 import { mailboxOf, storeOf } from './common.js';
 
@@ -11,7 +10,6 @@ export const status: ImapCommandSpec<'STATUS'> = {
   name: 'STATUS',
   states: ['authenticated', 'selected'],
   async handle(ctx, command) {
-    if (command.items.includes('HIGHESTMODSEQ')) throw bad('HIGHESTMODSEQ needs CONDSTORE, which is not offered.');
     const entry = await mailboxOf(ctx, command.mailbox);
     const f = await storeOf(ctx).folderStatus(entry.folder.folderId);
     const values: Record<string, number> = {
@@ -20,6 +18,7 @@ export const status: ImapCommandSpec<'STATUS'> = {
       UIDNEXT: f.uidNext,
       UIDVALIDITY: f.uidValidity,
       UNSEEN: f.unseen,
+      HIGHESTMODSEQ: f.highestModseq,
     };
     const items = command.items.map((i) => `${i} ${values[i]}`).join(' ');
     await ctx.send(Buffer.concat([Buffer.from('* STATUS '), mailboxName(entry.name), Buffer.from(` (${items})\r\n`)]));

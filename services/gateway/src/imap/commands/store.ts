@@ -1,10 +1,12 @@
 /**
  * STORE (RFC 3501 §6.4.6): FLAGS / +FLAGS / -FLAGS (.SILENT) in one server call for all the
- * messages; the new flags are answered as FETCH unless silent. UNCHANGEDSINCE needs CONDSTORE,
- * which is not offered.
+ * messages; the new flags are answered as FETCH unless silent (with MODSEQ once CONDSTORE is on).
+ * UNCHANGEDSINCE (RFC 7162 §3.1.3) is checked by the server in the same call; the refused
+ * messages are named in OK [MODIFIED ...].
  */
+import { formatNumberSet } from '@kgc/imap-proto';
+import type { FlagChange } from '../../store/types.js';
 import type { ImapCommandSpec } from '../context.js';
-import { bad } from '../errors.js';
 import { flagList } from '../wire.js';
 import { storeOf, writableOf } from './common.js';
 
@@ -13,33 +15,44 @@ export const store: ImapCommandSpec<'STORE'> = {
   states: ['selected'],
   holdsExpunges: (command) => !command.uid,
   async handle(ctx, command) {
-    if (command.unchangedSince !== null) throw bad('UNCHANGEDSINCE needs CONDSTORE, which is not offered.');
+    if (command.unchangedSince !== null) ctx.enableCondstore();
     const mailbox = writableOf(ctx);
     const targets = mailbox.resolve(command.sequenceSet, command.uid).filter((t) => !t.entry.expunged);
     if (targets.length === 0) return { text: 'STORE completed.' };
     const flags = command.flags.filter((f) => f !== '\\Recent');
-    const change =
-      command.operation === 'add'
+    const change: FlagChange = {
+      ...(command.operation === 'add'
         ? { add: flags }
         : command.operation === 'remove'
           ? { remove: flags }
-          : { replace: flags };
+          : { replace: flags }),
+      ...(command.unchangedSince !== null ? { unchangedSince: command.unchangedSince } : {}),
+    };
     const r = await storeOf(ctx).setFlags(
       mailbox.folder.folderId,
       targets.map((t) => t.entry.messageId),
       change,
     );
     mailbox.applyOwn(r.updated);
+    const failed = new Set(r.failed);
     if (!command.silent) {
       const lines: string[] = [];
       for (const t of targets) {
+        if (failed.has(t.entry.messageId)) continue;
         const seq = mailbox.seqOf(t.entry.uid);
         const e = seq === undefined ? undefined : mailbox.view[seq - 1];
         if (!e || seq === undefined) continue;
-        lines.push(`* ${seq} FETCH (FLAGS ${flagList(mailbox.flagsOf(e))}${command.uid ? ` UID ${e.uid}` : ''})`);
+        const modseq = ctx.condstore ? ` MODSEQ (${e.modseq})` : '';
+        lines.push(
+          `* ${seq} FETCH (FLAGS ${flagList(mailbox.flagsOf(e))}${command.uid ? ` UID ${e.uid}` : ''}${modseq})`,
+        );
       }
       if (lines.length > 0) await ctx.send(`${lines.join('\r\n')}\r\n`);
     }
+    const refused = targets
+      .filter((t) => failed.has(t.entry.messageId))
+      .map((t) => (command.uid ? t.entry.uid : t.seq));
+    if (refused.length > 0) return { code: `MODIFIED ${formatNumberSet(refused)}`, text: 'Conditional STORE failed.' };
     return { text: 'STORE completed.' };
   },
 };
