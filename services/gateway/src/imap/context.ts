@@ -51,6 +51,9 @@ export interface ImapContext {
   readonly condstore: boolean;
   /** A CONDSTORE-enabling command was used (RFC 7162 §3.1). */
   enableCondstore(): void;
+  /** ENABLE QRESYNC was given: expunges are reported as VANISHED (RFC 7162 §3.2.10). */
+  readonly qresync: boolean;
+  enableQresync(): void;
   /** Bring the selected mailbox up to date now and send what changed (EXPUNGE only when allowed). */
   syncSelected(allowExpunge: boolean): Promise<void>;
 }

@@ -593,3 +593,45 @@ describe('CONDSTORE (RFC 7162)', () => {
     b.close();
   });
 });
+
+describe('QRESYNC (RFC 7162 §3.2)', () => {
+  it('resyncs at SELECT after changes by another client: VANISHED (EARLIER) and changed flags; VANISHED afterwards', async () => {
+    const { u } = await userWith(4);
+    const a = await rawLogin(u);
+    a.send('q1 SELECT INBOX (QRESYNC (1 1))\r\n');
+    expect(await a.until(/q1 .*\r\n/)).toMatch(/^q1 BAD /);
+    a.send('q2 ENABLE QRESYNC\r\nq3 SELECT INBOX\r\nq4 UID FETCH 1:* (UID)\r\n');
+    const first = await a.until(/q4 .*\r\n/);
+    expect(first).toContain('* ENABLED QRESYNC\r\n');
+    const uidValidity = Number(/UIDVALIDITY (\d+)/.exec(first)?.[1]);
+    const highest = Number(/HIGHESTMODSEQ (\d+)/.exec(first)?.[1]);
+    const uids = [...first.matchAll(/FETCH \(UID (\d+)\)/g)].map((m) => Number(m[1]));
+    expect(uids).toHaveLength(4);
+    a.send('q5 LOGOUT\r\n');
+    await a.closedByServer();
+
+    const inbox = folderOf(u, 'inbox');
+    const rows = (await admin.call('tableQueryRows', { folderId: inbox, columns: ['uid'], sort: [{ column: 'uid', descending: false }] })).rows;
+    await admin.call('setMessageFlags', { folderId: inbox, messageIds: [rows[0]?.messageId ?? 0], add: ['\\Seen'], remove: [], replace: [] });
+    await admin.call('deleteObjects', { messageIds: [rows[1]?.messageId ?? 0] });
+
+    const b = await rawLogin(u);
+    b.send(`r1 ENABLE QRESYNC\r\nr2 SELECT INBOX (QRESYNC (${uidValidity} ${highest} 1:1000))\r\n`);
+    const resync = await b.until(/r2 .*\r\n/);
+    expect(resync).toContain(`* VANISHED (EARLIER) ${uids[1]}\r\n`);
+    expect(resync).toMatch(new RegExp(`\\* 1 FETCH \\(UID ${uids[0]} FLAGS \\(\\\\Seen\\) MODSEQ \\(\\d+\\)\\)\\r\\n`));
+    expect(resync).not.toMatch(/\* [23] FETCH/);
+    expect(resync).toContain('* 3 EXISTS\r\n');
+
+    await admin.call('deleteObjects', { messageIds: [rows[3]?.messageId ?? 0] });
+    b.send('r3 NOOP\r\n');
+    expect(await b.until(/r3 .*\r\n/)).toBe(`* VANISHED ${uids[3]}\r\nr3 OK NOOP completed.\r\n`);
+    b.send(`r4 UID FETCH 1:* (FLAGS) (CHANGEDSINCE ${highest} VANISHED)\r\n`);
+    const fetched = await b.until(/r4 .*\r\n/);
+    expect(fetched).toContain(`* VANISHED (EARLIER) ${uids[1]},${uids[3]}\r\n`);
+    expect(fetched.match(/^\* \d FETCH/gm)).toEqual(['* 1 FETCH']);
+    b.send('r5 SELECT "Sent Items"\r\n');
+    expect(await b.until(/r5 .*\r\n/)).toMatch(/^\* OK \[CLOSED\] /);
+    b.close();
+  });
+});

@@ -6,7 +6,7 @@
  * SEARCH), EXISTS/RECENT for new messages, FETCH FLAGS for flags changed by others.
  */
 import type { SeqInterval, SequenceSet } from '@kgc/imap-proto';
-import { resolveSequenceSet } from '@kgc/imap-proto';
+import { formatNumberSet, resolveSequenceSet } from '@kgc/imap-proto';
 import type { FolderHandle, FolderInfo, MessageMeta } from '../store/types.js';
 import { flagList } from './wire.js';
 
@@ -119,7 +119,7 @@ export class SelectedMailbox {
   }
 
   /** Compare with the cache; untagged responses in the order they must go out. */
-  sync(allowExpunge: boolean, withModseq = false): string[] {
+  sync(allowExpunge: boolean, withModseq = false, vanished = false): string[] {
     const cur = this.handle.messages();
     const out: string[] = [];
     const expungedSeqs: number[] = [];
@@ -141,8 +141,13 @@ export class SelectedMailbox {
         next.push({ ...v, flags: m.flags, modseq: m.modseq });
       }
     }
-    // Higher numbers first: each EXPUNGE leaves the numbers below it unchanged.
-    for (let k = expungedSeqs.length - 1; k >= 0; k--) out.push(`* ${expungedSeqs[k]} EXPUNGE`);
+    if (vanished && expungedSeqs.length > 0) {
+      // RFC 7162 §3.2.10: once QRESYNC is enabled, VANISHED replaces EXPUNGE.
+      out.push(`* VANISHED ${formatNumberSet(expungedSeqs.map((s) => (this.view[s - 1] as ViewEntry).uid))}`);
+    } else {
+      // Higher numbers first: each EXPUNGE leaves the numbers below it unchanged.
+      for (let k = expungedSeqs.length - 1; k >= 0; k--) out.push(`* ${expungedSeqs[k]} EXPUNGE`);
+    }
     const lastUid = this.view[this.view.length - 1]?.uid ?? 0;
     let added = 0;
     for (const m of cur) {

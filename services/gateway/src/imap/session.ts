@@ -53,6 +53,7 @@ export class ImapSession implements ImapContext {
   private chain: Promise<void> = Promise.resolve();
   private fails = 0;
   private condstoreOn = false;
+  private qresyncOn = false;
   private dirty = false;
   private unwatch: (() => void) | undefined;
   private closeAfterReply: string | undefined;
@@ -100,6 +101,15 @@ export class ImapSession implements ImapContext {
   }
 
   enableCondstore(): void {
+    this.condstoreOn = true;
+  }
+
+  get qresync(): boolean {
+    return this.qresyncOn;
+  }
+
+  enableQresync(): void {
+    this.qresyncOn = true;
     this.condstoreOn = true;
   }
 
@@ -208,7 +218,7 @@ export class ImapSession implements ImapContext {
     const version = mailbox.handle.messages();
     if (version === this.seenVersion && mailbox.view.every((e) => !e.expunged)) return;
     this.seenVersion = version;
-    const lines = mailbox.sync(allowExpunge, this.condstoreOn);
+    const lines = mailbox.sync(allowExpunge, this.condstoreOn, this.qresyncOn);
     if (lines.length > 0) await this.send(`${lines.join('\r\n')}\r\n`);
   }
 

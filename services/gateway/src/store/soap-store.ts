@@ -6,7 +6,7 @@
  */
 import type { Logger } from '@kgc/log';
 import { type Input, KgcSession, type OperationName, type Output, type SoapClient } from '@kgc/soap';
-import { HIERARCHY_TTL_MS, NOTIFY_WAIT_SECONDS } from '../limits.js';
+import { CHANGES_PAGE, HIERARCHY_TTL_MS, NOTIFY_WAIT_SECONDS } from '../limits.js';
 import type { BodyCache } from './body-cache.js';
 import type { ChangeWatcher } from './change-watcher.js';
 import { storeCall, toStoreError } from './errors.js';
@@ -184,6 +184,25 @@ export class SoapMailStore implements MailStore {
       envelope: message.envelope,
       bodystructure: message.bodystructure,
     };
+  }
+
+  async expungedSince(folderId: number, modseq: number): Promise<{ uids: number[]; complete: boolean }> {
+    const uids: number[] = [];
+    for (let from = modseq; ; ) {
+      const r = await this.call('getChanges', {
+        storeId: this.storeId,
+        folderId,
+        sinceModseq: from,
+        limit: CHANGES_PAGE,
+      });
+      if (r.truncated) return { uids: [], complete: false };
+      for (const c of r.changes)
+        if (c.kind === 'message-expunge' && c.uid !== undefined && c.folderId === folderId) uids.push(c.uid);
+      const last = r.changes[r.changes.length - 1];
+      if (!r.more || !last) break;
+      from = last.modseq;
+    }
+    return { uids: [...new Set(uids)].sort((a, b) => a - b), complete: true };
   }
 
   async structures(

@@ -98,6 +98,11 @@ export interface MailStore {
   /** The folder's metadata cache, refreshed to now; `release` it when the session leaves the folder. */
   openFolder(folderId: number): Promise<FolderHandle>;
   loadMessage(messageId: number, want: { raw?: boolean; sections?: readonly string[] }): Promise<MessageParts>;
+  /**
+   * UIDs expunged from a folder after `modseq` (QRESYNC). `complete` false: the journal no longer
+   * reaches back that far, the caller must assume any UID it cannot see is gone.
+   */
+  expungedSince(folderId: number, modseq: number): Promise<{ uids: number[]; complete: boolean }>;
   /** ENVELOPE / BODYSTRUCTURE JSON of many messages of a folder in one call, by uid. */
   structures(
     folderId: number,

@@ -1,4 +1,4 @@
-/** ENABLE (RFC 5161): CONDSTORE can be enabled (RFC 7162 §3.1); anything else is not offered. */
+/** ENABLE (RFC 5161): CONDSTORE and QRESYNC can be enabled (RFC 7162); anything else is not offered. */
 import type { ImapCommandSpec } from '../context.js';
 
 export const enable: ImapCommandSpec<'ENABLE'> = {
@@ -9,6 +9,10 @@ export const enable: ImapCommandSpec<'ENABLE'> = {
     if (command.capabilities.includes('CONDSTORE')) {
       ctx.enableCondstore();
       enabled.push('CONDSTORE');
+    }
+    if (command.capabilities.includes('QRESYNC')) {
+      ctx.enableQresync();
+      enabled.push('QRESYNC');
     }
     await ctx.untagged(['ENABLED', ...enabled].join(' '));
     return { text: 'ENABLE completed.' };

@@ -11,7 +11,9 @@ import {
   fetchResponseName,
   fetchSetsSeen,
   formatDateTime,
+  formatNumberSet,
   literal,
+  sequenceSetHas,
   serializeBodyStructure,
   serializeEnvelope,
 } from '@kgc/imap-proto';
@@ -95,7 +97,7 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
   states: ['selected'],
   holdsExpunges: (command) => !command.uid,
   async handle(ctx, command) {
-    if (command.vanished) throw bad('VANISHED needs QRESYNC, which is not offered.');
+    if (command.vanished && !ctx.qresync) throw bad('VANISHED needs QRESYNC enabled (ENABLE QRESYNC).');
     const unsupported = command.attributes.find((a) => a.kind === 'BINARY' || a.kind === 'BINARY.SIZE');
     if (unsupported) throw bad(`${unsupported.kind} is not offered.`);
     const mailbox = selectedOf(ctx);
@@ -110,6 +112,13 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
     const setsSeen = !mailbox.readOnly && attributes.some(fetchSetsSeen);
     const withStructure = attributes.some(needsStructure);
     const withRaw = attributes.some(needsRaw);
+    if (command.vanished && changedSince !== null) {
+      // RFC 7162 §3.2.6: UIDs of the set expunged since CHANGEDSINCE, before the FETCH answers.
+      const gone = await store.expungedSince(mailbox.folder.folderId, changedSince);
+      const maxUid = Math.max(mailbox.handle.uidNext() - 1, 1);
+      const uids = gone.uids.filter((u) => sequenceSetHas(command.sequenceSet, u, maxUid));
+      if (uids.length > 0) await ctx.untagged(`VANISHED (EARLIER) ${formatNumberSet(uids)}`);
+    }
     const targets = mailbox
       .resolve(command.sequenceSet, command.uid)
       .filter((t) => changedSince === null || t.entry.modseq > changedSince);

@@ -1,19 +1,52 @@
-/** SELECT and EXAMINE (RFC 3501 §6.3.1, §6.3.2). A failed SELECT leaves no mailbox selected. */
+/**
+ * SELECT and EXAMINE (RFC 3501 §6.3.1, §6.3.2), with CONDSTORE (RFC 7162 §3.1.8) and QRESYNC
+ * (§3.2.5): a client that gives the UIDVALIDITY and modseq it knows gets the UIDs expunged since
+ * (VANISHED (EARLIER)) and the flags changed since, instead of refetching the mailbox. A failed
+ * SELECT leaves no mailbox selected; closing one implicitly is announced as OK [CLOSED].
+ */
+import { formatNumberSet, type QresyncParams, sequenceSetHas } from '@kgc/imap-proto';
 import type { ImapCommandSpec, ImapContext } from '../context.js';
 import { bad } from '../errors.js';
 import { SelectedMailbox } from '../selected.js';
 import { flagList } from '../wire.js';
 import { mailboxOf, SYSTEM_FLAGS, storeOf } from './common.js';
 
+/** VANISHED (EARLIER) and the changed messages' FETCH for a QRESYNC select. */
+async function resync(ctx: ImapContext, mailbox: SelectedMailbox, q: QresyncParams): Promise<string[]> {
+  if (q.uidValidity !== mailbox.uidValidity) return [];
+  const store = storeOf(ctx);
+  const uidNext = mailbox.handle.uidNext();
+  const known = (uid: number) => (q.knownUids ? sequenceSetHas(q.knownUids, uid, uidNext) : true);
+  const gone = await store.expungedSince(mailbox.folder.folderId, q.modseq);
+  let vanished: number[];
+  if (gone.complete) vanished = gone.uids.filter(known);
+  else {
+    // The journal does not reach back: every UID the client may know that is not here.
+    const present = new Set(mailbox.view.map((e) => e.uid));
+    vanished = [];
+    for (let uid = 1; uid < uidNext && vanished.length < 1_000_000; uid++)
+      if (known(uid) && !present.has(uid)) vanished.push(uid);
+  }
+  const lines: string[] = [];
+  if (vanished.length > 0) lines.push(`* VANISHED (EARLIER) ${formatNumberSet(vanished)}`);
+  mailbox.view.forEach((e, i) => {
+    if (e.modseq > q.modseq && known(e.uid))
+      lines.push(`* ${i + 1} FETCH (UID ${e.uid} FLAGS ${flagList(mailbox.flagsOf(e))} MODSEQ (${e.modseq}))`);
+  });
+  return lines;
+}
+
 async function open(
   ctx: ImapContext,
-  command: { mailbox: string; condstore: boolean; qresync: unknown },
+  command: { mailbox: string; condstore: boolean; qresync: QresyncParams | null },
   readOnly: boolean,
 ) {
-  if (command.qresync) throw bad('QRESYNC is not offered.');
+  if (command.qresync && !ctx.qresync) throw bad('QRESYNC must be enabled first (ENABLE QRESYNC).');
   if (command.condstore) ctx.enableCondstore();
   const store = storeOf(ctx);
+  const wasSelected = ctx.state.kind === 'selected';
   ctx.select(undefined);
+  if (wasSelected) await ctx.untagged('OK [CLOSED] Previous mailbox closed.');
   const entry = await mailboxOf(ctx, command.mailbox);
   const handle = await store.openFolder(entry.folder.folderId);
   const mailbox = new SelectedMailbox(entry.name, entry.folder, handle, readOnly);
@@ -34,6 +67,7 @@ async function open(
     `* OK [UIDVALIDITY ${mailbox.uidValidity}] UIDs valid.`,
     `* OK [UIDNEXT ${handle.uidNext()}] Predicted next UID.`,
     ...(ctx.condstore ? [`* OK [HIGHESTMODSEQ ${mailbox.highestModseq()}] Highest.`] : []),
+    ...(command.qresync ? await resync(ctx, mailbox, command.qresync) : []),
   ];
   await ctx.send(`${lines.join('\r\n')}\r\n`);
   return { code: readOnly ? 'READ-ONLY' : 'READ-WRITE', text: `${readOnly ? 'EXAMINE' : 'SELECT'} completed.` };
