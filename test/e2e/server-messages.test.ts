@@ -248,7 +248,8 @@ describeEngines('server messages', (engine) => {
     // c is at its hard limit: 1 byte with a message in the store.
     await c.session.call('createMessage', { folderId: c.folder('drafts'), raw: mail(), flags: [], props: [] });
     await admin.call('SetQuota', { username: c.username, quota: { override: true, warn: 0, soft: 0, hard: 1 } });
-    const raw = mail({ subject: uniq('delivered'), body: 'x'.repeat(3000) });
+    // Larger than attachment_inline_size (64K): its bytes go to a file.
+    const raw = mail({ subject: uniq('delivered'), body: 'x'.repeat(70_000) });
     const before = await Promise.all([a, b, c].map(storeSize));
     const { results } = await admin.call('deliverMessage', {
       raw,
