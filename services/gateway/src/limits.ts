@@ -19,8 +19,6 @@ export interface Limits {
   pop3MaxBadCommands: number;
   /** Bytes per chunk written while streaming a message; the next chunk waits for 'drain'. */
   writeChunk: number;
-  /** How long a closing server waits for sessions before cutting them. */
-  closeTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = {
@@ -31,7 +29,6 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   authFailureDelayMs: 1000,
   pop3MaxBadCommands: 10,
   writeChunk: 64 * 1024,
-  closeTimeoutMs: 5000,
 };
 
 /** Rows per tableQueryRows call when (re)loading a folder's metadata. */

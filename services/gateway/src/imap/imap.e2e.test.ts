@@ -611,8 +611,20 @@ describe('QRESYNC (RFC 7162 §3.2)', () => {
     await a.closedByServer();
 
     const inbox = folderOf(u, 'inbox');
-    const rows = (await admin.call('tableQueryRows', { folderId: inbox, columns: ['uid'], sort: [{ column: 'uid', descending: false }] })).rows;
-    await admin.call('setMessageFlags', { folderId: inbox, messageIds: [rows[0]?.messageId ?? 0], add: ['\\Seen'], remove: [], replace: [] });
+    const rows = (
+      await admin.call('tableQueryRows', {
+        folderId: inbox,
+        columns: ['uid'],
+        sort: [{ column: 'uid', descending: false }],
+      })
+    ).rows;
+    await admin.call('setMessageFlags', {
+      folderId: inbox,
+      messageIds: [rows[0]?.messageId ?? 0],
+      add: ['\\Seen'],
+      remove: [],
+      replace: [],
+    });
     await admin.call('deleteObjects', { messageIds: [rows[1]?.messageId ?? 0] });
 
     const b = await rawLogin(u);

@@ -182,9 +182,12 @@ export class RawClient {
     this.socket.write(data);
   }
 
-  /** Wait until the received text matches; returns everything received so far and clears it. */
-  async until(pattern: RegExp): Promise<string> {
-    while (!pattern.test(this.buf)) {
+  /**
+   * Wait until the received text matches; returns everything received so far and clears it. With
+   * `tail`, only the last that many characters are tested (big answers stay linear).
+   */
+  async until(pattern: RegExp, tail?: number): Promise<string> {
+    while (!pattern.test(tail === undefined ? this.buf : this.buf.slice(-tail))) {
       if (this.closed) throw new Error(`connection closed; received: ${JSON.stringify(this.buf)}`);
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { BodyCache } from './body-cache.js';
+import { FolderCaches } from './folder-cache.js';
+
+describe('BodyCache', () => {
+  it('stays within its byte budget, least recently used out first', () => {
+    const c = new BodyCache(1000);
+    for (let i = 1; i <= 10; i++) c.set(1, i, Buffer.alloc(200));
+    expect(c.size).toBeLessThanOrEqual(1000);
+    expect(c.get(1, 1)).toBeUndefined();
+    expect(c.get(1, 10)).toBeDefined();
+    c.get(1, 7);
+    c.set(1, 11, Buffer.alloc(200));
+    expect(c.get(1, 7)).toBeDefined();
+    expect(c.get(1, 6)).toBeUndefined();
+    expect(c.get(1, 8)).toBeDefined();
+  });
+
+  it('keeps stores apart and skips messages larger than a quarter of the budget', () => {
+    const c = new BodyCache(1000);
+    c.set(1, 5, Buffer.from('a'));
+    expect(c.get(2, 5)).toBeUndefined();
+    c.set(1, 6, Buffer.alloc(251));
+    expect(c.get(1, 6)).toBeUndefined();
+  });
+});
+
+describe('FolderCaches', () => {
+  it('shares a cache while in use and keeps only the last unused ones', () => {
+    const caches = new FolderCaches(2);
+    const a = caches.acquire(1, 10);
+    expect(caches.acquire(1, 10)).toBe(a);
+    caches.release(a);
+    caches.release(a);
+    const b = caches.acquire(1, 11);
+    const c = caches.acquire(1, 12);
+    caches.release(b);
+    caches.release(c);
+    expect(caches.size).toBe(2);
+    expect(caches.acquire(1, 10)).not.toBe(a);
+    expect(caches.acquire(1, 12)).toBe(c);
+  });
+});
