@@ -33,6 +33,10 @@ export const gatewayConfig = defineConfig({
   server_hostname: str(''),
   /** NATS for change notices (IDLE across replicas); empty = long-poll the server (notifyGetItems). */
   nats_url: str(''),
+  /** As the server's: prepended to every bus subject (deployments sharing one NATS stay apart). */
+  nats_subject_prefix: str(''),
+  /** As the server's: JetStream stream name prefix. */
+  nats_stream_prefix: str('KGC'),
   /** /metrics, /healthz, /readyz; empty = none. */
   metrics_listen: listen('127.0.0.1:1144'),
   log_level: str('info'),

@@ -15,7 +15,13 @@ async function main(argv: string[]): Promise<number | undefined> {
   }
   const log = createLogger({ service: 'gateway', level: config.log_level });
   const bus = config.nats_url
-    ? await createNatsBus({ url: config.nats_url.split(/[\s,]+/).filter(Boolean), name: 'kgc-gateway' })
+    ? await createNatsBus({
+        url: config.nats_url.split(/[\s,]+/).filter(Boolean),
+        name: 'kgc-gateway',
+        logger: log,
+        streamPrefix: config.nats_stream_prefix,
+        ...(config.nats_subject_prefix ? { subjectPrefix: config.nats_subject_prefix } : {}),
+      })
     : undefined;
   const gateway = await startGateway({ config, log, ...(bus ? { bus } : {}) });
   const stop = async (signal: string) => {
