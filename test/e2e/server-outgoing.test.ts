@@ -175,6 +175,35 @@ describeEngines('server outgoing', (engine) => {
       await admin.call('finishedMessage', { queueId: id, owner });
   });
 
+  it('finishedMessages finishes many in one call: the ones still leased to the owner, moved to Sent Items', async () => {
+    const a = await submit(u);
+    const b = await submit(u);
+    const c = await submit(v);
+    const owner = uniq('spooler');
+    const ids = (await claim(owner)).map((e) => e.queueId);
+    expect(ids).toEqual(expect.arrayContaining([a.queueId, b.queueId, c.queueId]));
+    const r = await admin.call('finishedMessages', {
+      owner,
+      queueIds: [a.queueId, b.queueId, c.queueId, 999_999_999],
+      doSentMail: true,
+    });
+    expect(r.queueIds.sort((x, y) => x - y)).toEqual([a.queueId, b.queueId, c.queueId].sort((x, y) => x - y));
+    for (const [who, m] of [
+      [u, a],
+      [u, b],
+      [v, c],
+    ] as const)
+      expect((await who.session.call('loadObject', { messageId: m.messageId, sections: [] })).message.folderId).toBe(
+        who.folder('sent'),
+      );
+    expect((await admin.call('finishedMessages', { owner, queueIds: [a.queueId], doSentMail: true })).queueIds).toEqual(
+      [],
+    );
+    const rest = ids.filter((i) => ![a.queueId, b.queueId, c.queueId].includes(i));
+    expect((await admin.call('finishedMessages', { owner, queueIds: rest })).queueIds.length).toBe(rest.length);
+    await expectCode(u.session.call('finishedMessages', { owner, queueIds: [] }), 'KCERR_NO_ACCESS');
+  });
+
   it('deferredUntil keeps an entry from being claimed before its time', async () => {
     const m = await put(v.session, v.folder('outbox'), mail({ subject: uniq('later') }));
     const { queueId } = await v.session.call('submitMessage', {

@@ -195,6 +195,11 @@ export const operations = {
     { ...sid, queueId: one(t.long), owner: one(t.string), doSentMail: opt(t.boolean) },
     none,
   ),
+  finishedMessages: op(
+    'Spooler: finishedMessage for many entries in one transaction (group commit); returns the entries finished (one no longer leased by this owner is missing).',
+    { ...sid, owner: one(t.string), queueIds: many(t.long), doSentMail: opt(t.boolean) },
+    { queueIds: many(t.long) },
+  ),
   getQueueStatus: op(
     'Spooler metrics: entries in the outgoing queue, how many are due now and how many are leased.',
     sid,

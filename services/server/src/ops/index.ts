@@ -20,6 +20,7 @@ import { deleteUser } from './delete-user.js';
 import { deliverMessage } from './deliver-message.js';
 import { emptyFolder } from './empty-folder.js';
 import { finishedMessage } from './finished-message.js';
+import { finishedMessages } from './finished-messages.js';
 import { getChanges } from './get-changes.js';
 import { getFolderStatus } from './get-folder-status.js';
 import { getGroup } from './get-group.js';
@@ -82,6 +83,7 @@ export const operationTable: OpTable<ServerContext> = {
   claimOutgoing,
   deferMessage,
   finishedMessage,
+  finishedMessages,
   renewOutgoing,
   getQueueStatus,
   createUser,

@@ -208,6 +208,22 @@ export async function finish(ctx: Ctx, id: number, owner?: string): Promise<bool
   return num(await q.delete()) > 0;
 }
 
+/** Removes the entries still leased to `owner` among `ids`; returns the entries removed. */
+export async function finishMany(ctx: Ctx, ids: readonly number[], owner: string): Promise<QueueEntry[]> {
+  const held: QueueEntry[] = [];
+  for (const part of chunks(ids)) {
+    const q = ctx.db('outgoing_queue').select('*').whereIn('id', part).andWhere('lease_owner', owner);
+    // Locked until COMMIT: an expired lease cannot be taken over between this read and the delete.
+    if (ctx.env.engine === 'mysql') q.forUpdate();
+    held.push(...((await q) as Array<Record<string, unknown>>).map(toEntry));
+  }
+  const heldIds = held.map((e) => e.id);
+  for (const part of chunks(heldIds)) {
+    await ctx.db('outgoing_queue').whereIn('id', part).andWhere('lease_owner', owner).delete();
+  }
+  return held;
+}
+
 /** KGC abortSubmit: removes the entry of a message. */
 export async function abortSubmit(ctx: Ctx, messageId: number): Promise<boolean> {
   return num(await ctx.db('outgoing_queue').where('message_id', messageId).delete()) > 0;

@@ -72,6 +72,7 @@ import {
   type EnqueueInput,
   enqueue,
   finish,
+  finishMany,
   getEntry,
   listQueue,
   type QueueEntry,
@@ -450,6 +451,9 @@ export class QueueStorage {
   }
   getEntry(id: number): Promise<QueueEntry | null> {
     return this.run.read((ctx) => getEntry(ctx, id));
+  }
+  finishMany(ids: readonly number[], owner: string): Promise<QueueEntry[]> {
+    return this.run.write((ctx) => finishMany(ctx, ids, owner));
   }
   finish(id: number, owner?: string): Promise<boolean> {
     return this.run.write((ctx) => finish(ctx, id, owner));
