@@ -81,10 +81,15 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       : new DbUserPlugin(storage);
   const notifier = new ChangeNotifier(bus);
   notifier.start();
+  const batchSize = metrics.histogram({
+    name: 'kgc_server_write_batch_messages',
+    help: 'Messages per group-committed transaction',
+    buckets: [1, 2, 4, 8, 16, 32, 64],
+  });
   const ctx: ServerContext = {
     config,
     storage,
-    writes: new WriteBatcher(storage),
+    writes: new WriteBatcher(storage, (n) => batchSize.observe(n)),
     users: new UserDirectory(storage, plugin),
     sessions: new SqlSessionManager(storage, config.session_timeout),
     notifier,

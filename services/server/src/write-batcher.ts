@@ -21,7 +21,11 @@ export class WriteBatcher {
   private queue: Pending[] = [];
   private inFlight = 0;
 
-  constructor(private readonly storage: Storage) {}
+  /** `onBatch`: messages per gathered transaction (a metric of how well group commit works). */
+  constructor(
+    private readonly storage: Storage,
+    private readonly onBatch: (messages: number) => void = () => {},
+  ) {}
 
   async createMessages(
     messages: readonly NewMessage[],
@@ -66,6 +70,7 @@ export class WriteBatcher {
   }
 
   private async run(batch: Pending[]): Promise<void> {
+    this.onBatch(batch.reduce((n, p) => n + p.messages.length, 0));
     if (batch.length === 1) {
       const p = batch[0] as Pending;
       await this.storage.messages.createMessages(p.messages, p.opts).then(p.resolve, p.reject);
