@@ -13,6 +13,7 @@ import type { Logger } from '@kgc/log';
 import { KcError, type Output } from '@kgc/soap';
 import { dedupAddresses, mailboxesOf } from './addresses.js';
 import type { Directory } from './directory.js';
+import type { Finisher } from './finisher.js';
 import { fieldValues, hasField, parseHeader, rewriteHeader, rfc5322Date } from './headers.js';
 import { MAX_RECIPIENTS } from './limits.js';
 import type { SendResult, SpoolerMetrics } from './metrics.js';
@@ -31,6 +32,8 @@ export interface RetryPolicy {
 
 export interface ProcessDeps {
   link: ServerLink;
+  /** Takes entries off the queue (group commit). */
+  finisher: Finisher;
   directory: Directory;
   relay: Relay;
   /** The lease owner (this spooler). */
@@ -205,12 +208,7 @@ async function finish(
   result: SendResult,
   log: Logger,
 ): Promise<Handled> {
-  try {
-    await deps.link.call('finishedMessage', { queueId: entry.queueId, owner: deps.owner, doSentMail });
-  } catch (e) {
-    if (e instanceof KcError && e.code === 'KCERR_NOT_FOUND') return leaseLost(deps, log);
-    throw e;
-  }
+  if (!(await deps.finisher.finish(entry.queueId, doSentMail))) return leaseLost(deps, log);
   deps.metrics.message(result);
   return { result };
 }

@@ -102,7 +102,8 @@ export class SpoolLoop {
   private launch(entry: QueueEntry): void {
     const done = this.handle(entry).finally(() => {
       this.inFlight.delete(entry.queueId);
-      if (this.backlog) this.wake();
+      // Claim again once half the slots are free: one claim per batch, not one per message.
+      if (this.backlog && this.o.maxThreads - this.inFlight.size >= Math.ceil(this.o.maxThreads / 2)) this.wake();
     });
     this.inFlight.set(entry.queueId, done);
   }

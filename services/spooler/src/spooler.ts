@@ -8,6 +8,7 @@ import { type HttpHandle, healthRouter, startHttp } from '@kgc/metrics';
 import express from 'express';
 import type { SpoolerConfig } from './config.js';
 import { Directory } from './directory.js';
+import { Finisher } from './finisher.js';
 import { createSpoolerMetrics, type SpoolerMetrics } from './metrics.js';
 import { processEntry } from './process-message.js';
 import { createRelay } from './relay.js';
@@ -66,6 +67,7 @@ export async function startSpooler(opts: StartSpoolerOptions): Promise<RunningSp
   const link = ServerLink.fromConfig(config, log);
   const directory = new Directory(link);
   const relay = createRelay(config, hostname);
+  const finisher = new Finisher(link, owner);
   let loop: SpoolLoop | undefined;
   let submission: SubmissionListening | undefined;
   const metrics = createSpoolerMetrics({
@@ -93,6 +95,7 @@ export async function startSpooler(opts: StartSpoolerOptions): Promise<RunningSp
       processEntry(
         {
           link,
+          finisher,
           directory,
           relay,
           owner,
