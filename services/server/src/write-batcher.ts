@@ -19,6 +19,7 @@ interface Pending {
 
 export class WriteBatcher {
   private queue: Pending[] = [];
+  private scheduled = false;
   private inFlight = 0;
 
   /** `onBatch`: messages per gathered transaction (a metric of how well group commit works). */
@@ -37,6 +38,20 @@ export class WriteBatcher {
     await this.storage.blobs.prewrite(bytes);
     return new Promise((resolve, reject) => {
       this.queue.push({ messages, opts, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /**
+   * Starts the next transaction after the I/O callbacks of this event-loop turn: requests whose
+   * bytes have already arrived reach the queue first and join the same transaction, at no cost in
+   * latency (the loop was busy with them anyway).
+   */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
       this.pump();
     });
   }
@@ -47,7 +62,7 @@ export class WriteBatcher {
       this.inFlight++;
       this.run(batch).finally(() => {
         this.inFlight--;
-        this.pump();
+        this.schedule();
       });
     }
   }
