@@ -63,7 +63,7 @@ export async function benchServer(): Promise<string[]> {
         props: [],
       });
     });
-    out.push(`createMessage 4 KB, 8 concurrent clients: ${fmt(creates, 'messages')}`);
+    out.push(`createMessage 4 KB, 8 concurrent clients, loopback TCP: ${fmt(creates, 'messages')}`);
 
     const columns = ['uid', 'flags', 'size', 'internalDate', 'subject', 'fromAddr', 'envelope'];
     const t0 = performance.now();
@@ -95,5 +95,61 @@ export async function benchServer(): Promise<string[]> {
     await dropMysqlDatabase(db);
     rmSync(dir, { recursive: true, force: true });
   }
+  out.push(await benchCreatesSameHost());
   return out;
+}
+
+/** Where MariaDB's unix socket is on Debian. */
+const MYSQL_SOCKET = '/run/mysqld/mysqld.sock';
+
+/**
+ * The create load again with everything on one host talking over unix sockets, as KGC installs
+ * run (server_socket file:///…/server.sock, mysql_socket): a round trip costs about half of
+ * loopback TCP's.
+ */
+async function benchCreatesSameHost(): Promise<string> {
+  if (!existsSync(MYSQL_SOCKET)) return `createMessage over unix sockets: skipped (no ${MYSQL_SOCKET})`;
+  const db = await createMysqlDatabase();
+  const dir = mkdtempSync(join(tmpdir(), 'kgc-bench-'));
+  const secret = randomBytes(16).toString('hex');
+  const server = await spawnServer(
+    {
+      ...mysqlServerEnv(db, dir, secret),
+      KGC_MYSQL_SOCKET: MYSQL_SOCKET,
+      KGC_SERVER_LISTEN: `unix:${join(dir, 'server.sock')}`,
+    },
+    60_000,
+    existsSync('services/server/dist/main.js') ? 'dist' : 'source',
+  );
+  try {
+    const admin = await serviceLogon(new SoapClient({ url: server.url }), secret);
+    await admin.call('createUser', {
+      user: { username: 'bench', password: 'bench-pw', fullName: 'Bench', aliases: [] },
+    });
+    const clients = Array.from({ length: 8 }, () => new SoapClient({ url: server.url, maxSockets: 1 }));
+    const sessions = await Promise.all(clients.map((c) => userLogon(c, 'bench', 'bench-pw')));
+    const first = sessions[0];
+    if (!first) throw new Error('no session');
+    const { store } = await first.call('getStore', {});
+    const { folders } = await first.call('getHierarchy', { storeId: store.storeId });
+    const inbox = folders.find((f) => f.specialUse === 'inbox')?.folderId ?? 0;
+    const msgs = Array.from({ length: 10_000 }, (_, i) => message4k(i));
+    await runLoad(200, 8, async (i) => {
+      await sessions[i % 8]?.call('createMessage', { folderId: inbox, raw: msgs[i] as Buffer, flags: [], props: [] });
+    });
+    const creates = await runLoad(9_800, 8, async (i) => {
+      await sessions[i % 8]?.call('createMessage', {
+        folderId: inbox,
+        raw: msgs[i + 200] as Buffer,
+        flags: [],
+        props: [],
+      });
+    });
+    for (const c of clients) c.close();
+    return `createMessage 4 KB, 8 concurrent clients, same host over unix sockets (SOAP and MariaDB): ${fmt(creates, 'messages')}`;
+  } finally {
+    await server.kill();
+    await dropMysqlDatabase(db);
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
