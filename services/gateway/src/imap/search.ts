@@ -13,6 +13,8 @@ import type { ViewEntry } from './selected.js';
 export interface SearchTarget {
   seq: number;
   entry: ViewEntry;
+  /** \Recent in this session. */
+  recent: boolean;
   /** Loads the raw message (cached). */
   raw(): Promise<Buffer>;
 }
@@ -146,7 +148,7 @@ export class SearchEvaluator {
       case 'ALL':
         return true;
       case 'FLAG': {
-        const has = k.flag === '\\Recent' ? e.recent : e.flags.some((f) => f.toLowerCase() === k.flag.toLowerCase());
+        const has = k.flag === '\\Recent' ? t.recent : e.flags.some((f) => f.toLowerCase() === k.flag.toLowerCase());
         return has === k.set;
       }
       case 'MODSEQ':

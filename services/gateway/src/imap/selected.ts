@@ -2,45 +2,29 @@
  * The selected mailbox of one session: its own view of the folder (sequence number n is
  * `view[n-1]`), kept apart from the shared metadata cache so that sequence numbers change only
  * when this session reports it (RFC 3501 §7.4.1). `sync` compares the view with the cache and
- * returns the untagged responses: EXPUNGE (only when allowed: never during FETCH, STORE or
- * SEARCH), EXISTS/RECENT for new messages, FETCH FLAGS for flags changed by others.
+ * returns the untagged responses: EXPUNGE or VANISHED (only when allowed: never during FETCH,
+ * STORE or SEARCH), EXISTS/RECENT for new messages, FETCH FLAGS for flags changed by others.
+ *
+ * Memory: when the session is in step with the cache (the usual case, and always while idle) the
+ * view is the cache's own immutable array, so an idle session holds no per-message data.
  */
 import type { SeqInterval, SequenceSet } from '@kgc/imap-proto';
 import { formatNumberSet, resolveSequenceSet } from '@kgc/imap-proto';
 import type { FolderHandle, FolderInfo, MessageMeta } from '../store/types.js';
 import { flagList } from './wire.js';
 
-export interface ViewEntry {
-  uid: number;
-  messageId: number;
-  flags: readonly string[];
-  modseq: number;
-  size: number;
-  internalDate: Date;
-  recent: boolean;
-  /** Gone from the folder, not yet reported (EXPUNGE not allowed at the time). */
-  expunged: boolean;
-}
-
-function entryOf(m: MessageMeta, recent: boolean): ViewEntry {
-  return {
-    uid: m.uid,
-    messageId: m.messageId,
-    flags: m.flags,
-    modseq: m.modseq,
-    size: m.size,
-    internalDate: m.internalDate,
-    recent,
-    expunged: false,
-  };
-}
+export type ViewEntry = MessageMeta;
 
 function sameFlags(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((f, i) => f === b[i]);
 }
 
 export class SelectedMailbox {
-  view: ViewEntry[];
+  private viewArr: readonly MessageMeta[];
+  /** \Recent of this session: arrived while it had the mailbox selected. */
+  private readonly recentUids = new Set<number>();
+  /** Gone from the folder, not yet reported (EXPUNGE was not allowed at the time). */
+  private readonly ghosts = new Set<number>();
 
   constructor(
     readonly name: string,
@@ -48,43 +32,61 @@ export class SelectedMailbox {
     readonly handle: FolderHandle,
     readonly readOnly: boolean,
   ) {
-    this.view = handle.messages().map((m) => entryOf(m, false));
+    this.viewArr = handle.messages();
+  }
+
+  get view(): readonly MessageMeta[] {
+    return this.viewArr;
   }
 
   get uidValidity(): number {
     return this.handle.uidValidity;
   }
 
+  get exists(): number {
+    return this.viewArr.length;
+  }
+
+  /** The view is the cache's current array and nothing is pending: no sync needed. */
+  get inStep(): boolean {
+    return this.viewArr === this.handle.messages() && this.ghosts.size === 0;
+  }
+
+  isRecent(uid: number): boolean {
+    return this.recentUids.has(uid);
+  }
+
+  isExpunged(uid: number): boolean {
+    return this.ghosts.has(uid);
+  }
+
   /** HIGHESTMODSEQ: at least the cache's journal position and every message's modseq. */
   highestModseq(): number {
     let max = this.handle.highestModseq();
-    for (const e of this.view) if (e.modseq > max) max = e.modseq;
+    for (const e of this.viewArr) if (e.modseq > max) max = e.modseq;
     return max;
   }
 
-  get exists(): number {
-    return this.view.length;
-  }
-
-  flagsOf(e: ViewEntry): string[] {
-    return e.recent ? [...e.flags, '\\Recent'] : [...e.flags];
+  flagsOf(e: MessageMeta): string[] {
+    return this.recentUids.has(e.uid) ? [...e.flags, '\\Recent'] : [...e.flags];
   }
 
   /** Entries by sequence numbers or UIDs, ascending, with their sequence numbers. */
-  resolve(set: SequenceSet, byUid: boolean): Array<{ seq: number; entry: ViewEntry }> {
-    const out: Array<{ seq: number; entry: ViewEntry }> = [];
-    if (this.view.length === 0) return out;
+  resolve(set: SequenceSet, byUid: boolean): Array<{ seq: number; entry: MessageMeta }> {
+    const view = this.viewArr;
+    const out: Array<{ seq: number; entry: MessageMeta }> = [];
+    if (view.length === 0) return out;
     if (!byUid) {
-      for (const [lo, hi] of resolveSequenceSet(set, this.view.length)) {
-        for (let s = lo; s <= hi; s++) out.push({ seq: s, entry: this.view[s - 1] as ViewEntry });
+      for (const [lo, hi] of resolveSequenceSet(set, view.length)) {
+        for (let s = lo; s <= hi; s++) out.push({ seq: s, entry: view[s - 1] as MessageMeta });
       }
       return out;
     }
-    const maxUid = this.view[this.view.length - 1]?.uid ?? 0;
+    const maxUid = view[view.length - 1]?.uid ?? 0;
     const intervals: SeqInterval[] = resolveSequenceSet(set, maxUid);
     for (const [lo, hi] of intervals) {
-      for (let i = this.lowerBound(lo); i < this.view.length; i++) {
-        const e = this.view[i] as ViewEntry;
+      for (let i = this.lowerBound(lo); i < view.length; i++) {
+        const e = view[i] as MessageMeta;
         if (e.uid > hi) break;
         out.push({ seq: i + 1, entry: e });
       }
@@ -93,11 +95,12 @@ export class SelectedMailbox {
   }
 
   private lowerBound(uid: number): number {
+    const view = this.viewArr;
     let lo = 0;
-    let hi = this.view.length;
+    let hi = view.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if ((this.view[mid] as ViewEntry).uid < uid) lo = mid + 1;
+      if ((view[mid] as MessageMeta).uid < uid) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -105,63 +108,69 @@ export class SelectedMailbox {
 
   seqOf(uid: number): number | undefined {
     const i = this.lowerBound(uid);
-    return this.view[i]?.uid === uid ? i + 1 : undefined;
+    return this.viewArr[i]?.uid === uid ? i + 1 : undefined;
   }
 
   /** Flags this session set itself (its own STORE answer): no untagged FETCH for them later. */
   applyOwn(updates: ReadonlyArray<{ uid: number; modseq: number; flags: readonly string[] }>): void {
-    for (const u of updates) {
-      const seq = this.seqOf(u.uid);
-      if (seq === undefined) continue;
-      const e = this.view[seq - 1] as ViewEntry;
-      this.view[seq - 1] = { ...e, flags: [...u.flags], modseq: u.modseq };
-    }
+    if (updates.length === 0) return;
+    const byUid = new Map(updates.map((u) => [u.uid, u]));
+    this.viewArr = this.viewArr.map((e) => {
+      const u = byUid.get(e.uid);
+      return u ? { ...e, flags: [...u.flags], modseq: u.modseq } : e;
+    });
   }
 
   /** Compare with the cache; untagged responses in the order they must go out. */
   sync(allowExpunge: boolean, withModseq = false, vanished = false): string[] {
     const cur = this.handle.messages();
+    const old = this.viewArr;
     const out: string[] = [];
-    const expungedSeqs: number[] = [];
-    const next: ViewEntry[] = [];
+    const expunged: Array<{ seq: number; uid: number }> = [];
+    const next: MessageMeta[] = [];
     /** Indexes into `next` whose flags others changed. */
     const changed: number[] = [];
     let j = 0;
-    for (const v of this.view) {
+    for (const v of old) {
       while (j < cur.length && (cur[j] as MessageMeta).uid < v.uid) j++;
       const m = cur[j];
       if (!m || m.uid !== v.uid) {
-        if (allowExpunge) expungedSeqs.push(next.length + expungedSeqs.length + 1);
-        else next.push(v.expunged ? v : { ...v, expunged: true });
+        if (allowExpunge) {
+          expunged.push({ seq: next.length + expunged.length + 1, uid: v.uid });
+          this.ghosts.delete(v.uid);
+          this.recentUids.delete(v.uid);
+        } else {
+          this.ghosts.add(v.uid);
+          next.push(v);
+        }
         continue;
       }
-      if (m.modseq === v.modseq) next.push(v);
-      else {
-        if (!sameFlags(m.flags, v.flags)) changed.push(next.length);
-        next.push({ ...v, flags: m.flags, modseq: m.modseq });
-      }
+      if (m !== v && m.modseq !== v.modseq && !sameFlags(m.flags, v.flags)) changed.push(next.length);
+      next.push(m);
     }
-    if (vanished && expungedSeqs.length > 0) {
+    if (vanished && expunged.length > 0) {
       // RFC 7162 §3.2.10: once QRESYNC is enabled, VANISHED replaces EXPUNGE.
-      out.push(`* VANISHED ${formatNumberSet(expungedSeqs.map((s) => (this.view[s - 1] as ViewEntry).uid))}`);
+      out.push(`* VANISHED ${formatNumberSet(expunged.map((x) => x.uid))}`);
     } else {
       // Higher numbers first: each EXPUNGE leaves the numbers below it unchanged.
-      for (let k = expungedSeqs.length - 1; k >= 0; k--) out.push(`* ${expungedSeqs[k]} EXPUNGE`);
+      for (let k = expunged.length - 1; k >= 0; k--) out.push(`* ${expunged[k]?.seq} EXPUNGE`);
     }
-    const lastUid = this.view[this.view.length - 1]?.uid ?? 0;
+    const lastUid = old[old.length - 1]?.uid ?? 0;
     let added = 0;
     for (const m of cur) {
       if (m.uid <= lastUid) continue;
-      next.push(entryOf(m, true));
+      next.push(m);
+      this.recentUids.add(m.uid);
       added++;
     }
-    this.view = next;
+    // In step again: share the cache's array instead of holding a copy.
+    this.viewArr = this.ghosts.size === 0 && next.length === cur.length ? cur : next;
     if (added > 0) {
       out.push(`* ${next.length} EXISTS`);
-      out.push(`* ${next.filter((e) => e.recent).length} RECENT`);
+      out.push(`* ${this.recentUids.size} RECENT`);
     }
     for (const i of changed) {
-      const e = next[i] as ViewEntry;
+      const e = next[i] as MessageMeta;
       out.push(
         `* ${i + 1} FETCH (UID ${e.uid} FLAGS ${flagList(this.flagsOf(e))}${withModseq ? ` MODSEQ (${e.modseq})` : ''})`,
       );

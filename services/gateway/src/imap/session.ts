@@ -57,8 +57,6 @@ export class ImapSession implements ImapContext {
   private dirty = false;
   private unwatch: (() => void) | undefined;
   private closeAfterReply: string | undefined;
-  /** The cache version the selected view was last compared with. */
-  private seenVersion: readonly unknown[] | undefined;
 
   constructor(
     private readonly conn: Connection,
@@ -201,7 +199,6 @@ export class ImapSession implements ImapContext {
       return;
     }
     this.state = { kind: 'selected', store: s.store, mailbox };
-    this.seenVersion = mailbox.handle.messages();
     this.unwatch = s.store.watch(() => {
       this.dirty = true;
       if (this.mode.kind === 'idle') void this.exclusive(() => this.syncSelected(true));
@@ -215,9 +212,7 @@ export class ImapSession implements ImapContext {
       this.dirty = false;
       await mailbox.handle.refresh();
     }
-    const version = mailbox.handle.messages();
-    if (version === this.seenVersion && mailbox.view.every((e) => !e.expunged)) return;
-    this.seenVersion = version;
+    if (mailbox.inStep) return;
     const lines = mailbox.sync(allowExpunge, this.condstoreOn, this.qresyncOn);
     if (lines.length > 0) await this.send(`${lines.join('\r\n')}\r\n`);
   }

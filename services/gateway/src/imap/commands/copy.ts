@@ -13,7 +13,7 @@ async function copyOrMove(
 ) {
   const mailbox = move ? writableOf(ctx) : selectedOf(ctx);
   const dest = await mailboxOf(ctx, command.mailbox, true);
-  const targets = mailbox.resolve(command.sequenceSet, command.uid).filter((t) => !t.entry.expunged);
+  const targets = mailbox.resolve(command.sequenceSet, command.uid).filter((t) => !mailbox.isExpunged(t.entry.uid));
   const verb = move ? 'MOVE' : 'COPY';
   if (targets.length === 0) return { text: `${verb} completed.` };
   const results = await storeOf(ctx).copyMessages(

@@ -19,7 +19,9 @@ import {
 } from '@kgc/imap-proto';
 import {
   type BodyStructure,
+  bodyStructureOf,
   type Envelope,
+  envelopeOf,
   type MimeNode,
   parseMimeTree,
   sectionOf,
@@ -28,11 +30,13 @@ import {
 import type { MailStore } from '../../store/types.js';
 import type { ImapCommandSpec } from '../context.js';
 import { bad } from '../errors.js';
+import { PREFETCH_WINDOW, prefetchRaw } from '../prefetch.js';
 import type { SelectedMailbox, ViewEntry } from '../selected.js';
 import { flagList } from '../wire.js';
 import { selectedOf, storeOf } from './common.js';
 
-const FETCH_BATCH = 200;
+/** Messages per ENVELOPE/BODYSTRUCTURE table query (and per \\Seen update). */
+const FETCH_BATCH = 500;
 
 function needsStructure(a: FetchAttribute): boolean {
   return a.kind === 'ENVELOPE' || a.kind === 'BODY' || a.kind === 'BODYSTRUCTURE';
@@ -122,8 +126,19 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
     const targets = mailbox
       .resolve(command.sequenceSet, command.uid)
       .filter((t) => changedSince === null || t.entry.modseq > changedSince);
+    // Answers are gathered and written in pieces of about Limits.writeChunk, each waiting for the
+    // socket to drain: few writes for many small answers, bounded memory for big ones.
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const flush = async () => {
+      if (pendingBytes === 0) return;
+      const data = Buffer.concat(pending);
+      pending = [];
+      pendingBytes = 0;
+      await ctx.send(data);
+    };
     for (let i = 0; i < targets.length; i += FETCH_BATCH) {
-      const batch = targets.slice(i, i + FETCH_BATCH).filter((t) => !t.entry.expunged);
+      const batch = targets.slice(i, i + FETCH_BATCH).filter((t) => !mailbox.isExpunged(t.entry.uid));
       let addFlags = false;
       if (setsSeen) {
         const unseen = batch.filter((t) => !t.entry.flags.includes('\\Seen'));
@@ -143,31 +158,47 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
             batch.map((t) => t.entry.uid),
           )
         : undefined;
-      for (const t of batch) {
+      let raws = new Map<number, Buffer>();
+      for (const [j, t] of batch.entries()) {
+        if (withRaw && j % PREFETCH_WINDOW === 0)
+          raws = await prefetchRaw(
+            store,
+            batch.slice(j, j + PREFETCH_WINDOW).map((x) => x.entry),
+          );
         const seq = mailbox.seqOf(t.entry.uid) ?? t.seq;
         const e = mailbox.view[seq - 1] ?? t.entry;
+        const s = structures?.get(e.uid);
+        const needRaw = withRaw || (withStructure && (!s?.envelope || !s.bodystructure));
         let loaded: Loaded;
         try {
-          loaded = await load(store, e, withRaw);
+          const raw = raws.get(e.messageId);
+          loaded = raw ? { raw, tree: parseMimeTree(raw) } : await load(store, e, needRaw);
         } catch (err) {
           // Expunged by another session meanwhile: left out (RFC 3501 §7.4.1 allows either way).
           ctx.log.debug({ uid: e.uid, err: err instanceof Error ? err.message : String(err) }, 'FETCH: message gone');
           continue;
         }
-        const s = structures?.get(e.uid);
         if (s?.envelope) loaded.envelope = structureFromJson<Envelope>(s.envelope);
+        else if (withStructure && loaded.tree) loaded.envelope = envelopeOf(loaded.tree);
         if (s?.bodystructure) loaded.body = structureFromJson<BodyStructure>(s.bodystructure);
-        const parts: Buffer[] = [];
-        for (const a of attributes) {
-          if (parts.length > 0) parts.push(Buffer.from(' '));
+        else if (withStructure && loaded.tree) loaded.body = bodyStructureOf(loaded.tree, { extended: true });
+        const parts: Buffer[] = [Buffer.from(`* ${seq} FETCH (`)];
+        attributes.forEach((a, k) => {
+          if (k > 0) parts.push(Buffer.from(' '));
           parts.push(...item(a, mailbox, e, loaded));
-        }
+        });
         if (addFlags) parts.push(Buffer.from(' '), ...item({ kind: 'FLAGS' }, mailbox, e, loaded));
         if (addFlags && ctx.condstore && !attributes.some((a) => a.kind === 'MODSEQ'))
           parts.push(Buffer.from(' '), ...item({ kind: 'MODSEQ' }, mailbox, e, loaded));
-        await ctx.send(Buffer.concat([Buffer.from(`* ${seq} FETCH (`), ...parts, Buffer.from(')\r\n')]));
+        parts.push(Buffer.from(')\r\n'));
+        for (const p of parts) {
+          pending.push(p);
+          pendingBytes += p.length;
+        }
+        if (pendingBytes >= ctx.limits.writeChunk) await flush();
       }
     }
+    await flush();
     return { text: 'FETCH completed.' };
   },
 };

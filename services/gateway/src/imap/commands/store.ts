@@ -17,7 +17,7 @@ export const store: ImapCommandSpec<'STORE'> = {
   async handle(ctx, command) {
     if (command.unchangedSince !== null) ctx.enableCondstore();
     const mailbox = writableOf(ctx);
-    const targets = mailbox.resolve(command.sequenceSet, command.uid).filter((t) => !t.entry.expunged);
+    const targets = mailbox.resolve(command.sequenceSet, command.uid).filter((t) => !mailbox.isExpunged(t.entry.uid));
     if (targets.length === 0) return { text: 'STORE completed.' };
     const flags = command.flags.filter((f) => f !== '\\Recent');
     const change: FlagChange = {
