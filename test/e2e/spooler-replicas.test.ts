@@ -2,8 +2,9 @@
  * Two kgc-spooler processes, one kgc-server process, one MariaDB, the real NATS, one recording
  * relay: 500 submitted messages each reach the relay once. Then the same with one spooler
  * SIGKILLed mid-run: nothing is lost; a duplicate is possible only for a message the relay had
- * accepted (250 after DATA) but whose finishedMessage had not committed when the process died
- * (one server round trip per message), so at most max_threads of them; the count is reported.
+ * accepted (250 after DATA) but whose finishedMessages commit had not happened when the process
+ * died (at most two server round trips per message), so at most max_threads of them; the count is
+ * reported.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';

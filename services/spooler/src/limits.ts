@@ -9,6 +9,8 @@ export const CLAIM_RETRY_MS = 3_000;
 export const RENEWALS_PER_LEASE = 3;
 /** On shutdown, sends still running after this are left to their lease (another spooler takes them). */
 export const STOP_TIMEOUT_MS = 30_000;
+/** A sent message whose finishedMessages call fails is retried this many times (1 s doubling, at most 30 s each). */
+export const FINISH_RETRIES = 8;
 /** How long a user's addresses and send-as list are reused. */
 export const USER_CACHE_MS = 30_000;
 export const USER_CACHE_MAX = 10_000;

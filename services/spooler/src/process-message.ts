@@ -15,7 +15,7 @@ import { dedupAddresses, mailboxesOf } from './addresses.js';
 import type { Directory } from './directory.js';
 import type { Finisher } from './finisher.js';
 import { fieldValues, hasField, parseHeader, rewriteHeader, rfc5322Date } from './headers.js';
-import { MAX_RECIPIENTS } from './limits.js';
+import { FINISH_RETRIES, MAX_RECIPIENTS } from './limits.js';
 import type { SendResult, SpoolerMetrics } from './metrics.js';
 import { buildNdr, type FailedRecipient } from './ndr.js';
 import { PENDING_PROPERTY, pendingRecipients, storedEnvelope } from './properties.js';
@@ -201,6 +201,11 @@ function subjectOf(raw: Buffer): string | undefined {
   return v?.toString('utf8');
 }
 
+/**
+ * Takes the entry off the queue. After the relay accepted the message (doSentMail), a failing
+ * call is retried (the lease is renewed meanwhile) rather than given up: giving up would send the
+ * message again.
+ */
 async function finish(
   deps: ProcessDeps,
   entry: QueueEntry,
@@ -208,7 +213,20 @@ async function finish(
   result: SendResult,
   log: Logger,
 ): Promise<Handled> {
-  if (!(await deps.finisher.finish(entry.queueId, doSentMail))) return leaseLost(deps, log);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if (!(await deps.finisher.finish(entry.queueId, doSentMail))) return leaseLost(deps, log);
+      break;
+    } catch (err) {
+      if (!doSentMail || attempt >= FINISH_RETRIES) throw err;
+      const wait = Math.min(1000 * 2 ** attempt, 30_000);
+      log.warn(
+        { err: err instanceof Error ? err.message : String(err), retryInMs: wait },
+        'cannot finish a sent message; retrying',
+      );
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
   deps.metrics.message(result);
   return { result };
 }
