@@ -41,5 +41,12 @@ export const IDLE_FOLDER_CACHES = 256;
 export const HIERARCHY_TTL_MS = 2000;
 /** Bodies (raw MIME) kept per process, by total bytes; a message's bytes never change. */
 export const BODY_CACHE_BYTES = 64 * 1024 * 1024;
+/** POP3: messages asked for ahead of the client's next RETR. */
+export const POP3_PREFETCH_AHEAD = 4;
+/** IMAP FETCH/SEARCH: raw messages loaded in parallel per session, per window of messages. */
+export const PREFETCH_CONCURRENCY = 8;
+export const PREFETCH_WINDOW = 32;
+/** The largest message loaded ahead of use (bigger ones load when used): memory stays bounded. */
+export const PREFETCH_MAX_SIZE = 256 * 1024;
 /** Longest long poll of the change watcher when no bus is configured. */
 export const NOTIFY_WAIT_SECONDS = 50;

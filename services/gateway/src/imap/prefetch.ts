@@ -3,13 +3,10 @@
  * work, is what a message costs, so SEARCH over bodies and FETCH of many bodies overlap them.
  * A message that cannot be loaded (expunged meanwhile) is left out.
  */
+import { PREFETCH_CONCURRENCY, PREFETCH_MAX_SIZE } from '../limits.js';
 import type { MailStore } from '../store/types.js';
 
-/** Concurrent loadObject calls of one session. */
-export const PREFETCH_CONCURRENCY = 8;
-/** Messages per prefetch window, and the largest one prefetched (bigger ones load when used): memory stays bounded. */
-export const PREFETCH_WINDOW = 32;
-export const PREFETCH_MAX_SIZE = 256 * 1024;
+export { PREFETCH_WINDOW } from '../limits.js';
 
 export async function prefetchRaw(
   store: MailStore,

@@ -65,6 +65,7 @@ async function maildropOf(store: Awaited<ReturnType<Pop3Context['provider']['log
         uidl: `${v}.${m.uid}`,
       })),
       deleted: new Set(),
+      prefetchedTo: 0,
     };
   } finally {
     handle.release();

@@ -14,6 +14,8 @@ export interface Maildrop {
   messages: readonly DropMessage[];
   /** Indexes (0-based) marked by DELE; applied only in the UPDATE state. */
   deleted: Set<number>;
+  /** Messages before this index have been fetched or asked for ahead of RETR. */
+  prefetchedTo: number;
 }
 
 export type Pop3State =

@@ -233,12 +233,22 @@ export class SoapMailStore implements MailStore {
     return out;
   }
 
-  async raw(messageId: number): Promise<Buffer> {
+  /** Loads in flight, so a prefetch and the request it anticipates share one round trip. */
+  private readonly loading = new Map<number, Promise<Buffer>>();
+
+  raw(messageId: number): Promise<Buffer> {
     const cached = this.deps.bodies.get(this.storeId, messageId);
-    if (cached) return cached;
-    const parts = await this.loadMessage(messageId, { raw: true });
-    if (!parts.raw) throw new StoreError('not-found', 'the message has no MIME content');
-    return parts.raw;
+    if (cached) return Promise.resolve(cached);
+    const inFlight = this.loading.get(messageId);
+    if (inFlight) return inFlight;
+    const load = this.loadMessage(messageId, { raw: true })
+      .then((parts) => {
+        if (!parts.raw) throw new StoreError('not-found', 'the message has no MIME content');
+        return parts.raw;
+      })
+      .finally(() => this.loading.delete(messageId));
+    this.loading.set(messageId, load);
+    return load;
   }
 
   async setFlags(folderId: number, messageIds: readonly number[], change: FlagChange): Promise<FlagResult> {
