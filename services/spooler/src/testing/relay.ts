@@ -34,9 +34,14 @@ export interface TestRelay {
   close(): Promise<void>;
 }
 
-export async function startTestRelay(
-  opts: { auth?: { user: string; pass: string }; tls?: { key: Buffer; cert: Buffer } } = {},
-): Promise<TestRelay> {
+export interface TestRelayOptions {
+  /** AUTH PLAIN/LOGIN required with these credentials. */
+  auth?: { user: string; pass: string };
+  /** STARTTLS offered with this key and certificate (implicit TLS with `secure`). */
+  tls?: { key: Buffer; cert: Buffer; secure?: boolean };
+}
+
+export async function startTestRelay(opts: TestRelayOptions = {}): Promise<TestRelay> {
   const received: Received[] = [];
   const waiters: Array<{ n: number; resolve: () => void }> = [];
   const relay: TestRelay = {
@@ -66,7 +71,7 @@ export async function startTestRelay(
     new SMTPServer({
       name: 'relay.test',
       disabledCommands: opts.tls ? [] : ['STARTTLS'],
-      ...(opts.tls ? { key: opts.tls.key, cert: opts.tls.cert } : {}),
+      ...(opts.tls ? { key: opts.tls.key, cert: opts.tls.cert, secure: opts.tls.secure === true } : {}),
       authOptional: opts.auth === undefined,
       ...(opts.auth ? { authMethods: ['PLAIN', 'LOGIN'] } : {}),
       disableReverseLookup: true,
