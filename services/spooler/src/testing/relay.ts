@@ -21,6 +21,8 @@ export interface RelayPolicy {
   rcpt?(address: string): [number, string] | null;
   /** The reply at the end of DATA: [code, text] to refuse the message, null to take it. */
   data?(raw: Buffer): [number, string] | null;
+  /** Milliseconds to wait before replying at the end of DATA (a slow relay). */
+  dataDelayMs?: number;
 }
 
 export interface TestRelay {
@@ -88,7 +90,8 @@ export async function startTestRelay(opts: TestRelayOptions = {}): Promise<TestR
       onData(stream, session, cb) {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
+        stream.on('end', async () => {
+          if (relay.policy.dataDelayMs) await new Promise((r) => setTimeout(r, relay.policy.dataDelayMs));
           const raw = Buffer.concat(chunks);
           const r = relay.policy.data?.(raw);
           if (r) {
