@@ -4,7 +4,7 @@ import { BlobFileWorkers } from './blob-file-workers.js';
 import type { AttachmentStorage } from './config.js';
 import type { Ctx } from './context.js';
 import { chunks, toBuffer } from './rows.js';
-import type { Statement } from './statement-batch.js';
+import { runStatements, type Statement } from './statement-batch.js';
 
 /**
  * Where blob bytes live. Reference counts are always in the `blobs` table; a backend only
@@ -91,7 +91,7 @@ export function databaseBlobBackend(): BlobBackend {
       return found;
     },
     async store(ctx, blobs) {
-      for (const statement of chunkInserts(ctx, blobs)) await statement;
+      await runStatements(ctx, chunkInserts(ctx, blobs));
     },
     batchable(ctx, blobs) {
       const { take, rest } = takeForBatch(blobs);

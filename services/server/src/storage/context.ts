@@ -4,10 +4,13 @@ import type { AttachmentStorage, QuotaLimits } from './config.js';
 import type { Engine } from './connect.js';
 import { isRetryable, toKcError } from './db-errors.js';
 import type { FolderStoreCache } from './folder-store-cache.js';
+import type { StatementRunner } from './statement-batch.js';
 
 /** Process-wide storage state shared by every operation. */
 export interface Env {
   knex: Knex;
+  /** Builds SQL for this engine without a connection (statement transactions). */
+  sql: Knex;
   engine: Engine;
   skipLocked: boolean;
   /** INSERT … RETURNING is available. */
@@ -30,12 +33,19 @@ export interface Ctx {
   onCommit(fn: () => Promise<void>): void;
   /** Runs after ROLLBACK (best effort). */
   onRollback(fn: () => Promise<void>): void;
+  /**
+   * Set in a statement transaction (runStatementTransaction): every statement goes through
+   * runStatements, and `db` only builds SQL (it has no connection).
+   */
+  statements?: StatementRunner;
 }
 
 /** How a facade method executes: `read` may use the pool, `write` needs a transaction. */
 export interface Runner {
   read<T>(fn: (ctx: Ctx) => Promise<T>): Promise<T>;
   write<T>(fn: (ctx: Ctx) => Promise<T>): Promise<T>;
+  /** A write whose every statement goes through runStatements (see runStatementTransaction). */
+  writeStatements<T>(fn: (ctx: Ctx) => Promise<T>): Promise<T>;
 }
 
 async function runHooks(env: Env, hooks: Array<() => Promise<void>>, what: string): Promise<void> {
@@ -88,6 +98,85 @@ export async function runTransaction<T>(
   }
 }
 
+interface MysqlConnection {
+  query(sql: string, values: readonly unknown[], cb: (err: Error | null, results: unknown) => void): void;
+}
+
+function rowsOf(result: unknown): unknown[] {
+  return Array.isArray(result) ? result : [];
+}
+
+/**
+ * A MySQL transaction without knex's transaction machinery, for code whose every statement goes
+ * through runStatements: START TRANSACTION rides along with the first trip and COMMIT with the last
+ * (when the code says so), on a connection of the pool used directly. On the hot write path a
+ * round trip and knex's per-transaction objects cost more than the statements themselves.
+ * Deadlocks are retried as runTransaction does.
+ */
+async function runStatementTransaction<T>(env: Env, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
+  const client = env.knex.client as {
+    acquireConnection(): Promise<MysqlConnection>;
+    releaseConnection(c: MysqlConnection): Promise<void>;
+  };
+  const retries = 4;
+  for (let attempt = 0; ; attempt++) {
+    const conn = await client.acquireConnection();
+    const commitHooks: Array<() => Promise<void>> = [];
+    const rollbackHooks: Array<() => Promise<void>> = [];
+    let begun = false;
+    let committed = false;
+    const query = (sql: string, values: readonly unknown[]) =>
+      new Promise<unknown>((resolve, reject) => {
+        env.knex.emit('query', { sql, bindings: values });
+        conn.query(sql, values, (err, results) => (err ? reject(err) : resolve(results)));
+      });
+    const runner: StatementRunner = {
+      async run(statements, opts) {
+        if (statements.length === 0 && !opts.commit) return [];
+        if (committed) throw new Error('statement transaction already committed');
+        const parts = [
+          ...(begun ? [] : [{ sql: 'START TRANSACTION', bindings: [] }]),
+          ...statements,
+          ...(opts.commit ? [{ sql: 'COMMIT', bindings: [] }] : []),
+        ];
+        const skip = begun ? 0 : 1;
+        begun = true;
+        const res = await query(
+          parts.map((p) => p.sql).join(';\n'),
+          parts.flatMap((p) => p.bindings),
+        );
+        if (opts.commit) committed = true;
+        const results = parts.length === 1 ? [res] : rowsOf(res);
+        return results.slice(skip, skip + statements.length).map(rowsOf);
+      },
+    };
+    let result: T;
+    try {
+      result = await fn({
+        env,
+        db: env.sql,
+        inTx: true,
+        onCommit: (h) => commitHooks.push(h),
+        onRollback: (h) => rollbackHooks.push(h),
+        statements: runner,
+      });
+      if (begun && !committed) await runner.run([], { commit: true });
+    } catch (err) {
+      if (begun && !committed) await query('ROLLBACK', []).catch(() => {});
+      await client.releaseConnection(conn);
+      await runHooks(env, rollbackHooks, 'rollback hook');
+      if (attempt < retries && isRetryable(err)) {
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+        continue;
+      }
+      throw toKcError(err);
+    }
+    await client.releaseConnection(conn);
+    await runHooks(env, commitHooks, 'commit hook');
+    return result;
+  }
+}
+
 /** Facade runner on the pool: each write is its own transaction. */
 export function poolRunner(env: Env): Runner {
   const readCtx: Ctx = {
@@ -110,6 +199,7 @@ export function poolRunner(env: Env): Runner {
       }
     },
     write: (fn) => runTransaction(env, fn),
+    writeStatements: (fn) => (env.engine === 'mysql' ? runStatementTransaction(env, fn) : runTransaction(env, fn)),
   };
 }
 
@@ -122,5 +212,5 @@ export function txRunner(ctx: Ctx): Runner {
       throw toKcError(err);
     }
   };
-  return { read: run, write: run };
+  return { read: run, write: run, writeStatements: run };
 }

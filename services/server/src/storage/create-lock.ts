@@ -1,7 +1,7 @@
 import type { Ctx } from './context.js';
 import type { UserQuota } from './quota.js';
 import { chunks, num, numOrNull, unique } from './rows.js';
-import type { Statement } from './statement-batch.js';
+import { runStatements, type Statement } from './statement-batch.js';
 import { userQuotaOf } from './stores.js';
 
 /** A store locked for message creation, as read under the lock. */
@@ -42,11 +42,13 @@ async function storesOf(ctx: Ctx, folderIds: readonly number[], useCache: boolea
     if (storeId === undefined) unknown.push(id);
     else out.set(id, storeId);
   }
-  for (const part of chunks(unknown)) {
-    const rows = (await ctx.db('folders').select('id', 'store_id').whereIn('id', part)) as Array<
-      Record<string, unknown>
-    >;
-    for (const r of rows) {
+  if (unknown.length === 0) return out;
+  const found = await runStatements(
+    ctx,
+    chunks(unknown).map((part) => ctx.db('folders').select('id', 'store_id').whereIn('id', part)),
+  );
+  for (const rows of found) {
+    for (const r of rows as Array<Record<string, unknown>>) {
       out.set(num(r.id), num(r.store_id));
       ctx.env.folderStores.set(num(r.id), num(r.store_id));
     }
@@ -58,29 +60,33 @@ async function storesOf(ctx: Ctx, folderIds: readonly number[], useCache: boolea
  * One statement per group of stores: the stores (ascending id) and then their folders, locked
  * FOR UPDATE, with the owners' quota from scalar subqueries (which take no lock). STRAIGHT_JOIN
  * keeps every folder lock behind its store's lock, the order all writers follow; stores come in
- * ascending id order (primary-key range).
+ * ascending id order (primary-key range). SQLite: an UPDATE first takes the database write lock,
+ * as every other writer does first. The last statement is the SELECT.
  */
-async function lockGroup(ctx: Ctx, storeIds: readonly number[], folderIds: readonly number[], out: LockedTargets) {
+function lockGroupStatements(ctx: Ctx, storeIds: readonly number[], folderIds: readonly number[]): Statement[] {
   const mysql = ctx.env.engine === 'mysql';
-  if (!mysql) {
-    // SQLite: take the database write lock now, as every other writer does first.
-    await ctx
-      .db('stores')
-      .whereIn('id', storeIds)
-      .update({ highest_modseq: ctx.db.ref('highest_modseq') });
-  }
   const quota = ['quota_override', 'quota_warn', 'quota_soft', 'quota_hard']
     .map((c) => `(select u.${c} from users u where u.id = s.user_id) as ${c}`)
     .join(', ');
   // Primary-key ranges only, however small the tables: a scan would lock (and wait for) other rows.
   const pk = mysql ? ' force index (primary)' : '';
-  const sql =
-    `select ${mysql ? 'straight_join ' : ''}s.id as store_id, s.highest_modseq, s.size, s.type, s.user_id, ` +
-    `f.id as folder_id, f.uidnext, ${quota} from stores s${pk} join folders f${pk} on f.store_id = s.id ` +
-    `where s.id in (${marks(storeIds.length)}) and f.id in (${marks(folderIds.length)})${mysql ? ' for update' : ''}`;
-  const res = (await ctx.db.raw(sql, [...storeIds, ...folderIds])) as unknown;
-  const rows = (mysql ? (res as unknown[])[0] : res) as Array<Record<string, unknown>>;
-  for (const r of rows) {
+  const select = {
+    sql:
+      `select ${mysql ? 'straight_join ' : ''}s.id as store_id, s.highest_modseq, s.size, s.type, s.user_id, ` +
+      `f.id as folder_id, f.uidnext, ${quota} from stores s${pk} join folders f${pk} on f.store_id = s.id ` +
+      `where s.id in (${marks(storeIds.length)}) and f.id in (${marks(folderIds.length)})${mysql ? ' for update' : ''}`,
+    bindings: [...storeIds, ...folderIds],
+  };
+  if (mysql) return [select];
+  const writeLock = ctx
+    .db('stores')
+    .whereIn('id', [...storeIds])
+    .update({ highest_modseq: ctx.db.ref('highest_modseq') });
+  return [writeLock, select];
+}
+
+function readLockGroup(rows: readonly unknown[], out: LockedTargets): void {
+  for (const r of rows as Array<Record<string, unknown>>) {
     const storeId = num(r.store_id);
     const type = r.type === 'public' ? 'public' : 'private';
     const userId = numOrNull(r.user_id);
@@ -98,11 +104,18 @@ async function lockGroup(ctx: Ctx, storeIds: readonly number[], folderIds: reado
 
 /**
  * Locks the stores of `folderIds` (ascending id) and those folders, usually in one statement.
- * Missing folders are absent from the result. Must run in a transaction.
+ * Missing folders are absent from the result. Must run in a transaction. `extra` statements ride
+ * along in the same round trip, after the locks (so they read under them); their results come back
+ * in `extra`.
  */
-export async function lockFolderStores(ctx: Ctx, folderIds: readonly number[]): Promise<LockedTargets> {
+export async function lockFolderStores(
+  ctx: Ctx,
+  folderIds: readonly number[],
+  extra: readonly Statement[] = [],
+): Promise<LockedTargets & { extra: unknown[][] }> {
   if (!ctx.inTx) throw new Error('lockFolderStores needs a transaction');
   const out: LockedTargets = { stores: new Map(), folders: new Map() };
+  let extraResults: unknown[][] | undefined;
   let pending = unique(folderIds);
   // Pass 2 re-reads folders the lock did not find where the cache placed them: deleted meanwhile
   // (then absent again), or an id reused after a rollback (SQLite; then locked in its real store,
@@ -115,23 +128,33 @@ export async function lockFolderStores(ctx: Ctx, folderIds: readonly number[]): 
       if (list) list.push(folderId);
       else byStore.set(storeId, [folderId]);
     }
+    const groups: Statement[][] = [];
     let stores: number[] = [];
     let folders: number[] = [];
     for (const storeId of [...byStore.keys()].sort((a, b) => a - b)) {
       const mine = byStore.get(storeId) ?? [];
       if (stores.length > 0 && stores.length + folders.length + 1 + mine.length > IDS_PER_LOCK) {
-        await lockGroup(ctx, stores, folders, out);
+        groups.push(lockGroupStatements(ctx, stores, folders));
         stores = [];
         folders = [];
       }
       stores.push(storeId);
       folders.push(...mine);
     }
-    if (stores.length > 0) await lockGroup(ctx, stores, folders, out);
+    if (stores.length > 0) groups.push(lockGroupStatements(ctx, stores, folders));
+    const riders = extraResults === undefined ? extra : [];
+    const res = await runStatements(ctx, [...groups.flat(), ...riders]);
+    let at = 0;
+    for (const g of groups) {
+      at += g.length;
+      readLockGroup(res[at - 1] ?? [], out);
+    }
+    if (extraResults === undefined) extraResults = res.slice(at);
     pending = [...storeOf.keys()].filter((id) => !out.folders.has(id));
     for (const id of pending) ctx.env.folderStores.delete(id);
   }
-  return out;
+  if (extraResults === undefined) extraResults = extra.length > 0 ? await runStatements(ctx, extra) : [];
+  return { ...out, extra: extraResults };
 }
 
 export interface StoreCounters {

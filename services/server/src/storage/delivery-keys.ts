@@ -17,8 +17,8 @@ export const MAX_DELIVERY_KEY = 64;
 const keyOf = (storeId: number, key: string) => `${storeId}:${key}`;
 
 /** Queries for the messages already created with these keys (read them with readDelivered). */
-export function deliveredQueries(ctx: Ctx, wanted: ReadonlyArray<{ storeId: number; key: string }>): Statement[] {
-  return chunks([...new Set(wanted.map((w) => w.key))]).map((part) =>
+export function deliveredQueries(ctx: Ctx, keys: readonly string[]): Statement[] {
+  return chunks([...new Set(keys)]).map((part) =>
     ctx
       .db('delivery_keys as dk')
       .join('messages as m', 'm.id', 'dk.message_id')

@@ -26,7 +26,7 @@ import type {
   NewMessage,
   RefusedMessage,
 } from './message-types.js';
-import { propertyRow, upsertPropertyRows } from './properties.js';
+import { propertyRow, propertyUpserts } from './properties.js';
 import { quotaLevel } from './quota.js';
 import { chunks, num, toBuffer } from './rows.js';
 import { runStatements } from './statement-batch.js';
@@ -58,9 +58,9 @@ function validate(m: NewMessage): void {
  * A message whose delivery key its store already knows (under the store lock, so concurrent
  * retries agree) yields the stored message instead of a new one.
  *
- * Round trips, however many messages: the store and folder locks; the blob rows (locked) and
- * earlier deliveries; then every write and the new ids in one statement batch. Bytes too large for
- * the batch, and properties, follow on their own.
+ * Round trips, however many messages: the store and folder locks with (under them) the blob rows
+ * and earlier deliveries; then every write, the new ids and (in a statement transaction) COMMIT.
+ * Bytes too large for the batch, and properties, follow on their own.
  */
 export async function createMessages(
   ctx: Ctx,
@@ -83,19 +83,22 @@ export async function createMessages(
     return { index, input: m, hash, data, size, flags: m.flags ?? 0, keywords: normalizeKeywords(m.keywords ?? []) };
   });
 
-  const { stores, folders } = await lockFolderStores(
+  // One round trip: the store and folder locks, then (under them) the blob rows, locked, and the
+  // messages stored earlier under the delivery keys.
+  const wantedKeys = prepared.flatMap((p) => (p.input.deliveryKey !== undefined ? [p.input.deliveryKey] : []));
+  const hashes = [...new Set(prepared.flatMap((p) => (p.hash ? [p.hash] : [])))];
+  const blobQueries = blobRowQueries(ctx, hashes);
+  const { stores, folders, extra } = await lockFolderStores(
     ctx,
     prepared.map((p) => p.input.folderId),
+    [...blobQueries, ...deliveredQueries(ctx, wantedKeys)],
   );
   const keyed = prepared.flatMap((p) => {
     const storeId = folders.get(p.input.folderId)?.storeId;
     return p.input.deliveryKey !== undefined && storeId !== undefined ? [{ storeId, key: p.input.deliveryKey }] : [];
   });
-  const hashes = [...new Set(prepared.flatMap((p) => (p.hash ? [p.hash] : [])))];
-  const blobQueries = blobRowQueries(ctx, hashes);
-  const read = await runStatements(ctx, [...blobQueries, ...deliveredQueries(ctx, keyed)]);
-  const blobRows = readBlobRows(read.slice(0, blobQueries.length));
-  const delivered = readDelivered(read.slice(blobQueries.length), keyed);
+  const blobRows = readBlobRows(extra.slice(0, blobQueries.length));
+  const delivered = readDelivered(extra.slice(blobQueries.length), keyed);
   for (const p of prepared) {
     if (!p.input.blobHash) continue;
     const row = blobRows.get(p.input.blobHash);
@@ -242,7 +245,10 @@ export async function createMessages(
     ...ranges.map((r) => newMessagesJournalStatement(ctx, r.folderId, r.from, r.to)),
     ...deliveryKeyStatements(ctx, keys),
   ];
-  const done = rows.length > 0 ? await runStatements(ctx, [...writes, ...idQueries]) : [];
+  // Properties need the new ids, bytes the batch could not carry a trip of their own: without
+  // either, COMMIT goes in this trip.
+  const last = inBatch.rest.size === 0 && !accepted.some((p) => Object.keys(p.input.properties ?? {}).length > 0);
+  const done = rows.length > 0 ? await runStatements(ctx, [...writes, ...idQueries], { commit: last }) : [];
   const idByFolderUid = new Map<string, number>();
   for (const found of done.slice(writes.length)) {
     for (const r of found as Array<Record<string, unknown>>)
@@ -274,7 +280,7 @@ export async function createMessages(
       ? { ...r, existing: true }
       : (r ?? { ok: false, error: notFound('folder', p.input.folderId) });
   }
-  await upsertPropertyRows(ctx, props);
+  if (props.length > 0) await runStatements(ctx, propertyUpserts(ctx, props));
   return {
     results,
     changes: [...storeCounters].sort(([a], [b]) => a - b).map(([storeId, c]) => ({ storeId, modseq: c.modseq })),

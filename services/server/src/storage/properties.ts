@@ -2,6 +2,7 @@ import type { Ctx } from './context.js';
 import { invalid, notFound } from './db-errors.js';
 import { type StoreChange, writeJournal } from './journal.js';
 import { chunks, num, toBuffer } from './rows.js';
+import type { Statement } from './statement-batch.js';
 import { lockStores } from './store-lock.js';
 
 /** Generic typed properties for anything without a column (named MAPI properties, client state, …). */
@@ -83,6 +84,17 @@ export function propertyValue(r: Record<string, unknown>): PropertyValue {
 }
 
 /** Inserts or replaces property rows in batches (one multi-row upsert per chunk). */
+/** The upserts of upsertPropertyRows as statements (runStatements). */
+export function propertyUpserts(ctx: Ctx, rows: ReadonlyArray<Record<string, unknown>>): Statement[] {
+  return chunks(rows, 200).map((part) =>
+    ctx
+      .db('properties')
+      .insert(part)
+      .onConflict(['object_type', 'object_id', 'name'])
+      .merge(['type', 'val_int', 'val_string', 'val_binary']),
+  );
+}
+
 export async function upsertPropertyRows(ctx: Ctx, rows: ReadonlyArray<Record<string, unknown>>): Promise<void> {
   for (const part of chunks(rows, 200)) {
     await ctx

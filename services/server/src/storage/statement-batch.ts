@@ -16,7 +16,20 @@ export type Statement = Knex.QueryBuilder | Knex.Raw | { sql: string; bindings: 
 /** Most statements per round trip (a batch can still be large: each statement has its own limits). */
 const STATEMENTS_PER_TRIP = 200;
 
-function compile(s: Statement): { sql: string; bindings: readonly unknown[] } {
+export interface TripOptions {
+  /** This is the transaction's last trip: COMMIT rides along (statement transactions only). */
+  commit?: boolean;
+}
+
+/** Executes trips for a statement transaction (context.ts, runStatementTransaction). */
+export interface StatementRunner {
+  run(
+    statements: ReadonlyArray<{ sql: string; bindings: readonly unknown[] }>,
+    opts: TripOptions,
+  ): Promise<unknown[][]>;
+}
+
+export function compile(s: Statement): { sql: string; bindings: readonly unknown[] } {
   if ('toSQL' in s) {
     const native = s.toSQL().toNative();
     return { sql: native.sql, bindings: native.bindings };
@@ -31,9 +44,15 @@ function rowsOf(result: unknown): unknown[] {
 /**
  * Runs `statements` in order; result i holds the rows of statement i when it returns rows
  * (SELECT, … RETURNING), else an empty array. A failure fails the batch (the caller's transaction
- * rolls back).
+ * rolls back). `commit` lets a statement transaction send its COMMIT in the same trip; in a knex
+ * transaction it is ignored (knex commits when the callback returns).
  */
-export async function runStatements(ctx: Ctx, statements: readonly Statement[]): Promise<unknown[][]> {
+export async function runStatements(
+  ctx: Ctx,
+  statements: readonly Statement[],
+  opts: TripOptions = {},
+): Promise<unknown[][]> {
+  if (ctx.statements) return ctx.statements.run(statements.map(compile), opts);
   const out: unknown[][] = [];
   if (ctx.env.engine !== 'mysql') {
     for (const s of statements) {

@@ -1,3 +1,4 @@
+import knexFactory from 'knex';
 import { hashPassword } from '../users/password.js';
 import type { DirectoryGroup, DirectoryUser } from '../users/user-plugin.js';
 import { type BlobBackend, databaseBlobBackend, filesBlobBackend } from './blob-backend.js';
@@ -338,7 +339,7 @@ export class MessageStorage {
   constructor(private readonly run: Runner) {}
   /** Many messages, possibly many stores, one transaction; results aligned with the input. */
   createMessages(input: readonly NewMessage[], opts: CreateMessagesOptions = {}): Promise<CreateMessagesResult> {
-    return this.run.write((ctx) => createMessages(ctx, input, opts));
+    return this.run.writeStatements((ctx) => createMessages(ctx, input, opts));
   }
   getMessage(id: number, opts: LoadOptions = {}): Promise<LoadedMessage> {
     return this.run.read((ctx) => getMessage(ctx, id, opts));
@@ -557,6 +558,7 @@ export async function openStorage(cfg: StorageConfig): Promise<Storage> {
   }
   return new Storage({
     knex: conn.knex,
+    sql: conn.engine === 'mysql' ? knexFactory({ client: 'mysql2' }) : conn.knex,
     engine: conn.engine,
     skipLocked: conn.skipLocked,
     returning: conn.returning && !cfg.portableSql,
