@@ -79,7 +79,16 @@ export async function processEntry(deps: ProcessDeps, entry: QueueEntry): Promis
   }
   const raw = message.raw ?? Buffer.alloc(0);
   const header = parseHeader(raw);
-  const ownerUser = await deps.directory.user(entry.username);
+  let ownerUser: Awaited<ReturnType<Directory['user']>>;
+  try {
+    ownerUser = await deps.directory.user(entry.username);
+  } catch (e) {
+    if (e instanceof KcError && e.code === 'KCERR_NOT_FOUND') {
+      log.info('the sender no longer exists; dropped from the queue');
+      return finish(deps, entry, false, 'dropped', log);
+    }
+    throw e;
+  }
   const ownerAddress = ownerUser.email ?? '';
   const stored = storedEnvelope(message.props);
   const pending = pendingRecipients(message.props);
