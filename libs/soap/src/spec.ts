@@ -17,6 +17,7 @@ import {
   PropT,
   QuotaStatusT,
   QuotaT,
+  RawMessageT,
   RestrictionT,
   RowT,
   SessionInfoT,
@@ -101,6 +102,11 @@ export const operations = {
     'Load a message: columns, properties, and optionally the raw MIME and chosen body sections.',
     { ...sid, messageId: one(t.long), withRaw: opt(t.boolean), sections: many(t.string) },
     { message: one(MessageT) },
+  ),
+  loadMessages: op(
+    'The raw MIME of many messages in one call (IMAP FETCH/SEARCH, POP3); messages that are gone or not the caller’s are left out.',
+    { ...sid, messageIds: many(t.long) },
+    { messages: many(RawMessageT) },
   ),
   setMessageFlags: op(
     'Add, remove or replace flags/keywords on many messages; unchangedSince guards (CONDSTORE).',

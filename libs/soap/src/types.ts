@@ -143,6 +143,11 @@ export const MessageT = t.struct('Message', {
   parts: many(PartT),
 });
 
+export const RawMessageT = t.struct('RawMessage', {
+  messageId: one(t.long),
+  raw: one(t.base64),
+});
+
 export const RowT = t.struct('Row', {
   messageId: one(t.long),
   uid: one(t.long),

@@ -3,6 +3,8 @@
  * soap_max_request_size, notify_max_wait, session_timeout).
  */
 
+/** Most messages one loadMessages call loads. */
+export const MAX_LOAD_MESSAGES = 256;
 /** Most rows one tableQueryRows call returns; page with offset beyond it. */
 export const MAX_TABLE_ROWS = 100_000;
 /** Most journal entries one getChanges / notifyGetItems answer holds (`more` says there are others). */

@@ -37,6 +37,7 @@ import { getUser } from './get-user.js';
 import { getUserList } from './get-user-list.js';
 import { getUserListOfGroup } from './get-user-list-of-group.js';
 import { groupDelete } from './group-delete.js';
+import { loadMessages } from './load-messages.js';
 import { loadObject } from './load-object.js';
 import { logoff } from './logoff.js';
 import { logon } from './logon.js';
@@ -71,6 +72,7 @@ export const operationTable: OpTable<ServerContext> = {
   createMessage,
   deliverMessage,
   loadObject,
+  loadMessages,
   setMessageFlags,
   copyObjects,
   deleteObjects,

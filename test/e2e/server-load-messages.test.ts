@@ -1,0 +1,46 @@
+/** loadMessages: many raw messages in one call; gone or foreign ones are left out; bounded. */
+import { KcError, SoapClient, userLogon } from '@kgc/soap';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({ engine: 'sqlite' });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('loadMessages', () => {
+  it('returns the caller’s messages byte for byte and leaves out others’ and missing ones', async () => {
+    const admin = await server.admin();
+    const make = async (name: string) => {
+      const { user } = await admin.call('createUser', {
+        user: { username: name, password: 'pw-0123456789', fullName: name, email: `${name}@example.com`, aliases: [] },
+      });
+      const { folders } = await admin.call('getHierarchy', { storeId: user.storeId ?? 0 });
+      return folders.find((f) => f.specialUse === 'inbox')?.folderId ?? 0;
+    };
+    const inboxA = await make('lmalice');
+    const inboxB = await make('lmbob');
+    const raws = [0, 1, 2].map((i) => Buffer.from(`Subject: m${i}\r\n\r\nbody ${i}\r\n`));
+    const ids: number[] = [];
+    for (const raw of raws)
+      ids.push((await admin.call('createMessage', { folderId: inboxA, raw, flags: [], props: [] })).messageId);
+    const foreign = (await admin.call('createMessage', { folderId: inboxB, raw: raws[0], flags: [], props: [] }))
+      .messageId;
+
+    const client = new SoapClient({ url: server.url });
+    const alice = await userLogon(client, 'lmalice', 'pw-0123456789');
+    const r = await alice.call('loadMessages', { messageIds: [...ids, foreign, 999_999, ids[0] ?? 0] });
+    const byId = new Map(r.messages.map((m) => [m.messageId, m.raw.toString()]));
+    expect([...byId.keys()].sort()).toEqual([...ids].sort());
+    ids.forEach((id, i) => expect(byId.get(id)).toBe(raws[i]?.toString()));
+    expect((await alice.call('loadMessages', { messageIds: [] })).messages).toEqual([]);
+    await expect(
+      alice.call('loadMessages', { messageIds: Array.from({ length: 257 }, (_, i) => i + 1) }),
+    ).rejects.toSatisfy((e) => e instanceof KcError && e.code === 'KCERR_INVALID_PARAMETER');
+    client.close();
+  });
+});
