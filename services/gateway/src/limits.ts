@@ -42,10 +42,11 @@ export const HIERARCHY_TTL_MS = 2000;
 /** Bodies (raw MIME) kept per process, by total bytes; a message's bytes never change. */
 export const BODY_CACHE_BYTES = 64 * 1024 * 1024;
 /** POP3: messages asked for ahead of the client's next RETR. */
-export const POP3_PREFETCH_AHEAD = 4;
-/** IMAP FETCH/SEARCH: raw messages loaded in parallel per session, per window of messages. */
-export const PREFETCH_CONCURRENCY = 8;
+export const POP3_PREFETCH_AHEAD = 16;
+/** IMAP FETCH/SEARCH: raw messages loaded ahead in one loadMessages call per window of messages. */
 export const PREFETCH_WINDOW = 32;
+/** Messages per loadMessages call (the server allows 256). */
+export const LOAD_MESSAGES_BATCH = 64;
 /** The largest message loaded ahead of use (bigger ones load when used): memory stays bounded. */
 export const PREFETCH_MAX_SIZE = 256 * 1024;
 /** Longest long poll of the change watcher when no bus is configured. */

@@ -1,9 +1,10 @@
 /**
- * Raw messages for a batch, loaded a few at a time in parallel: the server round trip, not the
- * work, is what a message costs, so SEARCH over bodies and FETCH of many bodies overlap them.
- * A message that cannot be loaded (expunged meanwhile) is left out.
+ * Raw messages for a window of a FETCH or SEARCH, in one server call (loadMessages): the round
+ * trip, not the work, is what a message costs. Messages over PREFETCH_MAX_SIZE are left to load
+ * when used, so a window holds at most PREFETCH_WINDOW × PREFETCH_MAX_SIZE bytes. A message that
+ * cannot be loaded (expunged meanwhile) is left out.
  */
-import { PREFETCH_CONCURRENCY, PREFETCH_MAX_SIZE } from '../limits.js';
+import { PREFETCH_MAX_SIZE } from '../limits.js';
 import type { MailStore } from '../store/types.js';
 
 export { PREFETCH_WINDOW } from '../limits.js';
@@ -12,21 +13,12 @@ export async function prefetchRaw(
   store: MailStore,
   messages: ReadonlyArray<{ messageId: number; size: number }>,
 ): Promise<Map<number, Buffer>> {
-  const out = new Map<number, Buffer>();
-  const messageIds = messages.filter((m) => m.size <= PREFETCH_MAX_SIZE).map((m) => m.messageId);
-  let next = 0;
-  const worker = async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= messageIds.length) return;
-      const id = messageIds[i] as number;
-      try {
-        out.set(id, await store.raw(id));
-      } catch {
-        // gone: the caller answers without it
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PREFETCH_CONCURRENCY, messageIds.length) }, worker));
-  return out;
+  const ids = messages.filter((m) => m.size <= PREFETCH_MAX_SIZE).map((m) => m.messageId);
+  if (ids.length === 0) return new Map();
+  try {
+    return await store.rawMany(ids);
+  } catch {
+    // The messages load one by one when used (and fail there, answered properly).
+    return new Map();
+  }
 }

@@ -6,7 +6,7 @@
  */
 import type { Logger } from '@kgc/log';
 import { type Input, KgcSession, type OperationName, type Output, type SoapClient } from '@kgc/soap';
-import { CHANGES_PAGE, HIERARCHY_TTL_MS, NOTIFY_WAIT_SECONDS } from '../limits.js';
+import { CHANGES_PAGE, HIERARCHY_TTL_MS, LOAD_MESSAGES_BATCH, NOTIFY_WAIT_SECONDS } from '../limits.js';
 import type { BodyCache } from './body-cache.js';
 import type { ChangeWatcher } from './change-watcher.js';
 import { storeCall, toStoreError } from './errors.js';
@@ -117,6 +117,8 @@ export class SoapMailStore implements MailStore {
   private hierarchy: { at: number; folders: Promise<FolderInfo[]> } | undefined;
   private closed = false;
   private readonly handles = new Set<SoapFolderHandle>();
+  /** Loads in flight, so a prefetch and the request it anticipates share one round trip. */
+  private readonly loading = new Map<number, Promise<Buffer>>();
 
   constructor(
     private readonly deps: SoapStoreDeps,
@@ -233,8 +235,53 @@ export class SoapMailStore implements MailStore {
     return out;
   }
 
-  /** Loads in flight, so a prefetch and the request it anticipates share one round trip. */
-  private readonly loading = new Map<number, Promise<Buffer>>();
+  async rawMany(messageIds: readonly number[]): Promise<Map<number, Buffer>> {
+    const out = new Map<number, Buffer>();
+    const waiting: Array<Promise<void>> = [];
+    const missing: number[] = [];
+    for (const id of messageIds) {
+      const cached = this.deps.bodies.get(this.storeId, id);
+      const inFlight = cached ? undefined : this.loading.get(id);
+      if (cached) out.set(id, cached);
+      else if (inFlight)
+        waiting.push(
+          inFlight.then(
+            (raw) => void out.set(id, raw),
+            () => undefined,
+          ),
+        );
+      else missing.push(id);
+    }
+    for (let i = 0; i < missing.length; i += LOAD_MESSAGES_BATCH) {
+      const ids = missing.slice(i, i + LOAD_MESSAGES_BATCH);
+      const batch = this.call('loadMessages', { messageIds: ids }).then((r) => {
+        const got = new Map(r.messages.map((m) => [m.messageId, m.raw]));
+        for (const [id, raw] of got) this.deps.bodies.set(this.storeId, id, raw);
+        return got;
+      });
+      // raw() of one of these while the batch is on its way waits for the batch.
+      for (const id of ids) {
+        const one = batch
+          .then((got) => {
+            const raw = got.get(id);
+            if (!raw) throw new StoreError('not-found', 'message gone');
+            return raw;
+          })
+          .finally(() => {
+            if (this.loading.get(id) === one) this.loading.delete(id);
+          });
+        one.catch(() => undefined);
+        this.loading.set(id, one);
+      }
+      waiting.push(
+        batch.then((got) => {
+          for (const [id, raw] of got) out.set(id, raw);
+        }),
+      );
+    }
+    await Promise.all(waiting);
+    return out;
+  }
 
   raw(messageId: number): Promise<Buffer> {
     const cached = this.deps.bodies.get(this.storeId, messageId);

@@ -108,6 +108,8 @@ export interface MailStore {
     folderId: number,
     uids: readonly number[],
   ): Promise<Map<number, { envelope?: string; bodystructure?: string }>>;
+  /** Raw messages of many ids in one server call (cached ones from the cache); gone ones are left out. */
+  rawMany(messageIds: readonly number[]): Promise<Map<number, Buffer>>;
   /** The raw message (cached per process; bytes never change for a message id). */
   raw(messageId: number): Promise<Buffer>;
   setFlags(folderId: number, messageIds: readonly number[], change: FlagChange): Promise<FlagResult>;

@@ -12,11 +12,13 @@ import { messageOf, transaction } from './common.js';
 function prefetchAhead(ctx: Pop3Context, n: number): void {
   const { store, drop } = transaction(ctx);
   const end = Math.min(drop.messages.length, n + POP3_PREFETCH_AHEAD);
+  const ids: number[] = [];
   for (let i = Math.max(n, drop.prefetchedTo); i < end; i++) {
     const m = drop.messages[i];
-    if (m && !drop.deleted.has(i) && m.size <= PREFETCH_MAX_SIZE) void store.raw(m.messageId).catch(() => undefined);
+    if (m && !drop.deleted.has(i) && m.size <= PREFETCH_MAX_SIZE) ids.push(m.messageId);
   }
   drop.prefetchedTo = Math.max(drop.prefetchedTo, end);
+  if (ids.length > 0) void store.rawMany(ids).catch(() => undefined);
 }
 
 /** RETR and TOP: fetch (or take from the cache), then stream. */
