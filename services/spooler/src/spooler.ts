@@ -58,6 +58,17 @@ export async function startSpooler(opts: StartSpoolerOptions): Promise<RunningSp
       'submission_ssl_key_file',
       'STARTTLS needs both submission_ssl_key_file and submission_ssl_cert_file',
     );
+  if (
+    config.submission_listen.length > 0 &&
+    config.disable_plaintext_auth &&
+    !(config.submission_ssl_key_file && config.submission_ssl_cert_file)
+  )
+    throw configError(
+      'disable_plaintext_auth',
+      'submission without STARTTLS (submission_ssl_key_file, submission_ssl_cert_file) could never authenticate: set them, or disable_plaintext_auth = no',
+    );
+  if (config.submission_listen.some((l) => 'path' in l))
+    throw configError('submission_listen', 'submission_listen takes host:port listeners');
   const metricsListener = config.metrics_listen[0];
   if (metricsListener && 'path' in metricsListener)
     throw configError('metrics_listen', 'metrics_listen must be host:port');

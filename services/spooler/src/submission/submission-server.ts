@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import type net from 'node:net';
 import type tls from 'node:tls';
-import { ConfigError } from '@kgc/config';
 import type { Logger } from '@kgc/log';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { SMTPConnection, type SMTPConnectionOptions } from 'smtp-server/lib/smtp-connection.js';
@@ -92,13 +91,6 @@ function libraryLogger(log: Logger) {
 export async function listenSubmission(opts: SubmissionListenOptions): Promise<SubmissionListening> {
   const { config, log } = opts;
   const withTls = config.submission_ssl_key_file !== '' && config.submission_ssl_cert_file !== '';
-  if (!withTls && config.disable_plaintext_auth)
-    throw new ConfigError({
-      key: 'disable_plaintext_auth',
-      source: 'configuration',
-      message:
-        'submission without STARTTLS (submission_ssl_key_file, submission_ssl_cert_file) could never authenticate: set them, or disable_plaintext_auth = no',
-    });
   const tlsOptions = withTls
     ? {
         key: readFileSync(config.submission_ssl_key_file),
