@@ -210,6 +210,7 @@ export class SoapMailStore implements MailStore {
   async structures(
     folderId: number,
     uids: readonly number[],
+    want: { envelope: boolean; bodystructure: boolean },
   ): Promise<Map<number, { envelope?: string; bodystructure?: string }>> {
     const out = new Map<number, { envelope?: string; bodystructure?: string }>();
     if (uids.length === 0) return out;
@@ -222,7 +223,7 @@ export class SoapMailStore implements MailStore {
     }
     const r = await this.call('tableQueryRows', {
       folderId,
-      columns: ['uid', 'envelope', 'bodystructure'],
+      columns: ['uid', ...(want.envelope ? ['envelope'] : []), ...(want.bodystructure ? ['bodystructure'] : [])],
       restriction: { uidRanges: ranges, flagsSet: [], flagsUnset: [], headers: [] },
       sort: [{ column: 'uid', descending: false }],
     });

@@ -107,6 +107,7 @@ export interface MailStore {
   structures(
     folderId: number,
     uids: readonly number[],
+    want: { envelope: boolean; bodystructure: boolean },
   ): Promise<Map<number, { envelope?: string; bodystructure?: string }>>;
   /** Raw messages of many ids in one server call (cached ones from the cache); gone ones are left out. */
   rawMany(messageIds: readonly number[]): Promise<Map<number, Buffer>>;

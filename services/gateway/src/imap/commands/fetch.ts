@@ -115,6 +115,10 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
     const changedSince = command.changedSince;
     const setsSeen = !mailbox.readOnly && attributes.some(fetchSetsSeen);
     const withStructure = attributes.some(needsStructure);
+    const wantStructures = {
+      envelope: attributes.some((a) => a.kind === 'ENVELOPE'),
+      bodystructure: attributes.some((a) => a.kind === 'BODY' || a.kind === 'BODYSTRUCTURE'),
+    };
     const withRaw = attributes.some(needsRaw);
     if (command.vanished && changedSince !== null) {
       // RFC 7162 §3.2.6: UIDs of the set expunged since CHANGEDSINCE, before the FETCH answers.
@@ -156,6 +160,7 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
         ? await store.structures(
             mailbox.folder.folderId,
             batch.map((t) => t.entry.uid),
+            wantStructures,
           )
         : undefined;
       let raws = new Map<number, Buffer>();
@@ -168,7 +173,8 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
         const seq = mailbox.seqOf(t.entry.uid) ?? t.seq;
         const e = mailbox.view[seq - 1] ?? t.entry;
         const s = structures?.get(e.uid);
-        const needRaw = withRaw || (withStructure && (!s?.envelope || !s.bodystructure));
+        const needRaw =
+          withRaw || (wantStructures.envelope && !s?.envelope) || (wantStructures.bodystructure && !s?.bodystructure);
         let loaded: Loaded;
         try {
           const raw = raws.get(e.messageId);
@@ -179,9 +185,10 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
           continue;
         }
         if (s?.envelope) loaded.envelope = structureFromJson<Envelope>(s.envelope);
-        else if (withStructure && loaded.tree) loaded.envelope = envelopeOf(loaded.tree);
+        else if (wantStructures.envelope && loaded.tree) loaded.envelope = envelopeOf(loaded.tree);
         if (s?.bodystructure) loaded.body = structureFromJson<BodyStructure>(s.bodystructure);
-        else if (withStructure && loaded.tree) loaded.body = bodyStructureOf(loaded.tree, { extended: true });
+        else if (wantStructures.bodystructure && loaded.tree)
+          loaded.body = bodyStructureOf(loaded.tree, { extended: true });
         const parts: Buffer[] = [Buffer.from(`* ${seq} FETCH (`)];
         attributes.forEach((a, k) => {
           if (k > 0) parts.push(Buffer.from(' '));
