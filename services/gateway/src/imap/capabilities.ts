@@ -15,7 +15,18 @@ export function capabilities(c: CapabilityInputs): string[] {
     caps.push(c.plaintextAllowed ? 'AUTH=PLAIN' : 'LOGINDISABLED');
     return caps;
   }
-  caps.push('CHILDREN', 'NAMESPACE', 'UNSELECT', 'UIDPLUS', 'MOVE', 'SPECIAL-USE', 'QUOTA', 'CONDSTORE', 'QRESYNC');
+  caps.push(
+    'CHILDREN',
+    'NAMESPACE',
+    'UNSELECT',
+    'UIDPLUS',
+    'MOVE',
+    'SPECIAL-USE',
+    'QUOTA',
+    'CONDSTORE',
+    'QRESYNC',
+    'ESEARCH',
+  );
   if (c.idle) caps.push('IDLE');
   return caps;
 }

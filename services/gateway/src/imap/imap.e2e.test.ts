@@ -647,3 +647,21 @@ describe('QRESYNC (RFC 7162 §3.2)', () => {
     b.close();
   });
 });
+
+describe('ESEARCH (RFC 4731)', () => {
+  it('RETURN (MIN MAX COUNT ALL), RETURN () and no match', async () => {
+    const { u } = await userWith(5);
+    const c = await rawLogin(u);
+    c.send('e1 SELECT INBOX\r\ne2 STORE 2,4:5 +FLAGS.SILENT (\\Flagged)\r\n');
+    await c.until(/e2 .*\r\n/);
+    c.send('e3 SEARCH RETURN (MIN MAX COUNT) FLAGGED\r\n');
+    expect(await c.until(/e3 .*\r\n/)).toBe('* ESEARCH (TAG "e3") MIN 2 MAX 5 COUNT 3\r\ne3 OK SEARCH completed.\r\n');
+    c.send('e4 SEARCH RETURN () FLAGGED\r\n');
+    expect(await c.until(/e4 .*\r\n/)).toBe('* ESEARCH (TAG "e4") ALL 2,4:5\r\ne4 OK SEARCH completed.\r\n');
+    c.send('e5 UID SEARCH RETURN (COUNT MIN) DELETED\r\n');
+    expect(await c.until(/e5 .*\r\n/)).toBe('* ESEARCH (TAG "e5") UID COUNT 0\r\ne5 OK SEARCH completed.\r\n');
+    c.send('e6 SEARCH RETURN (SAVE) ALL\r\n');
+    expect(await c.until(/e6 .*\r\n/)).toMatch(/^e6 BAD /);
+    c.close();
+  });
+});

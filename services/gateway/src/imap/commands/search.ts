@@ -1,9 +1,10 @@
 /**
  * SEARCH / UID SEARCH (RFC 3501 §6.4.4): every RFC 3501 key and MODSEQ (RFC 7162), OR/NOT
  * nesting, sequence sets; charset UTF-8 or US-ASCII (others: NO [BADCHARSET], from the parser).
- * When header or body keys need the messages, they are loaded a window at a time in parallel.
- * ESEARCH return options are refused (not offered).
+ * When header or body keys need the messages, they are loaded a window at a time in one call.
+ * ESEARCH (RFC 4731): RETURN (MIN MAX COUNT ALL); SAVE (SEARCHRES) is not offered.
  */
+import { formatNumberSet, type SearchReturnOption } from '@kgc/imap-proto';
 import type { ImapCommandSpec } from '../context.js';
 import { bad, ImapError } from '../errors.js';
 import { PREFETCH_WINDOW, prefetchRaw } from '../prefetch.js';
@@ -13,12 +14,34 @@ import { selectedOf, storeOf } from './common.js';
 /** Numbers per piece of a long `* SEARCH` answer (the socket drains between pieces). */
 const ANSWER_CHUNK = 10_000;
 
+/** The ESEARCH answer (RFC 4731 §3.1): RETURN () means ALL; nothing matched: only COUNT 0. */
+function esearch(
+  tag: string,
+  uid: boolean,
+  returns: readonly SearchReturnOption[],
+  hits: readonly number[],
+  modseq: number | null,
+): string {
+  const want = returns.length === 0 ? ['ALL'] : returns;
+  const parts = [`ESEARCH (TAG ${JSON.stringify(tag)})`];
+  if (uid) parts.push('UID');
+  if (hits.length > 0) {
+    if (want.includes('MIN')) parts.push(`MIN ${hits[0]}`);
+    if (want.includes('MAX')) parts.push(`MAX ${hits[hits.length - 1]}`);
+  }
+  if (want.includes('COUNT')) parts.push(`COUNT ${hits.length}`);
+  if (hits.length > 0 && want.includes('ALL')) parts.push(`ALL ${formatNumberSet(hits)}`);
+  if (modseq !== null && hits.length > 0) parts.push(`MODSEQ ${modseq}`);
+  return parts.join(' ');
+}
+
 export const search: ImapCommandSpec<'SEARCH'> = {
   name: 'SEARCH',
   states: ['selected'],
   holdsExpunges: (command) => !command.uid,
   async handle(ctx, command) {
-    if (command.returnOptions !== null) throw bad('ESEARCH is not offered.');
+    const returns = command.returnOptions;
+    if (returns?.includes('SAVE')) throw bad('SEARCHRES (SAVE) is not offered.');
     checkSupported(command.criteria);
     const mailbox = selectedOf(ctx);
     const store = storeOf(ctx);
@@ -51,6 +74,10 @@ export const search: ImapCommandSpec<'SEARCH'> = {
       if (!hit) continue;
       hits.push(command.uid ? entry.uid : i + 1);
       if (entry.modseq > maxModseq) maxModseq = entry.modseq;
+    }
+    if (returns !== null) {
+      await ctx.untagged(esearch(command.tag, command.uid, returns, hits, modseq ? maxModseq : null));
+      return { text: 'SEARCH completed.' };
     }
     if (hits.length === 0) await ctx.untagged('SEARCH');
     for (let i = 0; i < hits.length; i += ANSWER_CHUNK) {
