@@ -2,7 +2,8 @@
  * Spooler benchmark on MariaDB + NATS: messages/s from submit (createMessage + submitMessage
  * over SOAP, 16 clients) to acceptance by the relay (an smtp-server in this process), with 1 and
  * with 2 spooler processes (max_threads 5 each, as KGC); p50/p99 of submit → relay per message.
- * Then the drain rate of a queue filled while no spooler ran. Server and spoolers run as their
+ * Then the drain rate of a queue filled while no spooler ran, and the latency of one message at a
+ * time (an idle spooler woken over NATS). Server and spoolers run as their
  * own processes (the built programs when present).
  */
 import { randomBytes } from 'node:crypto';
@@ -116,6 +117,18 @@ export async function benchSpooler(): Promise<string[]> {
       await startSpoolers(n);
       await submit(`warm${n}`, 200);
       await arrivals(`warm${n}`, 200);
+      // One message at a time: the latency of an idle spooler woken by NATS.
+      const lone: number[] = [];
+      for (let i = 0; i < 100; i++) {
+        const t = performance.now();
+        await submit(`lone${n}x${i}`, 1);
+        const [r] = await arrivals(`lone${n}x${i}`, 1);
+        lone.push((r?.at ?? t) - t);
+      }
+      lone.sort((a, b) => a - b);
+      out.push(
+        `one message at a time, ${n} spooler${n > 1 ? 's' : ''}: submit → relay p50 ${percentile(lone, 50).toFixed(0)} ms, p99 ${percentile(lone, 99).toFixed(0)} ms`,
+      );
       const tag = `run${n}`;
       const t0 = performance.now();
       const submitted = await submit(tag, MESSAGES);
