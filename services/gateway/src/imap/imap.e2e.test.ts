@@ -665,3 +665,32 @@ describe('ESEARCH (RFC 4731)', () => {
     c.close();
   });
 });
+
+describe('LIST-EXTENDED and LIST-STATUS', () => {
+  it('selection SUBSCRIBED/RECURSIVEMATCH/SPECIAL-USE, several patterns, RETURN (SUBSCRIBED STATUS)', async () => {
+    const { u } = await userWith(2);
+    const c = await rawLogin(u);
+    c.send('l1 CREATE Projects/alpha\r\nl2 CREATE Projects/beta\r\nl3 UNSUBSCRIBE Projects\r\nl4 UNSUBSCRIBE Projects/beta\r\n');
+    await c.until(/l4 .*\r\n/);
+    c.send('l5 LIST (SUBSCRIBED) "" "Projects*"\r\n');
+    expect(await c.until(/l5 .*\r\n/)).toBe(
+      '* LIST (\\HasNoChildren \\Subscribed) "/" "Projects/alpha"\r\nl5 OK LIST completed.\r\n',
+    );
+    c.send('l6 LIST (SUBSCRIBED RECURSIVEMATCH) "" "Proj%"\r\n');
+    expect(await c.until(/l6 .*\r\n/)).toBe(
+      '* LIST (\\HasChildren) "/" "Projects" ("CHILDINFO" ("SUBSCRIBED"))\r\nl6 OK LIST completed.\r\n',
+    );
+    c.send('l7 LIST (SPECIAL-USE) "" "*"\r\n');
+    const special = await c.until(/l7 .*\r\n/);
+    expect(special.match(/^\* LIST/gm)).toHaveLength(4);
+    expect(special).toContain('\\Sent) "/" "Sent Items"');
+    c.send('l8 LIST "" ("INBOX" "Projects/%") RETURN (SUBSCRIBED STATUS (MESSAGES UNSEEN))\r\n');
+    expect(await c.until(/l8 .*\r\n/)).toBe(
+      '* LIST (\\HasNoChildren \\Subscribed) "/" "INBOX"\r\n* STATUS INBOX (MESSAGES 2 UNSEEN 2)\r\n' +
+        '* LIST (\\HasNoChildren \\Subscribed) "/" "Projects/alpha"\r\n* STATUS Projects/alpha (MESSAGES 0 UNSEEN 0)\r\n' +
+        '* LIST (\\HasNoChildren) "/" "Projects/beta"\r\n* STATUS Projects/beta (MESSAGES 0 UNSEEN 0)\r\n' +
+        'l8 OK LIST completed.\r\n',
+    );
+    c.close();
+  });
+});
