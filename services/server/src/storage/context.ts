@@ -120,7 +120,12 @@ async function runStatementTransaction<T>(env: Env, fn: (ctx: Ctx) => Promise<T>
   };
   const retries = 4;
   for (let attempt = 0; ; attempt++) {
-    const conn = await client.acquireConnection();
+    let conn: MysqlConnection;
+    try {
+      conn = await client.acquireConnection();
+    } catch (err) {
+      throw toKcError(err);
+    }
     const commitHooks: Array<() => Promise<void>> = [];
     const rollbackHooks: Array<() => Promise<void>> = [];
     let begun = false;
