@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { KcError } from '@kgc/soap';
@@ -245,6 +246,34 @@ describe.each(TEST_ENGINES)('messages (%s)', (engine) => {
     // Two: START TRANSACTION + locks (stores+folders+quota) + blob rows + earlier deliveries; then
     // blob upsert, chunks, messages, counters, journal, new ids and COMMIT.
     if (engine === 'mysql') expect(one).toBe(2);
+  });
+
+  it('rolls back and frees the connection when a create fails after its first round trip', async () => {
+    // One pooled connection: a transaction left open (or a connection not given back) would make
+    // the next call hang or commit the failed one's work with its own START TRANSACTION.
+    const db = await h.open({ db: 'one-conn', pool: { min: 1, max: 1 } });
+    const user = await db.users.createUser({ loginName: 'one-conn' });
+    const inbox = (await db.folders.findFolderByRole(user.storeId as number, 'inbox'))?.id as number;
+    const before = await db.folders.getFolder(inbox);
+    await expect(
+      db.messages.createMessages([
+        { folderId: inbox, mime: mime('kept out') },
+        { folderId: inbox, blobHash: 'f'.repeat(64), size: 10 },
+      ]),
+    ).rejects.toMatchObject({ code: 'KCERR_NOT_FOUND' });
+    expect(await db.folders.getFolder(inbox)).toEqual(before);
+    if (engine === 'mysql') {
+      // Fails inside the write trip, after the blob row was written: all of it must roll back.
+      const data = mime('half written');
+      await expect(
+        db.messages.createMessages([{ folderId: inbox, mime: data, messageClass: 'x'.repeat(300) }]),
+      ).rejects.toMatchObject({ code: 'KCERR_DATABASE_ERROR' });
+      const hash = createHash('sha256').update(data).digest('hex');
+      expect(await db.blobs.getBlobInfo([hash])).toEqual([]);
+    }
+    const [ok] = created(await db.messages.createMessages([{ folderId: inbox, mime: mime('after') }]));
+    expect(ok?.uid).toBe(before.uidnext);
+    expect(await db.folders.getFolder(inbox)).toMatchObject({ uidnext: before.uidnext + 1 });
   });
 
   it('gives the same results with portable SQL (no INSERT … RETURNING)', async () => {

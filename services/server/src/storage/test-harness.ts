@@ -27,6 +27,8 @@ export interface OpenOptions {
   /** StorageConfig.portableSql (the statements MySQL also has). */
   portableSql?: boolean;
   onStatement?: (sql: string) => void;
+  /** MySQL pool size (default 2..10). */
+  pool?: { min: number; max: number };
 }
 
 export class TestHarness {
@@ -64,7 +66,13 @@ export class TestHarness {
     } else {
       const database = `${this.prefix}_${db}`;
       this.databases.add(database);
-      storage = await openStorage({ engine: 'mysql', ...MYSQL_TEST_SERVER, database, ...common });
+      storage = await openStorage({
+        engine: 'mysql',
+        ...MYSQL_TEST_SERVER,
+        database,
+        ...(opts.pool ? { pool: opts.pool } : {}),
+        ...common,
+      });
     }
     this.opened.push(storage);
     return storage;
