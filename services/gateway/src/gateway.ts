@@ -9,6 +9,7 @@ import { type HttpHandle, healthRouter, startHttp } from '@kgc/metrics';
 import { KcError, SoapClient } from '@kgc/soap';
 import express from 'express';
 import type { GatewayConfig } from './config.js';
+import { AnswerCache } from './imap/answer-cache.js';
 import { ImapSession } from './imap/session.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { createGatewayMetrics, type GatewayMetrics, type Protocol } from './metrics.js';
@@ -100,6 +101,7 @@ export async function startGateway(opts: StartGatewayOptions): Promise<RunningGa
   const open: Record<Protocol, number> = { imap: 0, pop3: 0 };
   const metrics = createGatewayMetrics({ defaultMetrics: opts.processMetrics !== false, open: () => ({ ...open }) });
   const caches = new FolderCaches();
+  const answers = new AnswerCache();
   const watcher: ChangeWatcher | undefined = opts.bus ? busWatcher(opts.bus, log) : undefined;
   const client = new SoapClient({ url: config.server_socket, timeoutMs: config.server_timeout });
   const provider = countingProvider(
@@ -139,6 +141,7 @@ export async function startGateway(opts: StartGatewayOptions): Promise<RunningGa
     if (protocol === 'imap') {
       const session = new ImapSession(conn, {
         provider,
+        answers,
         limits,
         settings: {
           onlyMailFolders: config.imap_only_mailfolders,

@@ -49,5 +49,7 @@ export const PREFETCH_WINDOW = 32;
 export const LOAD_MESSAGES_BATCH = 64;
 /** The largest message loaded ahead of use (bigger ones load when used): memory stays bounded. */
 export const PREFETCH_MAX_SIZE = 256 * 1024;
+/** Serialized ENVELOPE/BODY/BODYSTRUCTURE answers kept per process, by total bytes. */
+export const ANSWER_CACHE_BYTES = 32 * 1024 * 1024;
 /** Longest long poll of the change watcher when no bus is configured. */
 export const NOTIFY_WAIT_SECONDS = 50;

@@ -3,6 +3,7 @@ import type { ImapCommandName, ImapCommandOf } from '@kgc/imap-proto';
 import type { Logger } from '@kgc/log';
 import type { Limits } from '../limits.js';
 import type { MailStore, MailStoreProvider } from '../store/types.js';
+import type { AnswerCache } from './answer-cache.js';
 import type { MailboxTree } from './names.js';
 import type { SelectedMailbox } from './selected.js';
 import type { ImapState, ImapStateKind, InputMode } from './state.js';
@@ -28,6 +29,8 @@ export interface ImapContext {
   readonly limits: Limits;
   readonly settings: ImapSettings;
   readonly provider: MailStoreProvider;
+  /** Serialized structure answers shared by the sessions of the process. */
+  readonly answers: AnswerCache;
   readonly secure: boolean;
   readonly canStartTls: boolean;
   /** LOGIN / AUTHENTICATE PLAIN allowed here (disable_plaintext_auth). */

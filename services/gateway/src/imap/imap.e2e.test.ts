@@ -670,7 +670,9 @@ describe('LIST-EXTENDED and LIST-STATUS', () => {
   it('selection SUBSCRIBED/RECURSIVEMATCH/SPECIAL-USE, several patterns, RETURN (SUBSCRIBED STATUS)', async () => {
     const { u } = await userWith(2);
     const c = await rawLogin(u);
-    c.send('l1 CREATE Projects/alpha\r\nl2 CREATE Projects/beta\r\nl3 UNSUBSCRIBE Projects\r\nl4 UNSUBSCRIBE Projects/beta\r\n');
+    c.send(
+      'l1 CREATE Projects/alpha\r\nl2 CREATE Projects/beta\r\nl3 UNSUBSCRIBE Projects\r\nl4 UNSUBSCRIBE Projects/beta\r\n',
+    );
     await c.until(/l4 .*\r\n/);
     c.send('l5 LIST (SUBSCRIBED) "" "Projects*"\r\n');
     expect(await c.until(/l5 .*\r\n/)).toBe(

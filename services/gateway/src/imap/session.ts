@@ -23,6 +23,7 @@ import {
 import type { Limits } from '../limits.js';
 import type { Connection } from '../net/connection.js';
 import { type MailStore, type MailStoreProvider, StoreError } from '../store/types.js';
+import type { AnswerCache } from './answer-cache.js';
 import { capabilities } from './capabilities.js';
 import { plainLogin } from './commands/authenticate.js';
 import { IMAP_COMMAND_TABLE } from './commands/index.js';
@@ -40,6 +41,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface ImapSessionOptions {
   provider: MailStoreProvider;
+  answers: AnswerCache;
   limits: Limits;
   settings: ImapSettings;
   greeting: string;
@@ -82,6 +84,9 @@ export class ImapSession implements ImapContext {
   }
   get provider() {
     return this.opts.provider;
+  }
+  get answers() {
+    return this.opts.answers;
   }
   get secure() {
     return this.conn.secure;

@@ -41,3 +41,18 @@ describe('FolderCaches', () => {
     expect(caches.acquire(1, 12)).toBe(c);
   });
 });
+
+describe('AnswerCache', () => {
+  it('keys by store, message and kind and stays within its byte budget', async () => {
+    const { AnswerCache } = await import('../imap/answer-cache.js');
+    const c = new AnswerCache(1000);
+    c.set(1, 1, 'ENVELOPE', Buffer.from('(env)'));
+    expect(c.get(1, 1, 'ENVELOPE')?.toString()).toBe('(env)');
+    expect(c.get(1, 1, 'BODY')).toBeUndefined();
+    expect(c.get(2, 1, 'ENVELOPE')).toBeUndefined();
+    for (let i = 0; i < 100; i++) c.set(1, i + 10, 'BODY', Buffer.alloc(100));
+    expect(c.size).toBeLessThanOrEqual(1000);
+    expect(c.get(1, 1, 'ENVELOPE')).toBeUndefined();
+    expect(c.get(1, 109, 'BODY')).toBeDefined();
+  });
+});

@@ -28,7 +28,8 @@ import {
   structureFromJson,
 } from '@kgc/mapi';
 import type { MailStore } from '../../store/types.js';
-import type { ImapCommandSpec } from '../context.js';
+import type { AnswerKind } from '../answer-cache.js';
+import type { ImapCommandSpec, ImapContext } from '../context.js';
 import { bad } from '../errors.js';
 import { PREFETCH_WINDOW, prefetchRaw } from '../prefetch.js';
 import type { SelectedMailbox, ViewEntry } from '../selected.js';
@@ -49,14 +50,21 @@ function needsRaw(a: FetchAttribute): boolean {
 interface Loaded {
   raw?: Buffer;
   tree?: MimeNode;
-  envelope?: Envelope;
-  body?: BodyStructure;
+  /** Serialized ENVELOPE / BODY / BODYSTRUCTURE. */
+  answers?: Map<AnswerKind, Buffer>;
 }
 
 async function load(store: MailStore, e: ViewEntry, withRaw: boolean): Promise<Loaded> {
   if (!withRaw) return {};
   const raw = await store.raw(e.messageId);
   return { raw, tree: parseMimeTree(raw) };
+}
+
+const ANSWER_KINDS: readonly AnswerKind[] = ['ENVELOPE', 'BODY', 'BODYSTRUCTURE'];
+
+function remember(ctx: ImapContext, store: MailStore, e: ViewEntry, kind: AnswerKind, answer: Buffer): Buffer {
+  ctx.answers.set(store.storeId, e.messageId, kind, answer);
+  return answer;
 }
 
 function part(name: string, value: Buffer | string): Buffer[] {
@@ -76,10 +84,9 @@ function item(a: FetchAttribute, mailbox: SelectedMailbox, e: ViewEntry, l: Load
     case 'MODSEQ':
       return part('MODSEQ', `(${e.modseq})`);
     case 'ENVELOPE':
-      return part('ENVELOPE', l.envelope ? serializeEnvelope(l.envelope) : 'NIL');
     case 'BODY':
     case 'BODYSTRUCTURE':
-      return part(a.kind, l.body ? serializeBodyStructure(l.body, a.kind === 'BODYSTRUCTURE') : 'NIL');
+      return part(a.kind, l.answers?.get(a.kind) ?? 'NIL');
     case 'RFC822':
     case 'RFC822.HEADER':
     case 'RFC822.TEXT': {
@@ -156,13 +163,19 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
           addFlags = !attributes.some((a) => a.kind === 'FLAGS');
         }
       }
-      const structures = withStructure
-        ? await store.structures(
-            mailbox.folder.folderId,
-            batch.map((t) => t.entry.uid),
-            wantStructures,
-          )
-        : undefined;
+      // Answers cached in the process need no table query; the others come in one.
+      const kinds = ANSWER_KINDS.filter((k) => attributes.some((a) => a.kind === k));
+      const uncached = withStructure
+        ? batch.filter((t) => kinds.some((k) => !ctx.answers.get(store.storeId, t.entry.messageId, k)))
+        : [];
+      const structures =
+        uncached.length > 0
+          ? await store.structures(
+              mailbox.folder.folderId,
+              uncached.map((t) => t.entry.uid),
+              wantStructures,
+            )
+          : undefined;
       let raws = new Map<number, Buffer>();
       for (const [j, t] of batch.entries()) {
         if (withRaw && j % PREFETCH_WINDOW === 0)
@@ -173,8 +186,13 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
         const seq = mailbox.seqOf(t.entry.uid) ?? t.seq;
         const e = mailbox.view[seq - 1] ?? t.entry;
         const s = structures?.get(e.uid);
-        const needRaw =
-          withRaw || (wantStructures.envelope && !s?.envelope) || (wantStructures.bodystructure && !s?.bodystructure);
+        const answers = new Map<AnswerKind, Buffer>();
+        for (const k of kinds) {
+          const hit = ctx.answers.get(store.storeId, e.messageId, k);
+          if (hit) answers.set(k, hit);
+        }
+        const missing = kinds.filter((k) => !answers.has(k));
+        const needRaw = withRaw || missing.some((k) => (k === 'ENVELOPE' ? !s?.envelope : !s?.bodystructure));
         let loaded: Loaded;
         try {
           const raw = raws.get(e.messageId);
@@ -184,11 +202,25 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
           ctx.log.debug({ uid: e.uid, err: err instanceof Error ? err.message : String(err) }, 'FETCH: message gone');
           continue;
         }
-        if (s?.envelope) loaded.envelope = structureFromJson<Envelope>(s.envelope);
-        else if (wantStructures.envelope && loaded.tree) loaded.envelope = envelopeOf(loaded.tree);
-        if (s?.bodystructure) loaded.body = structureFromJson<BodyStructure>(s.bodystructure);
-        else if (wantStructures.bodystructure && loaded.tree)
-          loaded.body = bodyStructureOf(loaded.tree, { extended: true });
+        if (missing.includes('ENVELOPE')) {
+          const env = s?.envelope
+            ? structureFromJson<Envelope>(s.envelope)
+            : loaded.tree
+              ? envelopeOf(loaded.tree)
+              : undefined;
+          if (env) answers.set('ENVELOPE', remember(ctx, store, e, 'ENVELOPE', serializeEnvelope(env)));
+        }
+        if (missing.includes('BODY') || missing.includes('BODYSTRUCTURE')) {
+          const bs = s?.bodystructure
+            ? structureFromJson<BodyStructure>(s.bodystructure)
+            : loaded.tree
+              ? bodyStructureOf(loaded.tree, { extended: true })
+              : undefined;
+          for (const k of ['BODY', 'BODYSTRUCTURE'] as const)
+            if (bs && missing.includes(k))
+              answers.set(k, remember(ctx, store, e, k, serializeBodyStructure(bs, k === 'BODYSTRUCTURE')));
+        }
+        loaded.answers = answers;
         const parts: Buffer[] = [Buffer.from(`* ${seq} FETCH (`)];
         attributes.forEach((a, k) => {
           if (k > 0) parts.push(Buffer.from(' '));
