@@ -36,7 +36,7 @@ describe('loadMessages', () => {
     const r = await alice.call('loadMessages', { messageIds: [...ids, foreign, 999_999, ids[0] ?? 0] });
     const byId = new Map(r.messages.map((m) => [m.messageId, m.raw.toString()]));
     expect([...byId.keys()].sort()).toEqual([...ids].sort());
-    ids.forEach((id, i) => expect(byId.get(id)).toBe(raws[i]?.toString()));
+    for (const [i, id] of ids.entries()) expect(byId.get(id)).toBe(raws[i]?.toString());
     expect((await alice.call('loadMessages', { messageIds: [] })).messages).toEqual([]);
     await expect(
       alice.call('loadMessages', { messageIds: Array.from({ length: 257 }, (_, i) => i + 1) }),
