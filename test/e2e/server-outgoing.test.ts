@@ -217,6 +217,26 @@ describeEngines('server outgoing', (engine) => {
     await expectCode(v.session.call('getQueueStatus', {}), 'KCERR_NO_ACCESS');
   });
 
+  it("a message's PR_DEFERRED_SEND_TIME defers it as deferredUntil does (KGC's send later)", async () => {
+    const later = await v.session.call('createMessage', {
+      folderId: v.folder('outbox'),
+      raw: mail({ subject: uniq('send later') }),
+      flags: [],
+      props: [{ name: 'PR_DEFERRED_SEND_TIME', type: 'date', value: new Date(Date.now() + 3_600_000).toISOString() }],
+    });
+    const past = await v.session.call('createMessage', {
+      folderId: v.folder('outbox'),
+      raw: mail({ subject: uniq('send now') }),
+      flags: [],
+      props: [{ name: 'PR_DEFERRED_SEND_TIME', type: 'date', value: new Date(Date.now() - 60_000).toISOString() }],
+    });
+    const a = await v.session.call('submitMessage', { messageId: later.messageId });
+    const b = await v.session.call('submitMessage', { messageId: past.messageId });
+    const claimed = (await claim(uniq('deferred'))).map((e) => e.queueId);
+    expect(claimed).not.toContain(a.queueId);
+    expect(claimed).toContain(b.queueId);
+  });
+
   it('submitRawMessage stores in Sent Items with the envelope and queues, one transaction', async () => {
     const raw = mail({ subject: uniq('smtp') });
     const r = await u.session.call('submitRawMessage', {
