@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { parseMimeTree } from '@kgc/mapi';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
+import { findMimeCorpus } from '../../../test/support/mime-corpus.js';
 import { envelopeColumns, mimeColumns } from './mime-columns.js';
 
-const FIXTURES = join(import.meta.dirname, '../../../../shared/fixtures/mime');
+const FIXTURES = findMimeCorpus();
 
 async function viaSimpleParser(raw: Buffer) {
   const m = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true });
