@@ -446,7 +446,9 @@ describe('IMAP authentication and limits', () => {
       expect(await until(/l1 .*\r\n/)).toBe(
         'l1 NO [PRIVACYREQUIRED] Plaintext authentication disallowed on non-secure connections.\r\n',
       );
-      s.write(`l2 STARTTLS\r\nl3 LOGIN ${u.username} ${u.password}\r\n`);
+      // A whole command and a partial one (no CRLF) after STARTTLS: neither may reach the TLS session
+      // (RFC 7817 §3), the partial one not even glued to the first command sent over TLS.
+      s.write(`l2 STARTTLS\r\nl3 LOGIN ${u.username} ${u.password}\r\nx5 SELECT INB`);
       expect(await until(/l2 .*\r\n/)).toBe('l2 OK Begin TLS negotiation now.\r\n');
       const secure = tls.connect({ socket: s, ca: cert.cert, checkServerIdentity: () => undefined });
       await new Promise<void>((resolve) => secure.once('secureConnect', () => resolve()));
@@ -457,6 +459,7 @@ describe('IMAP authentication and limits', () => {
       secure.write('l4 CAPABILITY\r\n');
       while (!/l4 OK/.test(sbuf)) await new Promise((r) => setTimeout(r, 10));
       expect(sbuf).not.toContain('l3');
+      expect(sbuf).not.toContain('x5');
       expect(sbuf).toContain('AUTH=PLAIN');
       expect(sbuf).not.toContain('STARTTLS');
       secure.destroy();

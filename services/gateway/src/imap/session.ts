@@ -142,10 +142,10 @@ export class ImapSession implements ImapContext {
   }
 
   async startTls(): Promise<void> {
-    // RFC 3501 §6.2.1 / RFC 7817: nothing received before the handshake may count as a command.
-    while (this.framer.next('command') !== null) {
-      /* drop */
-    }
+    // RFC 3501 §6.2.1 / RFC 7817 §3: nothing received before the handshake may count, whole
+    // commands and a partial line alike (else it would be glued to the first command over TLS).
+    const dropped = this.framer.reset();
+    if (dropped > 0) this.log.info({ bytes: dropped }, 'plaintext after STARTTLS dropped');
     await this.conn.startTls();
   }
 
