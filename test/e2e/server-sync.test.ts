@@ -162,3 +162,30 @@ describeEngines('server sync', (engine) => {
     );
   });
 });
+
+describeEngines('server sync: journal retention', (engine) => {
+  it('prunes journal entries older than journal_retention; older cursors get truncated', async () => {
+    const t = await startTestServer({ engine, settings: { KGC_JOURNAL_RETENTION: '2s' } });
+    try {
+      const admin = await t.admin();
+      const u = await newUser(t, admin);
+      const inbox = u.folder('inbox');
+      const first = await put(u.session, inbox, mail({ subject: 'old' }));
+      expect((await u.session.call('getChanges', { storeId: u.storeId, sinceModseq: 0 })).truncated).toBe(false);
+      // Pruned within a retention period (checked every retention/4).
+      let r = await u.session.call('getChanges', { storeId: u.storeId, sinceModseq: 0 });
+      for (let i = 0; i < 100 && !r.truncated; i++) {
+        await new Promise((res) => setTimeout(res, 100));
+        r = await u.session.call('getChanges', { storeId: u.storeId, sinceModseq: 0 });
+      }
+      expect(r.truncated).toBe(true);
+      // A cursor at the newest modseq still works, and new entries are journalled as before.
+      const second = await put(u.session, inbox, mail({ subject: 'new' }));
+      const since = await u.session.call('getChanges', { storeId: u.storeId, sinceModseq: first.modseq });
+      expect(since.truncated).toBe(false);
+      expect(since.changes).toContainEqual(expect.objectContaining({ kind: 'message-new', uid: second.uid }));
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -43,6 +43,11 @@ export const serverConfig = defineConfig({
   soap_max_request_size: size('192M', { min: 64 * 1024 }),
   log_level: str('info'),
   server_name: str('kgc-server'),
+  /**
+   * How long the change journal keeps entries (0: for ever). Older cursors get `truncated` from
+   * getChanges and resync (IMAP QRESYNC clients offline longer do a full resync).
+   */
+  journal_retention: duration('30d', { min: 0 }),
   /** Longest wait of a notifyGetItems long poll (KGC: 60 s). */
   notify_max_wait: duration('60s', { min: 1000, max: 60_000 }),
 });

@@ -157,6 +157,24 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     storage.sessions.purgeExpiredSessions().catch((err: unknown) => log.warn({ err }, 'session purge failed'));
   }, 60_000);
   purge.unref();
+  // The change journal: entries older than journal_retention go, checked a few times per retention
+  // period (at most hourly). Replicas may all do it: the delete is idempotent.
+  const retention = config.journal_retention;
+  const prune =
+    retention > 0
+      ? setInterval(
+          () => {
+            storage.journal
+              .pruneJournal(Date.now() - retention)
+              .then((n) => {
+                if (n > 0) log.info({ entries: n }, 'change journal pruned');
+              })
+              .catch((err: unknown) => log.warn({ err }, 'journal prune failed'));
+          },
+          Math.min(3_600_000, Math.max(1000, Math.floor(retention / 4))),
+        )
+      : undefined;
+  prune?.unref();
   log.info({ urls: bound.map((b) => b.url), engine: config.database_engine, plugin: plugin.name }, 'server started');
   return {
     urls: bound.map((b) => b.url),
@@ -164,6 +182,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     async close() {
       closing = true;
       clearInterval(purge);
+      if (prune) clearInterval(prune);
       await notifier.stop();
       await Promise.all(bound.map((b) => b.close()));
       await plugin.close();
