@@ -2,6 +2,7 @@ export * from './client.js';
 export * from './codec.js';
 export * from './errors.js';
 export * from './schema.js';
+export * from './server-link.js';
 export * from './spec.js';
 export * from './types.js';
 export * from './wsdl.js';

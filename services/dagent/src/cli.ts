@@ -9,13 +9,13 @@ import { createReadStream } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { Logger } from '@kgc/log';
+import { ServerLink } from '@kgc/soap';
 import type { DagentConfig } from './config.js';
 import { deliver, type Outcome } from './deliver.js';
 import { DeliveryError, EXIT, exitCodeOf, type FailureKind, fromServerError, smtpReply } from './errors.js';
 import { FolderCache } from './folders.js';
 import { isSpam, traceHeaders } from './headers.js';
 import { checkQuota, type Recipient, resolveRecipient } from './recipients.js';
-import { ServerLink } from './server-link.js';
 
 export const CLI_USAGE =
   'usage: kgc-dagent [-c dagent.cfg] [-j] [-f FILE] RECIPIENT...   deliver one message (stdin or FILE)\n' +

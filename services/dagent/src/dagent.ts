@@ -3,13 +3,13 @@ import { hostname as osHostname } from 'node:os';
 import { ConfigError } from '@kgc/config';
 import type { Logger } from '@kgc/log';
 import { type HttpHandle, healthRouter, startHttp } from '@kgc/metrics';
+import { ServerLink, serviceSecretOf } from '@kgc/soap';
 import express from 'express';
 import type { DagentConfig } from './config.js';
 import { FolderCache } from './folders.js';
 import { type LmtpListening, listenLmtp } from './lmtp-server.js';
 import { createLmtpHooks } from './lmtp-session.js';
 import { createDagentMetrics, type DagentMetrics } from './metrics.js';
-import { ServerLink, serviceSecretOf } from './server-link.js';
 
 export interface StartDagentOptions {
   config: DagentConfig;

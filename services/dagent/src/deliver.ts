@@ -5,11 +5,11 @@
  * reply finds the stored copy instead of making a second one.
  */
 import { createHash } from 'node:crypto';
+import type { ServerLink } from '@kgc/soap';
 import { isKcErrorCode, KcError } from '@kgc/soap';
 import { DeliveryError, fromServerError } from './errors.js';
 import { chooseFolder, type FolderCache } from './folders.js';
 import type { Recipient } from './recipients.js';
-import type { ServerLink } from './server-link.js';
 
 export interface DeliverDeps {
   link: ServerLink;

@@ -4,10 +4,9 @@
  * Inbox. Folder lists are cached per store for a short while; a folder that has gone since is
  * caught by the server (KCERR_NOT_FOUND) and the caller refreshes and retries.
  */
-import type { Output } from '@kgc/soap';
+import type { Output, ServerLink } from '@kgc/soap';
 import { fromServerError } from './errors.js';
 import { FOLDER_CACHE_MAX, FOLDER_CACHE_MS } from './limits.js';
-import type { ServerLink } from './server-link.js';
 
 type Folder = Output<'getHierarchy'>['folders'][number];
 

@@ -23,9 +23,5 @@ export const FOLDER_CACHE_MAX = 10_000;
  */
 export const RESOLVE_CACHE_MS = 5_000;
 export const RESOLVE_CACHE_MAX = 10_000;
-/** /readyz trusts a server call that succeeded this recently; otherwise it probes the server. */
-export const READY_TRUST_MS = 10_000;
-/** ...at most this often. */
-export const READY_RECHECK_MS = 2_000;
 /** Longest folder name taken from a plus address (`user+folder@domain`). */
 export const MAX_PLUS_FOLDER = 255;

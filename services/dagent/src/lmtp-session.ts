@@ -5,6 +5,7 @@
  */
 import { hrtime } from 'node:process';
 import type { Logger } from '@kgc/log';
+import type { ServerLink } from '@kgc/soap';
 import type {
   SMTPServerAddress,
   SMTPServerDataResult,
@@ -18,7 +19,6 @@ import type { FolderCache } from './folders.js';
 import { isSpam, traceHeaders } from './headers.js';
 import type { DagentMetrics } from './metrics.js';
 import { checkQuota, type Recipient, RecipientResolver } from './recipients.js';
-import type { ServerLink } from './server-link.js';
 
 export interface SessionDeps {
   link: ServerLink;

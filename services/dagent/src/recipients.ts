@@ -4,10 +4,9 @@
  * may own an address with the delimiter in it), then the address without the extension, which
  * then names the folder to deliver into.
  */
-import type { Output } from '@kgc/soap';
+import type { Output, ServerLink } from '@kgc/soap';
 import { DeliveryError, fromServerError } from './errors.js';
 import { MAX_PLUS_FOLDER, RESOLVE_CACHE_MAX, RESOLVE_CACHE_MS } from './limits.js';
-import type { ServerLink } from './server-link.js';
 
 export interface Recipient {
   /** The address as the client gave it. */

@@ -3,10 +3,11 @@
  * belongs to, and the send-as check (KGC: the owner must be in the represented user's send-as
  * list). Looked up through the service session, cached briefly (USER_CACHE_MS).
  */
+
+import type { ServerLink } from '@kgc/soap';
 import { KcError, type Output } from '@kgc/soap';
 import { addressKey } from './addresses.js';
 import { FOLDER_CACHE_MAX, FOLDER_CACHE_MS, USER_CACHE_MAX, USER_CACHE_MS } from './limits.js';
-import type { ServerLink } from './server-link.js';
 import { TtlCache } from './ttl-cache.js';
 
 type User = Output<'getUser'>['user'];

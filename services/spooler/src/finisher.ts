@@ -4,7 +4,7 @@
  * moves to Sent Items). An idle spooler finishes each entry at once: no added latency, and the
  * duplicate window (relay 250 → commit) is never longer than one call in flight plus one's own.
  */
-import type { ServerLink } from './server-link.js';
+import type { ServerLink } from '@kgc/soap';
 
 interface Waiting {
   queueId: number;

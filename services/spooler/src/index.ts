@@ -1,3 +1,4 @@
+export { ServerLink, serviceSecretOf } from '@kgc/soap';
 export { addressKey, dedupAddresses, envelopeAddress, mailboxesOf } from './addresses.js';
 export { type SpoolerConfig, spoolerConfig } from './config.js';
 export { Directory, type SendAsVerdict } from './directory.js';
@@ -14,5 +15,4 @@ export {
 } from './process-message.js';
 export { ENVELOPE_PROPERTY, PENDING_PROPERTY } from './properties.js';
 export { createRelay, outcomesOfError, outcomesOfInfo, type RecipientOutcome, type Relay } from './relay.js';
-export { ServerLink, serviceSecretOf } from './server-link.js';
 export { type RunningSpooler, type StartSpoolerOptions, startSpooler } from './spooler.js';

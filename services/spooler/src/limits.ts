@@ -29,6 +29,3 @@ export const SUBMISSION_MAX_RECIPIENTS = 1000;
 export const SUBMISSION_IDLE_TIMEOUT_MS = 5 * 60_000;
 export const SUBMISSION_MAX_AUTH_FAILURES = 3;
 export const SUBMISSION_CLOSE_TIMEOUT_MS = 10_000;
-/** /readyz trusts a server call that succeeded this recently; otherwise it probes, at most every READY_RECHECK_MS. */
-export const READY_TRUST_MS = 10_000;
-export const READY_RECHECK_MS = 2_000;

@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from '@kgc/log';
+import type { ServerLink } from '@kgc/soap';
 import { KcError, type Output } from '@kgc/soap';
 import { dedupAddresses, mailboxesOf } from './addresses.js';
 import type { Directory } from './directory.js';
@@ -20,7 +21,6 @@ import type { SendResult, SpoolerMetrics } from './metrics.js';
 import { buildNdr, type FailedRecipient } from './ndr.js';
 import { PENDING_PROPERTY, pendingRecipients, storedEnvelope } from './properties.js';
 import type { RecipientOutcome, Relay } from './relay.js';
-import type { ServerLink } from './server-link.js';
 
 export type QueueEntry = Output<'claimOutgoing'>['entries'][number];
 

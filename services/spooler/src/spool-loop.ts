@@ -5,10 +5,10 @@
  * only a spooler that stopped (crash, SIGKILL, network split) loses them to another.
  */
 import type { Logger } from '@kgc/log';
+import type { ServerLink } from '@kgc/soap';
 import { CLAIM_RETRY_MS, RENEWALS_PER_LEASE, STOP_TIMEOUT_MS } from './limits.js';
 import type { SpoolerMetrics } from './metrics.js';
 import type { Handled, QueueEntry } from './process-message.js';
-import type { ServerLink } from './server-link.js';
 
 export interface SpoolLoopOptions {
   link: ServerLink;

@@ -5,6 +5,7 @@ import { type Bus, createNatsBus, type Subscription } from '@kgc/bus';
 import { ConfigError } from '@kgc/config';
 import type { Logger } from '@kgc/log';
 import { type HttpHandle, healthRouter, startHttp } from '@kgc/metrics';
+import { ServerLink, serviceSecretOf } from '@kgc/soap';
 import express from 'express';
 import type { SpoolerConfig } from './config.js';
 import { Directory } from './directory.js';
@@ -12,7 +13,6 @@ import { Finisher } from './finisher.js';
 import { createSpoolerMetrics, type SpoolerMetrics } from './metrics.js';
 import { processEntry } from './process-message.js';
 import { createRelay } from './relay.js';
-import { ServerLink, serviceSecretOf } from './server-link.js';
 import { SpoolLoop } from './spool-loop.js';
 import { listenSubmission, type SubmissionListening } from './submission/submission-server.js';
 

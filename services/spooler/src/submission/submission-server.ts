@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type net from 'node:net';
 import type tls from 'node:tls';
 import type { Logger } from '@kgc/log';
+import type { ServerLink } from '@kgc/soap';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { SMTPConnection, type SMTPConnectionOptions } from 'smtp-server/lib/smtp-connection.js';
 import type { SpoolerConfig } from '../config.js';
@@ -18,7 +19,6 @@ import {
   SUBMISSION_MAX_RECIPIENTS,
 } from '../limits.js';
 import type { SpoolerMetrics } from '../metrics.js';
-import type { ServerLink } from '../server-link.js';
 import { createSubmissionHooks } from './submission-session.js';
 
 /** A reply text that starts with its own enhanced status code (`5.7.1 ...`). */

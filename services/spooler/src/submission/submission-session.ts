@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from '@kgc/log';
+import type { ServerLink } from '@kgc/soap';
 import { KcError, type KgcSession, userLogon } from '@kgc/soap';
 import type {
   SMTPServerAddress,
@@ -20,7 +21,6 @@ import type { Directory } from '../directory.js';
 import { fieldValues, hasField, parseHeader, rewriteHeader, rfc5322Date } from '../headers.js';
 import { SUBMISSION_MAX_AUTH_FAILURES } from '../limits.js';
 import type { SpoolerMetrics } from '../metrics.js';
-import type { ServerLink } from '../server-link.js';
 import { fromServerError, SubmissionError } from './replies.js';
 
 /** Per connection: before and after a successful AUTH. */

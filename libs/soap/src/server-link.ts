@@ -1,21 +1,29 @@
 /**
- * The dagent's connection to the server: one service session, logged on lazily (the dagent
- * starts and answers even while the server is down) and again after a failed logon. Readiness
- * follows the last call: a failure makes /readyz probe the server until it answers again.
+ * A service's connection to the server (dagent, spooler): one service session, logged on lazily
+ * (the service starts and answers even while the server is down) and again after a failed logon.
+ * Readiness follows the last call: a failure makes /readyz probe the server until it answers again.
  */
 import { readFileSync, statSync } from 'node:fs';
-import type { Logger } from '@kgc/log';
-import {
-  type Input,
-  KcError,
-  type KgcSession,
-  type OperationName,
-  type Output,
-  SoapClient,
-  serviceLogon,
-} from '@kgc/soap';
-import type { DagentConfig } from './config.js';
-import { READY_RECHECK_MS, READY_TRUST_MS } from './limits.js';
+import { type KgcSession, SoapClient, serviceLogon } from './client.js';
+import { KcError } from './errors.js';
+import type { Input, OperationName, Output } from './spec.js';
+
+/** /readyz trusts a server call that succeeded this recently; otherwise it probes, at most every READY_RECHECK_MS. */
+export const READY_TRUST_MS = 10_000;
+export const READY_RECHECK_MS = 2_000;
+
+/** The config keys a service reaches the server with (KGC names). */
+export interface ServerLinkConfig {
+  server_socket: string;
+  server_timeout: number;
+  service_secret: string;
+  service_secret_file: string;
+}
+
+/** Where a failed logon is reported (a pino logger fits). */
+export interface LinkLog {
+  warn(obj: object, msg: string): void;
+}
 
 type CallInput<N extends OperationName> = Omit<Input<N>, 'sessionId'>;
 
@@ -33,10 +41,10 @@ export class ServerLink {
   constructor(
     readonly client: SoapClient,
     private readonly secret: () => string,
-    private readonly log: Logger,
+    private readonly log: LinkLog,
   ) {}
 
-  static fromConfig(config: DagentConfig, log: Logger): ServerLink {
+  static fromConfig(config: ServerLinkConfig, log: LinkLog): ServerLink {
     const client = new SoapClient({ url: config.server_socket, timeoutMs: config.server_timeout });
     return new ServerLink(client, () => serviceSecretOf(config), log);
   }
@@ -96,7 +104,7 @@ export class ServerLink {
 }
 
 /** service_secret, or the contents of service_secret_file (which must not be readable by others). */
-export function serviceSecretOf(cfg: Pick<DagentConfig, 'service_secret' | 'service_secret_file'>): string {
+export function serviceSecretOf(cfg: Pick<ServerLinkConfig, 'service_secret' | 'service_secret_file'>): string {
   if (cfg.service_secret) return cfg.service_secret;
   if (!cfg.service_secret_file) throw new Error('set service_secret or service_secret_file');
   const st = statSync(cfg.service_secret_file);
