@@ -58,35 +58,37 @@ export async function createDispatcher<C>(
   opts: { maxRequestBytes: number; location?: string; hooks?: DispatcherHooks },
 ): Promise<Dispatcher> {
   const wsdl = generateWsdl(opts.location);
-  /**
-   * The request as our own strict parser read it. strong-soap dispatches and serialises the reply,
-   * but its request JSON drops empty elements (an empty string would arrive as "not given"), so the
-   * operation's input is decoded from this tree, by the same codec the client uses.
-   */
+  /** The request body as our own strict parser read it; operation inputs are decoded from it. */
   const bodies = new WeakMap<IncomingMessage, XmlNode>();
+  /** Decodes the input, runs the operation, reports the outcome; a failure becomes a KcError. */
+  const run = async (
+    name: OperationName,
+    req: IncomingMessage,
+  ): Promise<{ out: Record<string, unknown> } | { error: KcError }> => {
+    const started = performance.now();
+    const call: CallInfo = { operation: name, remoteAddress: req.socket.remoteAddress ?? '' };
+    try {
+      const node = child(bodies.get(req), name);
+      if (!node) throw new KcError('KCERR_INVALID_PARAMETER', `no ${name} element in the request`);
+      const input = fromXml(operations[name].input as Fields, node) as Input<typeof name>;
+      const out = await (table[name] as OpHandler<C, typeof name>)(ctx, input, call);
+      opts.hooks?.onResult?.(name, 'ok', performance.now() - started);
+      return { out: out as Record<string, unknown> };
+    } catch (err) {
+      const e = err instanceof KcError ? err : new KcError('KCERR_UNKNOWN', 'internal error; see the server log');
+      opts.hooks?.onResult?.(name, e.code, performance.now() - started, err);
+      return { error: e };
+    }
+  };
+  // strong-soap serves the WSDL with an implementation of each operation (the same run).
   const port: Record<string, OperationFn> = {};
   for (const name of Object.keys(operations) as OperationName[]) {
     port[name] = (_args, callback, _headers, req) => {
-      const started = performance.now();
-      const call: CallInfo = { operation: name, remoteAddress: req.socket.remoteAddress ?? '' };
-      Promise.resolve()
-        .then(() => {
-          const node = child(bodies.get(req), name);
-          if (!node) throw new KcError('KCERR_INVALID_PARAMETER', `no ${name} element in the request`);
-          const input = fromXml(operations[name].input as Fields, node) as Input<typeof name>;
-          return (table[name] as OpHandler<C, typeof name>)(ctx, input, call);
-        })
-        .then(
-          (out) => {
-            opts.hooks?.onResult?.(name, 'ok', performance.now() - started);
-            callback(null, toLoose(operations[name].output as Fields, out as Record<string, unknown>));
-          },
-          (err: unknown) => {
-            const e = err instanceof KcError ? err : new KcError('KCERR_UNKNOWN', 'internal error; see the server log');
-            opts.hooks?.onResult?.(name, e.code, performance.now() - started, err);
-            callback(faultObject(e.code, e.message));
-          },
-        );
+      void run(name, req).then((r) =>
+        'error' in r
+          ? callback(faultObject(r.error.code, r.error.message))
+          : callback(null, toLoose(operations[name].output as Fields, r.out)),
+      );
       return undefined;
     };
   }
@@ -111,30 +113,15 @@ export async function createDispatcher<C>(
    * serialises large answers (10,000-row tables) several times faster than strong-soap's builder.
    */
   const execute = (name: OperationName, req: IncomingMessage, res: ServerResponse) => {
-    const started = performance.now();
-    const call: CallInfo = { operation: name, remoteAddress: req.socket.remoteAddress ?? '' };
-    Promise.resolve()
-      .then(() => {
-        const node = child(bodies.get(req), name);
-        if (!node) throw new KcError('KCERR_INVALID_PARAMETER', `no ${name} element in the request`);
-        const input = fromXml(operations[name].input as Fields, node) as Input<typeof name>;
-        return (table[name] as OpHandler<C, typeof name>)(ctx, input, call);
-      })
-      .then(
-        (out) => {
-          opts.hooks?.onResult?.(name, 'ok', performance.now() - started);
-          send(
-            res,
-            200,
-            `${ENVELOPE_OPEN}<${name}Response xmlns="${NAMESPACE}">${toXml(operations[name].output as Fields, out as Record<string, unknown>)}</${name}Response>${ENVELOPE_CLOSE}`,
-          );
-        },
-        (err: unknown) => {
-          const e = err instanceof KcError ? err : new KcError('KCERR_UNKNOWN', 'internal error; see the server log');
-          opts.hooks?.onResult?.(name, e.code, performance.now() - started, err);
-          fault(res, 500, e);
-        },
-      );
+    void run(name, req).then((r) => {
+      if ('error' in r) fault(res, 500, r.error);
+      else
+        send(
+          res,
+          200,
+          `${ENVELOPE_OPEN}<${name}Response xmlns="${NAMESPACE}">${toXml(operations[name].output as Fields, r.out)}</${name}Response>${ENVELOPE_CLOSE}`,
+        );
+    });
   };
 
   return {

@@ -4,7 +4,7 @@ import type { AttachmentStorage, QuotaLimits } from './config.js';
 import type { Engine } from './connect.js';
 import { isRetryable, toKcError } from './db-errors.js';
 import type { FolderStoreCache } from './folder-store-cache.js';
-import type { StatementRunner } from './statement-batch.js';
+import { mysqlTrip, type StatementRunner } from './statement-batch.js';
 
 /** Process-wide storage state shared by every operation. */
 export interface Env {
@@ -102,10 +102,6 @@ interface MysqlConnection {
   query(sql: string, values: readonly unknown[], cb: (err: Error | null, results: unknown) => void): void;
 }
 
-function rowsOf(result: unknown): unknown[] {
-  return Array.isArray(result) ? result : [];
-}
-
 /**
  * A MySQL transaction without knex's transaction machinery, for code whose every statement goes
  * through runStatements: START TRANSACTION rides along with the first trip and COMMIT with the last
@@ -146,13 +142,9 @@ async function runStatementTransaction<T>(env: Env, fn: (ctx: Ctx) => Promise<T>
         ];
         const skip = begun ? 0 : 1;
         begun = true;
-        const res = await query(
-          parts.map((p) => p.sql).join(';\n'),
-          parts.flatMap((p) => p.bindings),
-        );
+        const rows = await mysqlTrip(parts, query);
         if (opts.commit) committed = true;
-        const results = parts.length === 1 ? [res] : rowsOf(res);
-        return results.slice(skip, skip + statements.length).map(rowsOf);
+        return rows.slice(skip, skip + statements.length);
       },
     };
     let result: T;

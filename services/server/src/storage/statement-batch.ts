@@ -42,6 +42,22 @@ function rowsOf(result: unknown): unknown[] {
 }
 
 /**
+ * One MySQL round trip: `parts` joined into one multi-statement query, sent by `send` (which
+ * resolves with mysql2's results: per statement when there are several), and the rows of each
+ * statement back.
+ */
+export async function mysqlTrip(
+  parts: ReadonlyArray<{ sql: string; bindings: readonly unknown[] }>,
+  send: (sql: string, bindings: unknown[]) => Promise<unknown>,
+): Promise<unknown[][]> {
+  const res = await send(
+    parts.map((p) => p.sql).join(';\n'),
+    parts.flatMap((p) => p.bindings),
+  );
+  return (parts.length === 1 ? [res] : rowsOf(res)).map(rowsOf);
+}
+
+/**
  * Runs `statements` in order; result i holds the rows of statement i when it returns rows
  * (SELECT, … RETURNING), else an empty array. A failure fails the batch (the caller's transaction
  * rolls back). `commit` lets a statement transaction send its COMMIT in the same trip; in a knex
@@ -63,13 +79,12 @@ export async function runStatements(
   }
   for (let i = 0; i < statements.length; i += STATEMENTS_PER_TRIP) {
     const part = statements.slice(i, i + STATEMENTS_PER_TRIP).map(compile);
-    const res = (await ctx.db.raw(
-      part.map((p) => p.sql).join(';\n'),
-      part.flatMap((p) => p.bindings) as Knex.RawBinding[],
-    )) as unknown[];
-    // mysql2: [results, fields]; results is per statement when there are several.
-    const results = part.length === 1 ? [res[0]] : rowsOf(res[0]);
-    for (const r of results) out.push(rowsOf(r));
+    // knex's raw answers mysql2's [results, fields].
+    const rows = await mysqlTrip(
+      part,
+      async (sql, bindings) => ((await ctx.db.raw(sql, bindings as Knex.RawBinding[])) as unknown[])[0],
+    );
+    out.push(...rows);
   }
   return out;
 }
