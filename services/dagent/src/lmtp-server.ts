@@ -7,7 +7,7 @@ import { existsSync, lstatSync, readFileSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import type tls from 'node:tls';
 import type { Listener } from '@kgc/config';
-import type { Logger } from '@kgc/log';
+import { type Logger, libraryLogger } from '@kgc/log';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { SMTPConnection, type SMTPConnectionOptions } from 'smtp-server/lib/smtp-connection.js';
 import { CLOSE_TIMEOUT_MS, IDLE_TIMEOUT_MS, MAX_COMMAND_LINE, MAX_RECIPIENTS } from './limits.js';
@@ -74,18 +74,6 @@ async function removeStaleSocket(path: string): Promise<void> {
   });
   if (alive) throw new Error(`${path} is in use by a running process`);
   unlinkSync(path);
-}
-
-/** smtp-server's bunyan-style log calls, one level quieter (its per-connection info is our debug). */
-function libraryLogger(log: Logger) {
-  return {
-    trace: () => undefined,
-    debug: (...args: unknown[]) => (log.trace as (...a: unknown[]) => void)(...args),
-    info: (...args: unknown[]) => (log.debug as (...a: unknown[]) => void)(...args),
-    warn: (...args: unknown[]) => (log.warn as (...a: unknown[]) => void)(...args),
-    error: (...args: unknown[]) => (log.warn as (...a: unknown[]) => void)(...args),
-    fatal: (...args: unknown[]) => (log.error as (...a: unknown[]) => void)(...args),
-  };
 }
 
 export async function listenLmtp(opts: LmtpListenOptions): Promise<LmtpListening> {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type net from 'node:net';
 import type tls from 'node:tls';
-import type { Logger } from '@kgc/log';
+import { type Logger, libraryLogger } from '@kgc/log';
 import type { ServerLink } from '@kgc/soap';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { SMTPConnection, type SMTPConnectionOptions } from 'smtp-server/lib/smtp-connection.js';
@@ -74,18 +74,6 @@ export interface SubmissionListening {
   addresses: Array<{ host: string; port: number } | { path: string }>;
   connections(): number;
   close(): Promise<void>;
-}
-
-/** smtp-server's bunyan-style log calls, one level quieter. */
-function libraryLogger(log: Logger) {
-  return {
-    trace: () => undefined,
-    debug: (...args: unknown[]) => (log.trace as (...a: unknown[]) => void)(...args),
-    info: (...args: unknown[]) => (log.debug as (...a: unknown[]) => void)(...args),
-    warn: (...args: unknown[]) => (log.warn as (...a: unknown[]) => void)(...args),
-    error: (...args: unknown[]) => (log.warn as (...a: unknown[]) => void)(...args),
-    fatal: (...args: unknown[]) => (log.error as (...a: unknown[]) => void)(...args),
-  };
 }
 
 export async function listenSubmission(opts: SubmissionListenOptions): Promise<SubmissionListening> {
