@@ -1,9 +1,9 @@
 /** ENVELOPE/BODY/BODYSTRUCTURE of the shared MIME fixtures compared with Dovecot 2.3's exact answers. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { bodyStructureOf, envelopeOf, type MimeNode, parseMimeTree, sectionOf } from '@kgc/mapi';
 import { describe, expect, it } from 'vitest';
+import { findMimeCorpus } from '../../../test/support/mime-corpus.js';
 import { serializeBodyStructure, serializeEnvelope } from './index.js';
 
 /**
@@ -20,20 +20,6 @@ import { serializeBodyStructure, serializeEnvelope } from './index.js';
  * Dovecot's own choices included (README points marked *), so a server built on this layer answers like Dovecot.
  */
 const DELIBERATE_DIFFERENCES: ReadonlyMap<string, string> = new Map<string, string>([]);
-
-function findCorpusDir(): string {
-  const fromEnv = process.env.KGC_MIME_FIXTURES;
-  if (fromEnv !== undefined && existsSync(join(fromEnv, 'README.md'))) return fromEnv;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    for (const candidate of [join(dir, 'shared', 'fixtures', 'mime'), join(dir, '..', 'shared', 'fixtures', 'mime')]) {
-      if (existsSync(join(candidate, 'README.md'))) return candidate;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('MIME fixture corpus not found (set KGC_MIME_FIXTURES)');
-    dir = parent;
-  }
-}
 
 interface Exchange {
   command: string | { base64: string };
@@ -53,7 +39,7 @@ function bytesOf(value: string | { base64: string }): Buffer {
   return typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value.base64, 'base64');
 }
 
-const corpusDir = findCorpusDir();
+const corpusDir = findMimeCorpus();
 const fixtures: Array<{ fixture: Fixture; raw: Buffer }> = readdirSync(corpusDir)
   .filter((n) => n.endsWith('.json'))
   .sort()

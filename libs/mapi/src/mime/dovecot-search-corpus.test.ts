@@ -1,31 +1,16 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+/**
+ * The SEARCH answers of the Dovecot 2.3.19 corpus (../shared/fixtures/mime) as an oracle for the decoding
+ * that SEARCH will be built on: SUBJECT/FROM/HEADER match a case-insensitive substring of the decoded header
+ * (decodeHeaderText), BODY one of a decoded text part (decodedBodyParts), LARGER compares RFC822.SIZE.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findMimeCorpus } from '../../../../test/support/mime-corpus.js';
 import { decodedBodyParts } from './body-text.js';
 import { decodeHeaderText } from './header-decode.js';
 import { parseMimeTree } from './mime-parser.js';
 import type { MimeNode } from './types.js';
-
-/**
- * The SEARCH answers of the Dovecot 2.3.19 corpus (/work/shared/fixtures/mime) as an oracle for the decoding
- * that SEARCH will be built on: SUBJECT/FROM/HEADER match a case-insensitive substring of the decoded header
- * (decodeHeaderText), BODY one of a decoded text part (decodedBodyParts), LARGER compares RFC822.SIZE.
- */
-
-function findCorpusDir(): string {
-  const fromEnv = process.env.KGC_MIME_FIXTURES;
-  if (fromEnv !== undefined && existsSync(join(fromEnv, 'README.md'))) return fromEnv;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    for (const candidate of [join(dir, 'shared', 'fixtures', 'mime'), join(dir, '..', 'shared', 'fixtures', 'mime')]) {
-      if (existsSync(join(candidate, 'README.md'))) return candidate;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('MIME fixture corpus not found (set KGC_MIME_FIXTURES)');
-    dir = parent;
-  }
-}
 
 interface SearchCase {
   command: string | { base64: string };
@@ -76,7 +61,7 @@ function matches(raw: Buffer, tree: MimeNode, c: Criterion): boolean {
   }
 }
 
-const dir = findCorpusDir();
+const dir = findMimeCorpus();
 const fixtures = readdirSync(dir)
   .filter((n) => n.endsWith('.json'))
   .sort()

@@ -4,10 +4,10 @@
  * recorded commands are sent as they are, and every untagged FETCH answer must match Dovecot's byte
  * for byte, every SEARCH answer the same UIDs. Deliberate differences are listed with the reason.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findMimeCorpus } from '../../../../test/support/mime-corpus.js';
 import { startTestServer, type TestServer } from '../../../../test/support/server.js';
 import {
   createMailUser,
@@ -48,21 +48,10 @@ interface Fixture {
   search?: Record<string, Exchange>;
 }
 
-function corpusDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    for (const c of [join(dir, 'shared', 'fixtures', 'mime'), join(dir, '..', 'shared', 'fixtures', 'mime')])
-      if (existsSync(join(c, 'README.md'))) return c;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('MIME fixture corpus not found');
-    dir = parent;
-  }
-}
-
 const latin1 = (b: Bytes) =>
   (typeof b === 'string' ? Buffer.from(b, 'utf8') : Buffer.from(b.base64, 'base64')).toString('latin1');
 
-const dir = corpusDir();
+const dir = findMimeCorpus();
 const fixtures = readdirSync(dir)
   .filter((n) => n.endsWith('.json'))
   .sort()
