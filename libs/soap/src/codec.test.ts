@@ -63,6 +63,12 @@ describe('codec', () => {
     expect(read('<a></a><list>x</list><list/><list></list>', f)).toEqual({ a: '', list: ['x', '', ''] });
   });
 
+  it('names the path of a value it cannot decode', () => {
+    const rows = { rows: many(Inner) };
+    expect(() => read('<rows><n>1</n></rows><rows><n>x</n></rows>', rows)).toThrow('rows[1].n: expected an integer');
+    expect(() => read('<rows><tags>a</tags></rows>', rows)).toThrow('rows[0].n: is required');
+  });
+
   it('reads single and repeated elements by the spec (one vs many)', () => {
     const v = read('<s>x</s><i>7</i><b>true</b><list>5</list><inners><n>1</n><tags>only</tags></inners>');
     expect(v).toEqual({ s: 'x', i: 7, b: true, list: [5], inners: [{ n: 1, tags: ['only'] }] });
@@ -79,8 +85,31 @@ describe('xml parser', () => {
     ['unknown entity', '<r>&nope;</r>'],
     ['unclosed', '<r><a></r>'],
     ['garbage', '\u0000\u0001binary'],
+    ['mismatched close tag', '<r><a>x</b></r>'],
+    ['two roots', '<r/><r/>'],
+    ['text after the root', '<r/>tail'],
+    ['raw < in text', '<r>a < b</r>'],
+    ['< in an attribute value', '<r a="<"/>'],
+    ['NUL character reference', '<r>&#0;</r>'],
+    ['surrogate character reference', '<r>&#xD800;</r>'],
+    ['unterminated CDATA', '<r><![CDATA[x</r>'],
+    ['empty document', ''],
+    ['parameter entity outside a DTD', '<r>%x;&amp</r>'],
   ])('rejects %s', (_n, xml) => {
     expect(() => parseXml(xml)).toThrow(KcError);
+  });
+
+  it('reads text, CDATA, entities and character references into the element text; drops prefixes', () => {
+    const doc = parseXml(
+      '<?xml version="1.0"?><!-- c --><s:r xmlns:s="urn:x" a="1"><a>x &amp; &lt;y&gt; &#233;&#x1F389;</a><b><![CDATA[<raw>]]> tail</b><c/></s:r>',
+    );
+    const r = doc.children[0] as XmlNode;
+    expect(r.name).toBe('r');
+    expect(r.children.map((c) => [c.name, c.text])).toEqual([
+      ['a', 'x & <y> é🎉'],
+      ['b', '<raw> tail'],
+      ['c', ''],
+    ]);
   });
 });
 

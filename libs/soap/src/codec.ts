@@ -13,35 +13,46 @@ function invalid(path: string, why: string): KcError {
   return new KcError('KCERR_INVALID_PARAMETER', `${path}: ${why}`);
 }
 
-function scalarFrom(type: ScalarType, v: Loose, path: string): unknown {
+/** A decoding failure deep in a tree; each level on the way up adds its part of the path. */
+class DecodeError extends Error {
+  constructor(
+    readonly segments: string[],
+    readonly why: string,
+  ) {
+    super(why);
+  }
+}
+
+function scalarFrom(type: ScalarType, v: Loose): unknown {
   switch (type.xsd) {
     case 'string':
       if (typeof v === 'string') return v;
       if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-      throw invalid(path, 'expected a string');
+      throw new DecodeError([], 'expected a string');
     case 'int':
     case 'long': {
       const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : Number.NaN;
-      if (!Number.isSafeInteger(n)) throw invalid(path, 'expected an integer');
-      if (type.xsd === 'int' && (n > 2147483647 || n < -2147483648)) throw invalid(path, 'int out of range');
+      if (!Number.isSafeInteger(n)) throw new DecodeError([], 'expected an integer');
+      if (type.xsd === 'int' && (n > 2147483647 || n < -2147483648)) throw new DecodeError([], 'int out of range');
       return n;
     }
     case 'boolean':
       if (typeof v === 'boolean') return v;
       if (v === 'true' || v === '1') return true;
       if (v === 'false' || v === '0') return false;
-      throw invalid(path, 'expected a boolean');
+      throw new DecodeError([], 'expected a boolean');
     case 'base64':
       if (Buffer.isBuffer(v)) return v;
       if (typeof v === 'string') {
         const clean = v.replace(/\s+/g, '');
-        if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) throw invalid(path, 'expected base64');
+        if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0)
+          throw new DecodeError([], 'expected base64');
         return Buffer.from(clean, 'base64');
       }
-      throw invalid(path, 'expected base64');
+      throw new DecodeError([], 'expected base64');
     case 'dateTime': {
       const d = v instanceof Date ? v : typeof v === 'string' ? new Date(v.trim()) : new Date(Number.NaN);
-      if (Number.isNaN(d.getTime())) throw invalid(path, 'expected a dateTime');
+      if (Number.isNaN(d.getTime())) throw new DecodeError([], 'expected a dateTime');
       return d;
     }
   }
@@ -105,26 +116,79 @@ export function toXml(fields: Fields, value: Record<string, unknown>): string {
   return out;
 }
 
-/** XML element children to typed values. */
-export function fromXml(fields: Fields, node: XmlNode, path = ''): Record<string, unknown> {
-  const loose: Record<string, Loose[]> = {};
+interface Slot {
+  name: string;
+  field: Field;
+  index: number;
+}
+
+/** Per struct: its fields in spec order, and by element name (decoding is hot: 10,000-row tables). */
+const slotsCache = new WeakMap<Fields, { list: Slot[]; byName: Map<string, Slot> }>();
+
+function slotsOf(fields: Fields): { list: Slot[]; byName: Map<string, Slot> } {
+  let s = slotsCache.get(fields);
+  if (!s) {
+    const list = Object.entries(fields).map(([name, field], index) => ({ name, field, index }));
+    s = { list, byName: new Map(list.map((x) => [x.name, x])) };
+    slotsCache.set(fields, s);
+  }
+  return s;
+}
+
+function convert(field: Field, n: XmlNode): unknown {
+  if (field.type.kind !== 'scalar') return decode(field.type.fields, n);
+  return scalarFrom(field.type, n.text);
+}
+
+function decode(fields: Fields, node: XmlNode): Record<string, unknown> {
+  const { list, byName } = slotsOf(fields);
+  const found: Array<XmlNode | XmlNode[] | undefined> = new Array(list.length);
   for (const c of node.children) {
-    const list = loose[c.name];
-    if (list) list.push(c);
-    else loose[c.name] = [c];
+    const slot = byName.get(c.name);
+    if (!slot) continue;
+    const have = found[slot.index];
+    if (slot.field.occurs === 'many') {
+      if (have) (have as XmlNode[]).push(c);
+      else found[slot.index] = [c];
+    } else if (!have) found[slot.index] = c;
   }
   const out: Record<string, unknown> = {};
-  for (const [name, field] of Object.entries(fields) as [string, Field][]) {
-    const p = path ? `${path}.${name}` : name;
-    const nodes = (loose[name] ?? []) as XmlNode[];
-    const conv = (n: XmlNode, q: string): unknown =>
-      field.type.kind === 'scalar' ? scalarFrom(field.type, n.text, q) : fromXml(field.type.fields, n, q);
-    if (field.occurs === 'many') out[name] = nodes.map((n, i) => conv(n, `${p}[${i}]`));
-    else if (nodes[0]) out[name] = conv(nodes[0], p);
-    else if (field.occurs === 'one') {
+  for (const { name, field, index } of list) {
+    const have = found[index];
+    if (field.occurs === 'many') {
+      const nodes = (have ?? []) as XmlNode[];
+      const values = new Array<unknown>(nodes.length);
+      for (let i = 0; i < nodes.length; i++) {
+        try {
+          values[i] = convert(field, nodes[i] as XmlNode);
+        } catch (e) {
+          if (e instanceof DecodeError) e.segments.unshift(`${name}[${i}]`);
+          throw e;
+        }
+      }
+      out[name] = values;
+    } else if (have) {
+      try {
+        out[name] = convert(field, have as XmlNode);
+      } catch (e) {
+        if (e instanceof DecodeError) e.segments.unshift(name);
+        throw e;
+      }
+    } else if (field.occurs === 'one') {
       if (field.type.kind === 'scalar' && field.type.xsd === 'string') out[name] = '';
-      else throw invalid(p, 'is required');
+      else throw new DecodeError([name], 'is required');
     }
   }
   return out;
+}
+
+/** XML element children to typed values; a failure names the path (`rows[3].uid: expected an integer`). */
+export function fromXml(fields: Fields, node: XmlNode, path = ''): Record<string, unknown> {
+  try {
+    return decode(fields, node);
+  } catch (e) {
+    if (!(e instanceof DecodeError)) throw e;
+    const at = [...(path ? [path] : []), ...e.segments].join('.').replace(/\.\[/g, '[');
+    throw invalid(at, e.why);
+  }
 }

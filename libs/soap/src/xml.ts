@@ -1,5 +1,5 @@
 /** Minimal, strict XML handling for SOAP envelopes: no DTDs, no entities beyond XML's five. */
-import sax from 'sax';
+import { SaxesParser } from 'saxes';
 import { KcError } from './errors.js';
 
 export interface XmlNode {
@@ -27,39 +27,47 @@ export function sanitizeString(s: string): string {
   return s.replace(INVALID_XML, '\uFFFD');
 }
 
-/** Parses a whole document into a tree. Rejects DOCTYPE (no external entities, no entity expansion). */
+/**
+ * Parses a whole document into a tree. Rejects DOCTYPE (no external entities, no entity
+ * expansion): XML's five entities and character references are all it resolves.
+ *
+ * saxes rather than sax: both are strict SAX parsers, saxes checks well-formedness as completely
+ * (it is jsdom's parser) and reads about 2.5 times faster, which matters on the 10,000-row
+ * tables the gateway reads and on every request the server reads.
+ */
 export function parseXml(xml: string): XmlNode {
-  const parser = sax.parser(true, { xmlns: false, trim: false, normalize: false, position: false });
+  const parser = new SaxesParser({ xmlns: false, position: false });
   const root: XmlNode = { name: '#document', children: [], text: '' };
   const stack: XmlNode[] = [root];
-  const texts: string[][] = [[]];
+  let current = root;
   let failure: Error | null = null;
-  parser.onerror = (e: Error) => {
+  parser.on('error', (e: Error) => {
     failure ??= e;
-    parser.error = null as unknown as Error;
-  };
-  parser.ondoctype = () => {
+  });
+  parser.on('doctype', () => {
     failure ??= new Error('DOCTYPE is not allowed');
-  };
-  parser.onopentag = (tag: sax.Tag | sax.QualifiedTag) => {
+  });
+  parser.on('opentag', (tag) => {
     const colon = tag.name.indexOf(':');
     const node: XmlNode = { name: colon >= 0 ? tag.name.slice(colon + 1) : tag.name, children: [], text: '' };
-    stack[stack.length - 1]?.children.push(node);
+    current.children.push(node);
     stack.push(node);
-    texts.push([]);
+    current = node;
+  });
+  const onText = (t: string) => {
+    current.text = current.text === '' ? t : current.text + t;
   };
-  parser.ontext = (t: string) => {
-    texts[texts.length - 1]?.push(t);
-  };
-  parser.oncdata = (t: string) => {
-    texts[texts.length - 1]?.push(t);
-  };
-  parser.onclosetag = () => {
-    const node = stack.pop();
-    const parts = texts.pop();
-    if (node && parts) node.text = parts.length === 1 ? (parts[0] ?? '') : parts.join('');
-  };
-  parser.write(xml).close();
+  parser.on('text', onText);
+  parser.on('cdata', onText);
+  parser.on('closetag', () => {
+    stack.pop();
+    current = stack[stack.length - 1] ?? root;
+  });
+  try {
+    parser.write(xml).close();
+  } catch (e) {
+    failure ??= e instanceof Error ? e : new Error(String(e));
+  }
   if (failure)
     throw new KcError('KCERR_INVALID_PARAMETER', `malformed XML: ${(failure as Error).message.split('\n')[0]}`);
   return root;
