@@ -20,6 +20,8 @@ export interface BlobBackend {
   /** Bytes of blobs not stored yet (hash → data); the files backend leaves existing files alone. */
   store(ctx: Ctx, blobs: ReadonlyMap<string, Buffer>): Promise<void>;
   read(ctx: Ctx, hash: string): Promise<Buffer | null>;
+  /** Bytes of many blobs at once (a FETCH or POP3 window): few queries, not one per blob. Missing ones are left out. */
+  readMany(ctx: Ctx, hashes: readonly string[]): Promise<Map<string, Buffer>>;
   /** Bytes of blobs whose rows this transaction deletes. */
   free(ctx: Ctx, hashes: readonly string[]): Promise<void>;
   /**
@@ -35,6 +37,8 @@ const CHUNK = 1024 * 1024;
 /** Bytes per INSERT into blob_chunks: many small blobs share one statement, big ones get 4 chunks. */
 const BYTES_PER_INSERT = 4 * CHUNK;
 const ROWS_PER_INSERT = 500;
+/** Hashes per query when reading many blobs (callers bound the bytes: loadMessages takes at most MAX_LOAD_MESSAGES). */
+const READ_MANY_HASHES = 100;
 
 /** Bytes of blob data one statement batch carries (the rest is stored with separate statements). */
 const BATCH_BYTES = 4 * CHUNK;
@@ -104,6 +108,27 @@ export function databaseBlobBackend(): BlobBackend {
       if (rows.length === 0) return null;
       return Buffer.concat(rows.map((r) => toBuffer(r.data)));
     },
+    async readMany(ctx, hashes) {
+      const out = new Map<string, Buffer>();
+      for (const part of chunks([...new Set(hashes)], READ_MANY_HASHES)) {
+        const rows = (await ctx
+          .db('blob_chunks')
+          .select('hash', 'data')
+          .whereIn('hash', part)
+          .orderBy([
+            { column: 'hash', order: 'asc' },
+            { column: 'seq', order: 'asc' },
+          ])) as Array<{ hash: string; data: unknown }>;
+        const pieces = new Map<string, Buffer[]>();
+        for (const r of rows) {
+          const list = pieces.get(r.hash);
+          if (list) list.push(toBuffer(r.data));
+          else pieces.set(r.hash, [toBuffer(r.data)]);
+        }
+        for (const [hash, list] of pieces) out.set(hash, list.length === 1 ? (list[0] as Buffer) : Buffer.concat(list));
+      }
+      return out;
+    },
     async free(ctx, hashes) {
       for (const part of chunks(hashes)) await ctx.db('blob_chunks').whereIn('hash', part).delete();
     },
@@ -164,6 +189,27 @@ export function filesBlobBackend(root: string, inlineMax = 0): BlobBackend {
         }
       }
       return null;
+    },
+    async readMany(ctx, hashes) {
+      const out = await inline.readMany(ctx, hashes);
+      const rest = [...new Set(hashes)].filter((h) => !out.has(h));
+      const files = await Promise.all(
+        rest.map(async (hash) => {
+          for (const path of [pathOf(hash), trashOf(hash)]) {
+            try {
+              return await readFile(path);
+            } catch (err) {
+              if (!isEnoent(err)) throw err;
+            }
+          }
+          return null;
+        }),
+      );
+      for (const [i, hash] of rest.entries()) {
+        const data = files[i];
+        if (data) out.set(hash, data);
+      }
+      return out;
     },
     async free(ctx, hashes) {
       if (inlineMax > 0) await inline.free(ctx, hashes);

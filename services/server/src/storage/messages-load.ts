@@ -17,11 +17,13 @@ export async function getMessages(ctx: Ctx, ids: readonly number[], opts: LoadOp
     opts.properties === undefined || opts.properties === false
       ? new Map()
       : await loadProperties(ctx, 'message', [...byId.keys()], opts.properties === true ? undefined : opts.properties);
+  const wanted = opts.mime ? [...byId.values()].flatMap((m) => (m.blobHash ? [m.blobHash] : [])) : [];
+  const bytes = wanted.length > 0 ? await ctx.env.blobs.readMany(ctx, wanted) : new Map<string, Buffer>();
   const out: LoadedMessage[] = [];
   for (const id of ids) {
     const m = byId.get(id);
     if (!m) continue;
-    const mime = opts.mime && m.blobHash ? await ctx.env.blobs.read(ctx, m.blobHash) : null;
+    const mime = opts.mime && m.blobHash ? (bytes.get(m.blobHash) ?? null) : null;
     out.push({ ...m, properties: props.get(id) ?? {}, mime });
   }
   return out;

@@ -674,6 +674,13 @@ describe.each(TEST_ENGINES)('messages (%s)', (engine) => {
     expect((await db.blobs.readBlob(s as string)).equals(small)).toBe(true);
     expect((await db.blobs.readBlob(l as string)).equals(large)).toBe(true);
     expect((await db.blobs.readBlob(old?.blobHash as string)).equals(legacy)).toBe(true);
+    // Many at once (loadMessages): one query for the inline ones, the files read together.
+    const many = await db.messages.getMessages([old?.id as number, ...msgs.map((m) => m.id), 999_999], { mime: true });
+    expect(many.map((m) => m.mime?.equals(m.id === old?.id ? legacy : m.id === msgs[0]?.id ? small : large))).toEqual([
+      true,
+      true,
+      true,
+    ]);
     await db.messages.deleteMessages([...msgs.map((m) => m.id), old?.id as number]);
     for (const hash of [s, l, old?.blobHash]) {
       expect(await db.blobs.getBlobInfo([hash as string])).toEqual([]);
@@ -698,6 +705,11 @@ describe.each(TEST_ENGINES)('messages (%s)', (engine) => {
       const hash = msgs[0]?.blobHash as string;
       expect(await db.blobs.getBlobInfo([hash])).toEqual([{ hash, size: data.length, refcount: 10 }]);
       expect((await db.blobs.readBlob(hash)).equals(data)).toBe(true);
+      const loaded = await db.messages.getMessages(
+        msgs.slice(0, 3).map((m) => m.id),
+        { mime: true },
+      );
+      expect(loaded.map((m) => m.mime?.equals(data))).toEqual([true, true, true]);
       const file = join(
         h.attachmentPath(attachmentStorage === 'database' ? 'main' : attachmentStorage),
         hash.slice(0, 2),
