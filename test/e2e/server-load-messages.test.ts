@@ -1,6 +1,7 @@
 /** loadMessages: many raw messages in one call; gone or foreign ones are left out; bounded. */
 import { KcError, SoapClient, userLogon } from '@kgc/soap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { headerBlock } from '../../services/server/src/ops/load-messages.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -10,6 +11,19 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.close();
+});
+
+describe('headerBlock', () => {
+  it.each([
+    ['CRLF', 'A: 1\r\nB: 2\r\n\r\nbody\r\n\r\nmore', 'A: 1\r\nB: 2\r\n\r\n'],
+    ['bare LF', 'A: 1\nB: 2\n\nbody\n\nmore', 'A: 1\nB: 2\n\n'],
+    ['LF header, CRLF blank line later: a superset', 'A: 1\n\r\nbody\r\n\r\nx', 'A: 1\n\r\nbody\r\n\r\n'],
+    ['no body', 'A: 1\r\nB: 2\r\n', 'A: 1\r\nB: 2\r\n'],
+    ['starts with the empty line', '\r\nbody\r\n\r\n', '\r\n'],
+    ['empty', '', ''],
+  ])('%s', (_n, raw, head) => {
+    expect(headerBlock(Buffer.from(raw)).toString()).toBe(head);
+  });
 });
 
 describe('loadMessages', () => {
@@ -37,6 +51,8 @@ describe('loadMessages', () => {
     const byId = new Map(r.messages.map((m) => [m.messageId, m.raw.toString()]));
     expect([...byId.keys()].sort()).toEqual([...ids].sort());
     for (const [i, id] of ids.entries()) expect(byId.get(id)).toBe(raws[i]?.toString());
+    const heads = await alice.call('loadMessages', { messageIds: ids, headersOnly: true });
+    expect(heads.messages.map((m) => m.raw.toString())).toEqual([0, 1, 2].map((i) => `Subject: m${i}\r\n\r\n`));
     expect((await alice.call('loadMessages', { messageIds: [] })).messages).toEqual([]);
     await expect(
       alice.call('loadMessages', { messageIds: Array.from({ length: 257 }, (_, i) => i + 1) }),

@@ -104,8 +104,8 @@ export const operations = {
     { message: one(MessageT) },
   ),
   loadMessages: op(
-    'The raw MIME of many messages in one call (IMAP FETCH/SEARCH, POP3); messages that are gone or not the caller’s are left out.',
-    { ...sid, messageIds: many(t.long) },
+    'The raw MIME of many messages in one call (IMAP FETCH/SEARCH, POP3); messages that are gone or not the caller’s are left out. headersOnly: only the header block of each (through the blank line), for header searches.',
+    { ...sid, messageIds: many(t.long), headersOnly: opt(t.boolean) },
     { messages: many(RawMessageT) },
   ),
   setMessageFlags: op(

@@ -19,6 +19,7 @@ import { Pop3Session } from './pop3/session.js';
 import { BodyCache } from './store/body-cache.js';
 import { busWatcher, type ChangeWatcher } from './store/change-watcher.js';
 import { FolderCaches } from './store/folder-cache.js';
+import { HeaderCache } from './store/header-cache.js';
 import { SoapMailStoreProvider } from './store/soap-store.js';
 import { type MailStoreProvider, StoreError } from './store/types.js';
 
@@ -111,6 +112,7 @@ export async function startGateway(opts: StartGatewayOptions): Promise<RunningGa
         pollClient: new SoapClient({ url: config.server_socket, maxSockets: 100_000 }),
         caches,
         bodies: new BodyCache(),
+        headers: new HeaderCache(),
         watcher,
         log,
       }),

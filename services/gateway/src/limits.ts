@@ -41,6 +41,10 @@ export const IDLE_FOLDER_CACHES = 256;
 export const HIERARCHY_TTL_MS = 2000;
 /** Bodies (raw MIME) kept per process, by total bytes; a message's bytes never change. */
 export const BODY_CACHE_BYTES = 64 * 1024 * 1024;
+/** Decoded header fields kept per process for SEARCH, by estimated memory (about 1 KiB a message). */
+export const HEADER_CACHE_BYTES = 32 * 1024 * 1024;
+/** Header blocks per loadMessages call (headersOnly) when a SEARCH needs headers it has not cached. */
+export const LOAD_HEADERS_BATCH = 256;
 /** POP3: messages asked for ahead of the client's next RETR. */
 export const POP3_PREFETCH_AHEAD = 16;
 /** IMAP FETCH/SEARCH: raw messages loaded ahead in one loadMessages call per window of messages. */

@@ -1,12 +1,14 @@
 /**
  * SEARCH evaluation (RFC 3501 §6.4.4) over the selected view: flags, sizes, dates, UIDs and
- * sequence numbers from the metadata cache; header and body keys from the raw message (loaded
- * only when a key needs it, cached per process), decoded the way Dovecot's SEARCH sees them
- * (@kgc/mapi). Strings match case-insensitively as substrings.
+ * sequence numbers from the metadata cache; header keys from the decoded header fields (cached
+ * per process, loaded as header blocks only), body keys from the raw message (loaded only when a
+ * key needs it, cached per process), decoded the way Dovecot's SEARCH sees them (@kgc/mapi).
+ * Strings match case-insensitively as substrings.
  */
 import type { SearchDate, SearchKey } from '@kgc/imap-proto';
 import { sequenceSetHas } from '@kgc/imap-proto';
-import { decodedBodyText, decodeHeaderText, type MimeNode, parseMimeTree } from '@kgc/mapi';
+import { decodedBodyText, type MimeNode, parseMimeTree } from '@kgc/mapi';
+import type { HeaderFields } from '../store/types.js';
 import { bad } from './errors.js';
 import type { ViewEntry } from './selected.js';
 
@@ -15,6 +17,8 @@ export interface SearchTarget {
   entry: ViewEntry;
   /** \Recent in this session. */
   recent: boolean;
+  /** The decoded header fields (cached); rejects when the message is gone. */
+  headers(): Promise<HeaderFields>;
   /** Loads the raw message (cached). */
   raw(): Promise<Buffer>;
 }
@@ -27,29 +31,36 @@ interface Parsed {
 
 const ADDRESS_FIELDS: Record<string, string> = { BCC: 'bcc', CC: 'cc', FROM: 'from', TO: 'to', SUBJECT: 'subject' };
 
-export function needsContent(k: SearchKey): boolean {
+/** What a search needs besides the metadata cache: the header fields, and the bodies. */
+export function needsContent(k: SearchKey): { headers: boolean; body: boolean } {
   switch (k.key) {
     case 'BCC':
     case 'CC':
     case 'FROM':
     case 'TO':
     case 'SUBJECT':
-    case 'BODY':
-    case 'TEXT':
     case 'HEADER':
     case 'SENTBEFORE':
     case 'SENTON':
     case 'SENTSINCE':
-      return true;
+      return { headers: true, body: false };
+    case 'BODY':
+      return { headers: false, body: true };
+    case 'TEXT':
+      return { headers: true, body: true };
     case 'NOT':
       return needsContent(k.operand);
     case 'OR':
-      return needsContent(k.left) || needsContent(k.right);
+      return merge([needsContent(k.left), needsContent(k.right)]);
     case 'AND':
-      return k.operands.some(needsContent);
+      return merge(k.operands.map(needsContent));
     default:
-      return false;
+      return { headers: false, body: false };
   }
+}
+
+function merge(list: ReadonlyArray<{ headers: boolean; body: boolean }>): { headers: boolean; body: boolean } {
+  return { headers: list.some((x) => x.headers), body: list.some((x) => x.body) };
 }
 
 export function usesModseq(k: SearchKey): boolean {
@@ -97,12 +108,9 @@ function dayOfSearch(d: SearchDate): number {
 }
 
 /** The calendar day of the Date header in its own zone (RFC 3501: time and zone disregarded). */
-function sentDay(p: Parsed): number | null {
-  const f = p.tree.fields.find((x) => x.name.toLowerCase() === 'date');
-  if (!f) return null;
-  const m = /(\d{1,2})\s+(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\s+(\d{2,4})/i.exec(
-    f.rawValue.toString('latin1'),
-  );
+function sentDay(h: HeaderFields): number | null {
+  if (h.date === null) return null;
+  const m = /(\d{1,2})\s+(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\s+(\d{2,4})/i.exec(h.date);
   if (!m) return null;
   const months = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
   let year = Number(m[3]);
@@ -111,9 +119,11 @@ function sentDay(p: Parsed): number | null {
   return Date.UTC(year, months.indexOf((m[2] as string).toLowerCase()), Number(m[1]));
 }
 
-function headerValues(p: Parsed, name: string): string[] {
+function headerValues(h: HeaderFields, name: string): string[] {
   const lower = name.toLowerCase();
-  return p.tree.fields.filter((f) => f.name.toLowerCase() === lower).map((f) => decodeHeaderText(f.rawValue));
+  const out: string[] = [];
+  for (const f of h.fields) if (f.key === lower) out.push(f.value);
+  return out;
 }
 
 function contains(haystack: string, needle: string): boolean {
@@ -168,7 +178,7 @@ export class SearchEvaluator {
       case 'SENTBEFORE':
       case 'SENTON':
       case 'SENTSINCE': {
-        const day = sentDay(await content());
+        const day = sentDay(await t.headers());
         if (day === null) return false;
         return compareDay(day, k.key.slice(4) as 'BEFORE' | 'ON' | 'SINCE', dayOfSearch(k.date));
       }
@@ -177,9 +187,9 @@ export class SearchEvaluator {
       case 'FROM':
       case 'TO':
       case 'SUBJECT':
-        return headerValues(await content(), ADDRESS_FIELDS[k.key] as string).some((v) => contains(v, k.value));
+        return headerValues(await t.headers(), ADDRESS_FIELDS[k.key] as string).some((v) => contains(v, k.value));
       case 'HEADER': {
-        const values = headerValues(await content(), k.field);
+        const values = headerValues(await t.headers(), k.field);
         return k.value === '' ? values.length > 0 : values.some((v) => contains(v, k.value));
       }
       case 'BODY': {
@@ -188,8 +198,8 @@ export class SearchEvaluator {
         return contains(p.body, k.value);
       }
       case 'TEXT': {
+        if ((await t.headers()).fields.some((f) => contains(`${f.name}: ${f.value}`, k.value))) return true;
         const p = await content();
-        if (p.tree.fields.some((f) => contains(`${f.name}: ${decodeHeaderText(f.rawValue)}`, k.value))) return true;
         p.body ??= decodedBodyText(p.raw, p.tree);
         return contains(p.body, k.value);
       }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BodyCache } from './body-cache.js';
 import { FolderCaches } from './folder-cache.js';
+import { HeaderCache, headerFieldsOf } from './header-cache.js';
 
 describe('BodyCache', () => {
   it('stays within its byte budget, least recently used out first', () => {
@@ -22,6 +23,32 @@ describe('BodyCache', () => {
     expect(c.get(2, 5)).toBeUndefined();
     c.set(1, 6, Buffer.alloc(251));
     expect(c.get(1, 6)).toBeUndefined();
+  });
+});
+
+describe('HeaderCache', () => {
+  it('decodes a header block and a whole message to the same fields', () => {
+    const head =
+      'Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\n  again\r\nFROM: A <a@x>\r\nDate: 4 Mar 2024 13:32 +0100\r\n\r\n';
+    const whole = headerFieldsOf(Buffer.from(`${head}body\r\nSubject: not a header\r\n`));
+    expect(headerFieldsOf(Buffer.from(head))).toEqual(whole);
+    expect(whole.fields.map((f) => [f.name, f.key, f.value])).toEqual([
+      ['Subject', 'subject', 'Grüße  again'],
+      ['FROM', 'from', 'A <a@x>'],
+      ['Date', 'date', '4 Mar 2024 13:32 +0100'],
+    ]);
+    expect(whole.date).toBe('4 Mar 2024 13:32 +0100');
+    expect(headerFieldsOf(Buffer.from('no header at all')).date).toBeNull();
+  });
+
+  it('stays within its budget, least recently used out first, stores apart', () => {
+    const c = new HeaderCache(4000);
+    const f = headerFieldsOf(Buffer.from('Subject: hello\r\n\r\n'));
+    for (let i = 1; i <= 100; i++) c.set(1, i, f);
+    expect(c.size).toBeLessThanOrEqual(4000);
+    expect(c.get(1, 1)).toBeUndefined();
+    expect(c.get(1, 100)).toBe(f);
+    expect(c.get(2, 100)).toBeUndefined();
   });
 });
 

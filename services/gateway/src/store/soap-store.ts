@@ -6,11 +6,18 @@
  */
 import type { Logger } from '@kgc/log';
 import { type Input, KgcSession, type OperationName, type Output, type SoapClient } from '@kgc/soap';
-import { CHANGES_PAGE, HIERARCHY_TTL_MS, LOAD_MESSAGES_BATCH, NOTIFY_WAIT_SECONDS } from '../limits.js';
+import {
+  CHANGES_PAGE,
+  HIERARCHY_TTL_MS,
+  LOAD_HEADERS_BATCH,
+  LOAD_MESSAGES_BATCH,
+  NOTIFY_WAIT_SECONDS,
+} from '../limits.js';
 import type { BodyCache } from './body-cache.js';
 import type { ChangeWatcher } from './change-watcher.js';
 import { storeCall, toStoreError } from './errors.js';
 import type { FolderCache, FolderCaches, StoreCall } from './folder-cache.js';
+import { type HeaderCache, type HeaderFields, headerFieldsOf } from './header-cache.js';
 import {
   type AppendInput,
   type CopyResult,
@@ -32,6 +39,7 @@ export interface SoapStoreDeps {
   pollClient: SoapClient;
   caches: FolderCaches;
   bodies: BodyCache;
+  headers: HeaderCache;
   /** Change notices from the bus; without it, watching sessions long-poll. */
   watcher: ChangeWatcher | undefined;
   log: Logger;
@@ -281,6 +289,36 @@ export class SoapMailStore implements MailStore {
       );
     }
     await Promise.all(waiting);
+    return out;
+  }
+
+  async headerFields(messageIds: readonly number[]): Promise<Map<number, HeaderFields>> {
+    const out = new Map<number, HeaderFields>();
+    const missing: number[] = [];
+    for (const id of messageIds) {
+      let fields = this.deps.headers.get(this.storeId, id);
+      if (!fields) {
+        const raw = this.deps.bodies.get(this.storeId, id);
+        if (raw) {
+          fields = headerFieldsOf(raw);
+          this.deps.headers.set(this.storeId, id, fields);
+        }
+      }
+      if (fields) out.set(id, fields);
+      else missing.push(id);
+    }
+    const batches: number[][] = [];
+    for (let i = 0; i < missing.length; i += LOAD_HEADERS_BATCH) batches.push(missing.slice(i, i + LOAD_HEADERS_BATCH));
+    await Promise.all(
+      batches.map(async (ids) => {
+        const r = await this.call('loadMessages', { messageIds: ids, headersOnly: true });
+        for (const m of r.messages) {
+          const fields = headerFieldsOf(m.raw);
+          this.deps.headers.set(this.storeId, m.messageId, fields);
+          out.set(m.messageId, fields);
+        }
+      }),
+    );
     return out;
   }
 

@@ -4,6 +4,10 @@
  * is soap-store.ts, and tests may inject their own.
  */
 
+import type { HeaderFields } from './header-cache.js';
+
+export type { HeaderField, HeaderFields } from './header-cache.js';
+
 export type Feature = 'imap' | 'pop3';
 
 /** A folder as the gateway presents it. `parentId` undefined: top level (below the IPM root). */
@@ -111,6 +115,11 @@ export interface MailStore {
   ): Promise<Map<number, { envelope?: string; bodystructure?: string }>>;
   /** Raw messages of many ids in one server call (cached ones from the cache); gone ones are left out. */
   rawMany(messageIds: readonly number[]): Promise<Map<number, Buffer>>;
+  /**
+   * Decoded top-level header fields of many messages (SEARCH header keys), cached per process;
+   * missing ones load as header blocks only, in few calls. Gone messages are left out.
+   */
+  headerFields(messageIds: readonly number[]): Promise<Map<number, HeaderFields>>;
   /** The raw message (cached per process; bytes never change for a message id). */
   raw(messageId: number): Promise<Buffer>;
   setFlags(folderId: number, messageIds: readonly number[], change: FlagChange): Promise<FlagResult>;

@@ -4,6 +4,17 @@ import { MAX_LOAD_MESSAGES } from '../limits.js';
 import { principal } from './common.js';
 import type { Op } from './op.js';
 
+/** The header block of a message: through the first empty line (CRLF CRLF or bare LF LF), or all of it. */
+export function headerBlock(raw: Buffer): Buffer {
+  const crlf = raw.indexOf('\r\n\r\n');
+  const lf = raw.indexOf('\n\n');
+  const ends = [crlf >= 0 ? crlf + 4 : -1, lf >= 0 ? lf + 2 : -1].filter((n) => n >= 0);
+  // A message that starts with its empty line has no header fields.
+  if (raw[0] === 0x0a) return raw.subarray(0, 1);
+  if (raw[0] === 0x0d && raw[1] === 0x0a) return raw.subarray(0, 2);
+  return ends.length > 0 ? raw.subarray(0, Math.min(...ends)) : raw;
+}
+
 /**
  * Raw MIME of many messages in one read (the gateway's FETCH, SEARCH and POP3 prefetch). Unlike
  * loadObject, a message that is gone or in another store is left out rather than failing the call:
@@ -24,7 +35,7 @@ export const loadMessages: Op<'loadMessages'> = async (ctx, input) => {
         continue;
       }
     }
-    if (m.mime) messages.push({ messageId: m.id, raw: m.mime });
+    if (m.mime) messages.push({ messageId: m.id, raw: input.headersOnly ? headerBlock(m.mime) : m.mime });
   }
   return { messages };
 };

@@ -1,10 +1,12 @@
 /**
  * SEARCH / UID SEARCH (RFC 3501 §6.4.4): every RFC 3501 key and MODSEQ (RFC 7162), OR/NOT
  * nesting, sequence sets; charset UTF-8 or US-ASCII (others: NO [BADCHARSET], from the parser).
- * When header or body keys need the messages, they are loaded a window at a time in one call.
+ * Header keys read the decoded header fields (cached per process; missing ones load as header
+ * blocks), body keys the raw messages, a window at a time, the next window loading meanwhile.
  * ESEARCH (RFC 4731): RETURN (MIN MAX COUNT ALL); SAVE (SEARCHRES) is not offered.
  */
 import { formatNumberSet, type SearchReturnOption } from '@kgc/imap-proto';
+import type { HeaderFields } from '../../store/types.js';
 import type { ImapCommandSpec } from '../context.js';
 import { bad, ImapError } from '../errors.js';
 import { PREFETCH_WINDOW, prefetchRaw } from '../prefetch.js';
@@ -13,6 +15,13 @@ import { selectedOf, storeOf } from './common.js';
 
 /** Numbers per piece of a long `* SEARCH` answer (the socket drains between pieces). */
 const ANSWER_CHUNK = 10_000;
+/** Messages whose header fields are asked for at once (the store splits the calls). */
+const HEADER_WINDOW = 2048;
+
+interface Loaded {
+  raws: Map<number, Buffer>;
+  headers: Map<number, HeaderFields>;
+}
 
 /** The ESEARCH answer (RFC 4731 §3.1): RETURN () means ALL; nothing matched: only COUNT 0. */
 function esearch(
@@ -52,15 +61,37 @@ export const search: ImapCommandSpec<'SEARCH'> = {
     const content = needsContent(command.criteria);
     const hits: number[] = [];
     let maxModseq = 0;
-    let raws = new Map<number, Buffer>();
+    // Windows of the view: the next window's headers or bodies load while this one is evaluated.
+    const window = content.body ? PREFETCH_WINDOW : HEADER_WINDOW;
+    const loadWindow = async (start: number): Promise<Loaded> => {
+      const entries = view.slice(start, start + window).filter((e) => !mailbox.isExpunged(e.uid));
+      // Bodies first: the header fields of loaded bodies come from them, not from another call.
+      const raws = content.body ? await prefetchRaw(store, entries) : new Map<number, Buffer>();
+      const headers = content.headers
+        ? await store.headerFields(entries.map((e) => e.messageId)).catch(() => new Map<number, HeaderFields>())
+        : new Map<number, HeaderFields>();
+      return { raws, headers };
+    };
+    const empty: Loaded = { raws: new Map(), headers: new Map() };
+    let next: Promise<Loaded> | undefined = content.body || content.headers ? loadWindow(0) : undefined;
+    let loaded = empty;
     for (let i = 0; i < view.length; i++) {
       const entry = view[i];
+      if (i % window === 0 && next) {
+        loaded = await next;
+        next = i + window < view.length ? loadWindow(i + window) : undefined;
+      }
       if (!entry || mailbox.isExpunged(entry.uid)) continue;
-      if (content && i % PREFETCH_WINDOW === 0) raws = await prefetchRaw(store, view.slice(i, i + PREFETCH_WINDOW));
+      const { raws, headers } = loaded;
       const target = {
         seq: i + 1,
         entry,
         recent: mailbox.isRecent(entry.uid),
+        headers: async () => {
+          const h = headers.get(entry.messageId) ?? (await store.headerFields([entry.messageId])).get(entry.messageId);
+          if (!h) throw new Error('message gone');
+          return h;
+        },
         raw: async () => raws.get(entry.messageId) ?? store.raw(entry.messageId),
       };
       let hit: boolean;

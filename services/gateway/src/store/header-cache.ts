@@ -1,0 +1,79 @@
+/**
+ * Decoded top-level header fields by store and message, for SEARCH's header keys (SUBJECT, FROM,
+ * TO, CC, BCC, HEADER, SENT*, the header half of TEXT): least recently used out first, bounded by
+ * an estimate of their memory. A message's header never changes, so entries need no
+ * invalidation. With them a repeated header search touches no message bytes at all, and a first
+ * one loads only header blocks (loadMessages headersOnly), not whole messages.
+ */
+import { decodeHeaderText, parseMimeTree } from '@kgc/mapi';
+import { HEADER_CACHE_BYTES } from '../limits.js';
+
+export interface HeaderField {
+  /** As written (TEXT matches `Name: value`). */
+  name: string;
+  /** Lower case, for lookups. */
+  key: string;
+  /** Unfolded and RFC 2047-decoded, as SEARCH compares it. */
+  value: string;
+}
+
+export interface HeaderFields {
+  fields: readonly HeaderField[];
+  /** The first Date field's raw value (latin1): SENTBEFORE/ON/SINCE read its day as written. */
+  date: string | null;
+}
+
+/** The header fields of a message or of its header block (the same fields either way). */
+export function headerFieldsOf(raw: Buffer): HeaderFields {
+  const tree = parseMimeTree(raw);
+  const date = tree.fields.find((f) => f.name.toLowerCase() === 'date');
+  return {
+    fields: tree.fields.map((f) => ({ name: f.name, key: f.name.toLowerCase(), value: decodeHeaderText(f.rawValue) })),
+    date: date ? date.rawValue.toString('latin1') : null,
+  };
+}
+
+function sizeOf(h: HeaderFields): number {
+  let n = 64 + (h.date?.length ?? 0) * 2;
+  for (const f of h.fields) n += 48 + (f.name.length + f.key.length + f.value.length) * 2;
+  return n;
+}
+
+export class HeaderCache {
+  private readonly entries = new Map<string, { fields: HeaderFields; size: number }>();
+  private bytes = 0;
+
+  constructor(private readonly maxBytes = HEADER_CACHE_BYTES) {}
+
+  get(storeId: number, messageId: number): HeaderFields | undefined {
+    const key = `${storeId}:${messageId}`;
+    const v = this.entries.get(key);
+    if (v) {
+      this.entries.delete(key);
+      this.entries.set(key, v);
+    }
+    return v?.fields;
+  }
+
+  set(storeId: number, messageId: number, fields: HeaderFields): void {
+    const size = sizeOf(fields);
+    if (size > this.maxBytes / 4) return;
+    const key = `${storeId}:${messageId}`;
+    const old = this.entries.get(key);
+    if (old) {
+      this.bytes -= old.size;
+      this.entries.delete(key);
+    }
+    this.entries.set(key, { fields, size });
+    this.bytes += size;
+    for (const [k, v] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.entries.delete(k);
+      this.bytes -= v.size;
+    }
+  }
+
+  get size(): number {
+    return this.bytes;
+  }
+}
