@@ -100,7 +100,20 @@ export async function startGateway(opts: StartGatewayOptions): Promise<RunningGa
   }
 
   const open: Record<Protocol, number> = { imap: 0, pop3: 0 };
-  const metrics = createGatewayMetrics({ defaultMetrics: opts.processMetrics !== false, open: () => ({ ...open }) });
+  const connections = new Set<Connection>();
+  const metrics = createGatewayMetrics({
+    defaultMetrics: opts.processMetrics !== false,
+    open: () => ({ ...open }),
+    queues: () => {
+      let waiting = 0;
+      let queuedBytes = 0;
+      for (const c of connections) {
+        if (c.waitingForClient) waiting++;
+        queuedBytes += c.queuedBytes;
+      }
+      return { waiting, queuedBytes };
+    },
+  });
   const caches = new FolderCaches();
   const answers = new AnswerCache();
   const watcher: ChangeWatcher | undefined = opts.bus ? busWatcher(opts.bus, log) : undefined;
@@ -118,11 +131,16 @@ export async function startGateway(opts: StartGatewayOptions): Promise<RunningGa
       }),
     metrics,
   );
-  const connections = new Set<Connection>();
   const greetingName = config.server_hostname ? `${config.server_hostname} ` : '';
 
   const accept = (protocol: Protocol) => (socket: net.Socket, secure: boolean) => {
-    const conn = new Connection(socket, { log: log.child({ protocol }), secure, tls: context });
+    const conn = new Connection(socket, {
+      log: log.child({ protocol }),
+      secure,
+      tls: context,
+      writeChunk: limits.writeChunk,
+      onWriteWait: metrics.writeWait,
+    });
     if (connections.size >= config.max_connections) {
       conn.log.warn('too many connections');
       void conn.end(

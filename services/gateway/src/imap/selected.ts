@@ -8,7 +8,7 @@
  * Memory: when the session is in step with the cache (the usual case, and always while idle) the
  * view is the cache's own immutable array, so an idle session holds no per-message data.
  */
-import type { SeqInterval, SequenceSet } from '@kgc/imap-proto';
+import type { SequenceSet } from '@kgc/imap-proto';
 import { formatNumberSet, resolveSequenceSet } from '@kgc/imap-proto';
 import type { FolderHandle, FolderInfo, MessageMeta } from '../store/types.js';
 import { flagList } from './wire.js';
@@ -75,21 +75,25 @@ export class SelectedMailbox {
   resolve(set: SequenceSet, byUid: boolean): Array<{ seq: number; entry: MessageMeta }> {
     const view = this.viewArr;
     const out: Array<{ seq: number; entry: MessageMeta }> = [];
-    if (view.length === 0) return out;
-    if (!byUid) {
-      for (const [lo, hi] of resolveSequenceSet(set, view.length)) {
-        for (let s = lo; s <= hi; s++) out.push({ seq: s, entry: view[s - 1] as MessageMeta });
-      }
-      return out;
-    }
+    for (const [start, end] of this.spans(set, byUid))
+      for (let i = start; i < end; i++) out.push({ seq: i + 1, entry: view[i] as MessageMeta });
+    return out;
+  }
+
+  /**
+   * The same as view index intervals `[start, end)`, ascending and disjoint, for the current view:
+   * a command over a large mailbox walks them instead of holding an entry per message.
+   */
+  spans(set: SequenceSet, byUid: boolean): Array<readonly [start: number, end: number]> {
+    const view = this.viewArr;
+    if (view.length === 0) return [];
+    if (!byUid) return resolveSequenceSet(set, view.length).map(([lo, hi]) => [lo - 1, hi] as const);
     const maxUid = view[view.length - 1]?.uid ?? 0;
-    const intervals: SeqInterval[] = resolveSequenceSet(set, maxUid);
-    for (const [lo, hi] of intervals) {
-      for (let i = this.lowerBound(lo); i < view.length; i++) {
-        const e = view[i] as MessageMeta;
-        if (e.uid > hi) break;
-        out.push({ seq: i + 1, entry: e });
-      }
+    const out: Array<readonly [number, number]> = [];
+    for (const [lo, hi] of resolveSequenceSet(set, maxUid)) {
+      const start = this.lowerBound(lo);
+      const end = this.lowerBound(hi + 1);
+      if (start < end) out.push([start, end]);
     }
     return out;
   }

@@ -1,7 +1,9 @@
 /**
  * One client connection, protocol-neutral: writes that wait for the socket to drain (a slow
- * reader never makes us buffer a whole mailbox), input handed to a sink with pause/resume for
- * the protocol's own queue, an idle timer, STARTTLS, and a logger with the connection id.
+ * reader never makes us buffer a whole mailbox: at most about one write chunk plus the socket's
+ * high-water mark is queued in the process per connection, however big the answer), input handed
+ * to a sink with pause/resume for the protocol's own queue, an idle timer, STARTTLS, and a logger
+ * with the connection id.
  */
 import { once } from 'node:events';
 import type net from 'node:net';
@@ -14,7 +16,13 @@ export interface ConnectionOptions {
   secure: boolean;
   /** For STARTTLS/STLS; undefined: not offered. */
   tls: tls.SecureContext | undefined;
+  /** Largest piece handed to the socket at once; bigger writes go in pieces, each after 'drain'. */
+  writeChunk?: number;
+  /** A write has to wait for the client to read: `queuedBytes` are held in the process for it. */
+  onWriteWait?: (queuedBytes: number) => void;
 }
+
+const DEFAULT_WRITE_CHUNK = 64 * 1024;
 
 export function isLocalAddress(address: string | undefined): boolean {
   if (address === undefined) return true; // unix socket
@@ -32,6 +40,8 @@ export class Connection {
   private idleTimer: NodeJS.Timeout | undefined;
   private idle: { ms: number; onIdle: () => void } | undefined;
   private closedValue = false;
+  private waitingValue = false;
+  private readonly writeChunk: number;
   private readonly closeHandlers: Array<() => void> = [];
   private readonly onData = (chunk: Buffer) => {
     this.touch();
@@ -43,6 +53,7 @@ export class Connection {
     private readonly opts: ConnectionOptions,
   ) {
     this.socketValue = socket;
+    this.writeChunk = Math.max(1, opts.writeChunk ?? DEFAULT_WRITE_CHUNK);
     // Replies are small and written as they are ready: Nagle would hold each for a delayed ACK.
     socket.setNoDelay(true);
     this.secureValue = opts.secure;
@@ -60,6 +71,14 @@ export class Connection {
   }
   get closed(): boolean {
     return this.closedValue;
+  }
+  /** Bytes written but not yet handed to the kernel (the socket's own buffer). */
+  get queuedBytes(): number {
+    return this.socketValue.writableLength;
+  }
+  /** A write is waiting for the client to read. */
+  get waitingForClient(): boolean {
+    return this.waitingValue;
   }
   /** STARTTLS can be offered: a context exists and TLS is not active yet. */
   get canStartTls(): boolean {
@@ -101,11 +120,41 @@ export class Connection {
     this.idleTimer.unref();
   }
 
-  /** Write, waiting for 'drain' when the socket's buffer is full. */
+  /**
+   * Write, waiting for 'drain' whenever the socket's buffer is full. Data bigger than a write chunk
+   * goes in pieces, so even one big answer never sits in the socket's buffer whole.
+   */
   async write(data: Buffer | string): Promise<void> {
     if (this.closedValue) return;
-    if (this.socketValue.write(data)) return;
-    await Promise.race([once(this.socketValue, 'drain'), once(this.socketValue, 'close')]).catch(() => undefined);
+    if (data.length <= this.writeChunk) {
+      if (!this.socketValue.write(data)) await this.drained();
+      return;
+    }
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    for (let at = 0; at < bytes.length && !this.closedValue; at += this.writeChunk) {
+      if (!this.socketValue.write(bytes.subarray(at, at + this.writeChunk))) await this.drained();
+    }
+  }
+
+  /**
+   * Until the socket drains or closes. Its listeners go when it does: a long session with many
+   * waits must not pile up listeners (events.once would leave the loser of a race attached).
+   */
+  private drained(): Promise<void> {
+    const socket = this.socketValue;
+    if (this.closedValue || socket.destroyed) return Promise.resolve();
+    this.opts.onWriteWait?.(socket.writableLength);
+    this.waitingValue = true;
+    return new Promise((resolve) => {
+      const done = () => {
+        socket.off('drain', done);
+        socket.off('close', done);
+        this.waitingValue = false;
+        resolve();
+      };
+      socket.on('drain', done);
+      socket.on('close', done);
+    });
   }
 
   /** Upgrade to TLS (after the protocol's "go ahead" went out). Input received before is dropped by the caller. */

@@ -1,11 +1,16 @@
 /**
  * FETCH / UID FETCH (RFC 3501 §6.4.5). Per batch of FETCH_BATCH messages: flags, sizes and dates
  * come from the metadata cache (no round trip), ENVELOPE/BODY/BODYSTRUCTURE from one table query,
- * body sections from the raw message (cached per process, parsed once per message). Responses are
- * written message by message, each waiting for the socket to drain. Non-PEEK body fetches set
- * \Seen first (one call per batch) and answer the new FLAGS.
+ * body sections from the raw message (cached per process, parsed once per message). Non-PEEK body
+ * fetches set \Seen first (one call per batch) and answer the new FLAGS.
+ *
+ * A large mailbox streams: the targets are walked as index intervals of the view (never an entry
+ * per message of the whole set at once), answers go out in chunks of about Limits.writeChunk, each
+ * waiting for the client to read (Connection.write), and the process turns to its other
+ * connections between batches.
  */
 
+import { setImmediate } from 'node:timers/promises';
 import {
   type FetchAttribute,
   fetchResponseName,
@@ -54,8 +59,7 @@ interface Loaded {
   answers?: Map<AnswerKind, Buffer>;
 }
 
-async function load(store: MailStore, e: ViewEntry, withRaw: boolean): Promise<Loaded> {
-  if (!withRaw) return {};
+async function load(store: MailStore, e: ViewEntry): Promise<Loaded> {
   const raw = await store.raw(e.messageId);
   return { raw, tree: parseMimeTree(raw) };
 }
@@ -67,22 +71,23 @@ function remember(ctx: ImapContext, store: MailStore, e: ViewEntry, kind: Answer
   return answer;
 }
 
-function part(name: string, value: Buffer | string): Buffer[] {
-  return [Buffer.from(`${name} `, 'latin1'), typeof value === 'string' ? Buffer.from(value, 'latin1') : value];
+/** An item as text (the metadata ones) or as bytes (literals, cached structures). */
+function part(name: string, value: Buffer | string): Array<Buffer | string> {
+  return typeof value === 'string' ? [`${name} ${value}`] : [`${name} `, value];
 }
 
-function item(a: FetchAttribute, mailbox: SelectedMailbox, e: ViewEntry, l: Loaded): Buffer[] {
+function item(a: FetchAttribute, mailbox: SelectedMailbox, e: ViewEntry, l: Loaded): Array<Buffer | string> {
   switch (a.kind) {
     case 'UID':
-      return part('UID', String(e.uid));
+      return [`UID ${e.uid}`];
     case 'FLAGS':
-      return part('FLAGS', flagList(mailbox.flagsOf(e)));
+      return [`FLAGS ${flagList(mailbox.flagsOf(e))}`];
     case 'INTERNALDATE':
-      return part('INTERNALDATE', `"${formatDateTime(e.internalDate)}"`);
+      return [`INTERNALDATE "${formatDateTime(e.internalDate)}"`];
     case 'RFC822.SIZE':
-      return part('RFC822.SIZE', String(e.size));
+      return [`RFC822.SIZE ${e.size}`];
     case 'MODSEQ':
-      return part('MODSEQ', `(${e.modseq})`);
+      return [`MODSEQ (${e.modseq})`];
     case 'ENVELOPE':
     case 'BODY':
     case 'BODYSTRUCTURE':
@@ -101,6 +106,74 @@ function item(a: FetchAttribute, mailbox: SelectedMailbox, e: ViewEntry, l: Load
     default:
       throw bad(`${a.kind} is not offered.`);
   }
+}
+
+/**
+ * Answers gathered and written in pieces of about Limits.writeChunk, each waiting for the socket
+ * to drain: few writes for many small answers, bounded memory for big ones. Text runs stay text
+ * until a buffer (a literal, a cached structure) joins them.
+ */
+class ChunkedOutput {
+  private parts: Buffer[] = [];
+  private text = '';
+  private bytes = 0;
+
+  constructor(
+    private readonly ctx: ImapContext,
+    private readonly chunk: number,
+  ) {}
+
+  add(p: Buffer | string): void {
+    if (typeof p === 'string') {
+      this.text += p;
+      this.bytes += p.length;
+      return;
+    }
+    if (this.text !== '') {
+      this.parts.push(Buffer.from(this.text, 'utf8'));
+      this.text = '';
+    }
+    this.parts.push(p);
+    this.bytes += p.length;
+  }
+
+  /** Written when a chunk is full (waits for the client to take it). */
+  async maybeFlush(): Promise<void> {
+    if (this.bytes >= this.chunk) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.bytes === 0) return;
+    const data = this.parts.length === 0 ? this.text : Buffer.concat([...this.parts, Buffer.from(this.text, 'utf8')]);
+    this.parts = [];
+    this.text = '';
+    this.bytes = 0;
+    await this.ctx.send(data);
+  }
+}
+
+/**
+ * The targets in batches of FETCH_BATCH, ascending, from the view as it was when the command
+ * started (its index intervals; no entry per message of the whole set is held at once).
+ */
+function* batchesOf(
+  view: readonly ViewEntry[],
+  spans: ReadonlyArray<readonly [number, number]>,
+  changedSince: number | null,
+): Generator<Array<{ seq: number; entry: ViewEntry }>> {
+  let batch: Array<{ seq: number; entry: ViewEntry }> = [];
+  for (const [start, end] of spans) {
+    for (let i = start; i < end; i++) {
+      const entry = view[i] as ViewEntry;
+      if (changedSince !== null && entry.modseq <= changedSince) continue;
+      batch.push({ seq: i + 1, entry });
+      if (batch.length >= FETCH_BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 export const fetch: ImapCommandSpec<'FETCH'> = {
@@ -134,22 +207,14 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
       const uids = gone.uids.filter((u) => sequenceSetHas(command.sequenceSet, u, maxUid));
       if (uids.length > 0) await ctx.untagged(`VANISHED (EARLIER) ${formatNumberSet(uids)}`);
     }
-    const targets = mailbox
-      .resolve(command.sequenceSet, command.uid)
-      .filter((t) => changedSince === null || t.entry.modseq > changedSince);
-    // Answers are gathered and written in pieces of about Limits.writeChunk, each waiting for the
-    // socket to drain: few writes for many small answers, bounded memory for big ones.
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    const flush = async () => {
-      if (pendingBytes === 0) return;
-      const data = Buffer.concat(pending);
-      pending = [];
-      pendingBytes = 0;
-      await ctx.send(data);
-    };
-    for (let i = 0; i < targets.length; i += FETCH_BATCH) {
-      const batch = targets.slice(i, i + FETCH_BATCH).filter((t) => !mailbox.isExpunged(t.entry.uid));
+    const out = new ChunkedOutput(ctx, ctx.limits.writeChunk);
+    const view = mailbox.view;
+    let batches = 0;
+    for (const all of batchesOf(view, mailbox.spans(command.sequenceSet, command.uid), changedSince)) {
+      // Other connections' turn between batches: a FETCH over a whole large mailbox whose client
+      // reads as fast as we write would otherwise hold the process until it is done.
+      if (batches++ > 0) await setImmediate();
+      const batch = all.filter((t) => !mailbox.isExpunged(t.entry.uid));
       let addFlags = false;
       if (setsSeen) {
         const unseen = batch.filter((t) => !t.entry.flags.includes('\\Seen'));
@@ -196,7 +261,7 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
         let loaded: Loaded;
         try {
           const raw = raws.get(e.messageId);
-          loaded = raw ? { raw, tree: parseMimeTree(raw) } : await load(store, e, needRaw);
+          loaded = raw ? { raw, tree: parseMimeTree(raw) } : needRaw ? await load(store, e) : {};
         } catch (err) {
           // Expunged by another session meanwhile: left out (RFC 3501 §7.4.1 allows either way).
           ctx.log.debug({ uid: e.uid, err: err instanceof Error ? err.message : String(err) }, 'FETCH: message gone');
@@ -221,23 +286,19 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
               answers.set(k, remember(ctx, store, e, k, serializeBodyStructure(bs, k === 'BODYSTRUCTURE')));
         }
         loaded.answers = answers;
-        const parts: Buffer[] = [Buffer.from(`* ${seq} FETCH (`)];
+        out.add(`* ${seq} FETCH (`);
         attributes.forEach((a, k) => {
-          if (k > 0) parts.push(Buffer.from(' '));
-          parts.push(...item(a, mailbox, e, loaded));
+          if (k > 0) out.add(' ');
+          for (const p of item(a, mailbox, e, loaded)) out.add(p);
         });
-        if (addFlags) parts.push(Buffer.from(' '), ...item({ kind: 'FLAGS' }, mailbox, e, loaded));
+        if (addFlags) out.add(` ${item({ kind: 'FLAGS' }, mailbox, e, loaded).join('')}`);
         if (addFlags && ctx.condstore && !attributes.some((a) => a.kind === 'MODSEQ'))
-          parts.push(Buffer.from(' '), ...item({ kind: 'MODSEQ' }, mailbox, e, loaded));
-        parts.push(Buffer.from(')\r\n'));
-        for (const p of parts) {
-          pending.push(p);
-          pendingBytes += p.length;
-        }
-        if (pendingBytes >= ctx.limits.writeChunk) await flush();
+          out.add(` ${item({ kind: 'MODSEQ' }, mailbox, e, loaded).join('')}`);
+        out.add(')\r\n');
+        await out.maybeFlush();
       }
     }
-    await flush();
+    await out.flush();
     return { text: 'FETCH completed.' };
   },
 };

@@ -4,36 +4,83 @@
  * (VANISHED (EARLIER)) and the flags changed since, instead of refetching the mailbox. A failed
  * SELECT leaves no mailbox selected; closing one implicitly is announced as OK [CLOSED].
  */
-import { formatNumberSet, type QresyncParams, sequenceSetHas } from '@kgc/imap-proto';
+import { formatNumberSet, type QresyncParams, resolveSequenceSet, sequenceSetHas } from '@kgc/imap-proto';
+import type { MessageMeta } from '../../store/types.js';
 import type { ImapCommandSpec, ImapContext } from '../context.js';
 import { bad } from '../errors.js';
 import { SelectedMailbox } from '../selected.js';
 import { flagList } from '../wire.js';
 import { mailboxOf, SYSTEM_FLAGS, storeOf } from './common.js';
 
-/** VANISHED (EARLIER) and the changed messages' FETCH for a QRESYNC select. */
-async function resync(ctx: ImapContext, mailbox: SelectedMailbox, q: QresyncParams): Promise<string[]> {
-  if (q.uidValidity !== mailbox.uidValidity) return [];
+type Interval = readonly [low: number, high: number];
+
+/** UIDs below uidNext that are not in the view, as intervals (the view is in UID order). */
+function gapsOf(view: readonly MessageMeta[], uidNext: number): Interval[] {
+  const out: Interval[] = [];
+  let next = 1;
+  for (const e of view) {
+    if (e.uid > next) out.push([next, e.uid - 1]);
+    next = e.uid + 1;
+  }
+  if (next < uidNext) out.push([next, uidNext - 1]);
+  return out;
+}
+
+/** The intersection of two ascending lists of disjoint intervals. */
+function intersect(a: readonly Interval[], b: readonly Interval[]): Interval[] {
+  const out: Interval[] = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    const [alo, ahi] = a[i] as Interval;
+    const [blo, bhi] = b[j] as Interval;
+    const lo = Math.max(alo, blo);
+    const hi = Math.min(ahi, bhi);
+    if (lo <= hi) out.push([lo, hi]);
+    if (ahi < bhi) i++;
+    else j++;
+  }
+  return out;
+}
+
+/**
+ * VANISHED (EARLIER) and the changed messages' FETCH for a QRESYNC select (RFC 7162 §3.2.5.1):
+ * the journal is read first (a failure fails the SELECT before anything of it went out), then
+ * only what changed since the client's modseq is sent, in pieces, never the whole mailbox as one
+ * string.
+ */
+async function resync(
+  ctx: ImapContext,
+  mailbox: SelectedMailbox,
+  q: QresyncParams,
+): Promise<(() => Promise<void>) | undefined> {
+  if (q.uidValidity !== mailbox.uidValidity) return undefined;
   const store = storeOf(ctx);
   const uidNext = mailbox.handle.uidNext();
-  const known = (uid: number) => (q.knownUids ? sequenceSetHas(q.knownUids, uid, uidNext) : true);
+  const knownSet = q.knownUids;
+  const known = (uid: number) => (knownSet ? sequenceSetHas(knownSet, uid, uidNext) : true);
   const gone = await store.expungedSince(mailbox.folder.folderId, q.modseq);
-  let vanished: number[];
-  if (gone.complete) vanished = gone.uids.filter(known);
+  let vanished: string;
+  if (gone.complete) vanished = formatNumberSet(gone.uids.filter(known));
   else {
     // The journal does not reach back: every UID the client may know that is not here.
-    const present = new Set(mailbox.view.map((e) => e.uid));
-    vanished = [];
-    for (let uid = 1; uid < uidNext && vanished.length < 1_000_000; uid++)
-      if (known(uid) && !present.has(uid)) vanished.push(uid);
+    let gaps = gapsOf(mailbox.view, uidNext);
+    if (knownSet) gaps = intersect(gaps, resolveSequenceSet(knownSet, Math.max(uidNext - 1, 0)));
+    vanished = gaps.map(([lo, hi]) => (lo === hi ? String(lo) : `${lo}:${hi}`)).join(',');
   }
-  const lines: string[] = [];
-  if (vanished.length > 0) lines.push(`* VANISHED (EARLIER) ${formatNumberSet(vanished)}`);
-  mailbox.view.forEach((e, i) => {
-    if (e.modseq > q.modseq && known(e.uid))
-      lines.push(`* ${i + 1} FETCH (UID ${e.uid} FLAGS ${flagList(mailbox.flagsOf(e))} MODSEQ (${e.modseq}))`);
-  });
-  return lines;
+  return async () => {
+    if (vanished !== '') await ctx.untagged(`VANISHED (EARLIER) ${vanished}`);
+    let pending = '';
+    const view = mailbox.view;
+    for (let i = 0; i < view.length; i++) {
+      const e = view[i] as MessageMeta;
+      if (e.modseq <= q.modseq || !known(e.uid)) continue;
+      pending += `* ${i + 1} FETCH (UID ${e.uid} FLAGS ${flagList(mailbox.flagsOf(e))} MODSEQ (${e.modseq}))\r\n`;
+      if (pending.length >= ctx.limits.writeChunk) {
+        await ctx.send(pending);
+        pending = '';
+      }
+    }
+    if (pending !== '') await ctx.send(pending);
+  };
 }
 
 async function open(
@@ -51,6 +98,13 @@ async function open(
   const handle = await store.openFolder(entry.folder.folderId);
   const mailbox = new SelectedMailbox(entry.name, entry.folder, handle, readOnly);
   ctx.select(mailbox);
+  let sendResync: (() => Promise<void>) | undefined;
+  try {
+    sendResync = command.qresync ? await resync(ctx, mailbox, command.qresync) : undefined;
+  } catch (e) {
+    ctx.select(undefined);
+    throw e;
+  }
   const keywords = new Set<string>();
   let firstUnseen = 0;
   mailbox.view.forEach((e, i) => {
@@ -67,9 +121,9 @@ async function open(
     `* OK [UIDVALIDITY ${mailbox.uidValidity}] UIDs valid.`,
     `* OK [UIDNEXT ${handle.uidNext()}] Predicted next UID.`,
     ...(ctx.condstore ? [`* OK [HIGHESTMODSEQ ${mailbox.highestModseq()}] Highest.`] : []),
-    ...(command.qresync ? await resync(ctx, mailbox, command.qresync) : []),
   ];
   await ctx.send(`${lines.join('\r\n')}\r\n`);
+  await sendResync?.();
   return { code: readOnly ? 'READ-ONLY' : 'READ-WRITE', text: `${readOnly ? 'EXAMINE' : 'SELECT'} completed.` };
 }
 
