@@ -46,7 +46,9 @@ export const HEADER_CACHE_BYTES = 32 * 1024 * 1024;
 /** Header blocks per loadMessages call (headersOnly) when a SEARCH needs headers it has not cached. */
 export const LOAD_HEADERS_BATCH = 256;
 /** POP3: messages asked for ahead of the client's next RETR. */
-export const POP3_PREFETCH_AHEAD = 16;
+export const POP3_PREFETCH_AHEAD = 64;
+/** POP3: bytes asked for ahead at most (a client that reads one message does not pull in 64 big ones). */
+export const POP3_PREFETCH_BYTES = 4 * 1024 * 1024;
 /** IMAP FETCH/SEARCH: raw messages loaded ahead in one loadMessages call per window of messages. */
 export const PREFETCH_WINDOW = 32;
 /** Messages per loadMessages call (the server allows 256). */

@@ -1,23 +1,30 @@
 /** RETR msg (RFC 1939 §5): the whole message, dot-stuffed, streamed with back-pressure. */
 import { dotStuffed, ok } from '@kgc/pop3-proto';
-import { POP3_PREFETCH_AHEAD, PREFETCH_MAX_SIZE } from '../../limits.js';
+import { POP3_PREFETCH_AHEAD, POP3_PREFETCH_BYTES, PREFETCH_MAX_SIZE } from '../../limits.js';
 import type { Pop3CommandSpec, Pop3Context } from '../context.js';
 import { pop3ErrorOf } from '../errors.js';
 import { messageOf, transaction } from './common.js';
 
 /**
- * Clients RETR one message after the other: while one is sent, the next POP3_PREFETCH_AHEAD
- * (small) ones are asked for, so the client's wait is not a server round trip each.
+ * Clients RETR one message after the other: the (small) messages from this one on are asked for
+ * POP3_PREFETCH_AHEAD (at most POP3_PREFETCH_BYTES) at a time, the next block once half of the
+ * last one is used, so the client waits for neither a server round trip nor a call per message.
  */
 function prefetchAhead(ctx: Pop3Context, n: number): void {
   const { store, drop } = transaction(ctx);
+  if (drop.prefetchedTo - n > POP3_PREFETCH_AHEAD / 2) return;
   const end = Math.min(drop.messages.length, n + POP3_PREFETCH_AHEAD);
   const ids: number[] = [];
-  for (let i = Math.max(n, drop.prefetchedTo); i < end; i++) {
+  let bytes = 0;
+  let i = Math.max(n, drop.prefetchedTo);
+  for (; i < end && bytes < POP3_PREFETCH_BYTES; i++) {
     const m = drop.messages[i];
-    if (m && !drop.deleted.has(i) && m.size <= PREFETCH_MAX_SIZE) ids.push(m.messageId);
+    if (m && !drop.deleted.has(i) && m.size <= PREFETCH_MAX_SIZE) {
+      ids.push(m.messageId);
+      bytes += m.size;
+    }
   }
-  drop.prefetchedTo = Math.max(drop.prefetchedTo, end);
+  drop.prefetchedTo = Math.max(drop.prefetchedTo, i);
   if (ids.length > 0) void store.rawMany(ids).catch(() => undefined);
 }
 
@@ -25,13 +32,14 @@ function prefetchAhead(ctx: Pop3Context, n: number): void {
 export async function sendMessage(ctx: Pop3Context, n: number, topLines?: number): Promise<void> {
   const { store, drop } = transaction(ctx);
   const m = messageOf(drop, n);
+  // This message rides in the block asked for now (raw() waits for it), not in a call of its own.
+  if (topLines === undefined) prefetchAhead(ctx, n - 1);
   let raw: Buffer;
   try {
     raw = await store.raw(m.messageId);
   } catch (e) {
     throw pop3ErrorOf(e);
   }
-  if (topLines === undefined) prefetchAhead(ctx, n);
   await ctx.send(ok(topLines === undefined ? `${m.size} octets` : ''));
   const opts = { chunkSize: ctx.limits.writeChunk, ...(topLines !== undefined ? { topLines } : {}) };
   for (const chunk of dotStuffed(raw, opts)) await ctx.send(chunk);
