@@ -94,6 +94,9 @@ function scalarXml(type: ScalarType, v: unknown): string {
       return v instanceof Date ? v.toISOString() : escapeText(String(v));
     case 'boolean':
       return v ? 'true' : 'false';
+    case 'int':
+    case 'long':
+      return typeof v === 'number' ? String(v) : escapeText(String(v));
     default:
       return escapeText(String(v));
   }
@@ -102,33 +105,44 @@ function scalarXml(type: ScalarType, v: unknown): string {
 /** Typed values to XML child elements in spec order (document/literal, default namespace). */
 export function toXml(fields: Fields, value: Record<string, unknown>): string {
   let out = '';
-  for (const [name, field] of Object.entries(fields)) {
+  for (const { name, field, open, close } of slotsOf(fields).list) {
     const v = value[name];
     if (v === undefined || v === null) continue;
-    const one = (item: unknown): string =>
-      `<${name}>${
-        field.type.kind === 'scalar'
-          ? scalarXml(field.type, item)
-          : toXml(field.type.fields, item as Record<string, unknown>)
-      }</${name}>`;
-    out += field.occurs === 'many' ? (v as unknown[]).map(one).join('') : one(v);
+    if (field.occurs === 'many') {
+      for (const item of v as unknown[]) out += open + itemXml(field, item) + close;
+    } else out += open + itemXml(field, v) + close;
   }
   return out;
+}
+
+function itemXml(field: Field, item: unknown): string {
+  return field.type.kind === 'scalar'
+    ? scalarXml(field.type, item)
+    : toXml(field.type.fields, item as Record<string, unknown>);
 }
 
 interface Slot {
   name: string;
   field: Field;
   index: number;
+  /** `<name>` and `</name>`. */
+  open: string;
+  close: string;
 }
 
-/** Per struct: its fields in spec order, and by element name (decoding is hot: 10,000-row tables). */
+/** Per struct: its fields in spec order, and by element name (coding is hot: 10,000-row tables). */
 const slotsCache = new WeakMap<Fields, { list: Slot[]; byName: Map<string, Slot> }>();
 
 function slotsOf(fields: Fields): { list: Slot[]; byName: Map<string, Slot> } {
   let s = slotsCache.get(fields);
   if (!s) {
-    const list = Object.entries(fields).map(([name, field], index) => ({ name, field, index }));
+    const list = Object.entries(fields).map(([name, field], index) => ({
+      name,
+      field,
+      index,
+      open: `<${name}>`,
+      close: `</${name}>`,
+    }));
     s = { list, byName: new Map(list.map((x) => [x.name, x])) };
     slotsCache.set(fields, s);
   }

@@ -16,7 +16,11 @@ const HIGH = `${hex(0xd800)}-${hex(0xdbff)}`;
 const LOW = `${hex(0xdc00)}-${hex(0xdfff)}`;
 const INVALID_XML = new RegExp(`[${C0}${hex(0xfffe)}${hex(0xffff)}]|[${HIGH}](?![${LOW}])|(?<![${HIGH}])[${LOW}]`, 'g');
 
+/** Anything escapeText changes; most strings have none and are returned as they are. */
+const NEEDS_ESCAPE = new RegExp(`[&<>\\r${C0}${hex(0xfffe)}${hex(0xffff)}${HIGH}${LOW}]`);
+
 export function escapeText(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return s;
   return s
     .replace(INVALID_XML, '\uFFFD')
     .replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'))
