@@ -229,8 +229,8 @@ function flagsChecker(expected: readonly number[], flagsOf: (uid: number) => str
 }
 
 const allUids = Array.from({ length: COUNT }, (_, i) => i + 1);
-/** What the first connection learnt, for the QRESYNC resync later. */
-const known = { uidValidity: 0, modseq: 0 };
+/** What the first connection learnt, for the QRESYNC resync later; the modseq after the expunges. */
+const known = { uidValidity: 0, modseq: 0, afterExpunge: 0 };
 
 describe('a 100,000-message folder', () => {
   let c1: LineClient;
@@ -334,7 +334,11 @@ describe('a 100,000-message folder', () => {
   const flagged = [10, TABLE_PAGE - 1, TABLE_PAGE, TABLE_PAGE + 1, COUNT - 1];
   const expunged = [7, TABLE_PAGE + 2, COUNT];
   const remaining = allUids.filter((uid) => !expunged.includes(uid));
-  const flagsNow = (uid: number) => [...filledFlags(uid), ...(flagged.includes(uid) ? ['\\Flagged'] : [])];
+  const flagsNow = (uid: number) => [
+    ...filledFlags(uid),
+    ...(flagged.includes(uid) ? ['\\Flagged'] : []),
+    ...(uid === 20 ? ['\\Answered'] : []),
+  ];
 
   it('QRESYNC after another connection flagged and expunged a few: VANISHED (EARLIER) and only those', async () => {
     const c2 = await LineClient.login(gw.imapPort, u);
@@ -354,6 +358,7 @@ describe('a 100,000-message folder', () => {
     expect(sel).toContain(`* ${remaining.length} EXISTS`);
     expect(codeOf(sel, 'UIDNEXT')).toBe(COUNT + 1);
     expect(codeOf(sel, 'HIGHESTMODSEQ')).toBeGreaterThan(known.modseq);
+    known.afterExpunge = codeOf(sel, 'HIGHESTMODSEQ');
     expect(sel.filter((l) => l.startsWith('* VANISHED'))).toEqual([
       `* VANISHED (EARLIER) 7,${TABLE_PAGE + 2},${COUNT}`,
     ]);
@@ -373,6 +378,35 @@ describe('a 100,000-message folder', () => {
     expect(changed[0]).toBe(`* VANISHED (EARLIER) 7,${TABLE_PAGE + 2},${COUNT}`);
     expect(changed.slice(1).map((l) => /UID (\d+)/.exec(l)?.[1])).toEqual(flagged.map(String));
     c3.close();
+  }, 120_000);
+
+  it('QRESYNC when the journal no longer reaches back: every UID below UIDNEXT not there, of those known', async () => {
+    const c = await LineClient.login(gw.imapPort, u);
+    await c.command('e', 'ENABLE QRESYNC');
+    await c.command('s', 'SELECT INBOX');
+    await c.command('a', 'UID STORE 20 +FLAGS.SILENT (\\Answered)');
+    await c.command('u', 'UNSELECT');
+    // Every journal entry so far dropped (as journal_retention does): a client's modseq from
+    // after the expunges is below the floor, so the gateway cannot tell what went when.
+    expect(await server.server.storage.journal.pruneJournal(Date.now() + 60_000)).toBeGreaterThan(0);
+    const sel = await lines(c, 'q', `SELECT INBOX (QRESYNC (${known.uidValidity} ${known.afterExpunge}))`);
+    expect(sel).toContain(`* ${remaining.length} EXISTS`);
+    expect(sel.filter((l) => l.startsWith('* VANISHED'))).toEqual([
+      `* VANISHED (EARLIER) 7,${TABLE_PAGE + 2},${COUNT}`,
+    ]);
+    expect(sel.filter((l) => / FETCH /.test(l)).map((l) => l.replace(/MODSEQ \(\d+\)/, 'MODSEQ'))).toEqual([
+      `* 19 FETCH (UID 20 FLAGS (\\Answered) MODSEQ)`,
+    ]);
+    // With the known UIDs given, only those.
+    await c.command('x', 'UNSELECT');
+    const some = await lines(
+      c,
+      't',
+      `SELECT INBOX (QRESYNC (${known.uidValidity} ${known.afterExpunge} 1:6,8:${COUNT - 1}))`,
+    );
+    expect(some.filter((l) => l.startsWith('* VANISHED'))).toEqual([`* VANISHED (EARLIER) ${TABLE_PAGE + 2}`]);
+    expect(some.length).toBeLessThan(20);
+    c.close();
   }, 120_000);
 
   it('a gateway with a cold cache loads the changed folder page by page and agrees', async () => {
