@@ -25,12 +25,16 @@ type Row = Output<'tableQueryRows'>['rows'][number];
 const META_COLUMNS = ['uid', 'modseq', 'flags', 'size', 'internalDate'];
 const MAX_UID = Number.MAX_SAFE_INTEGER;
 
-function metaOf(r: Row): MessageMeta {
+/** Distinct flag lists shared per cache, at most this many (keywords could make them many). */
+const SHARED_FLAG_LISTS = 1024;
+const NO_FLAGS: readonly string[] = [];
+
+function metaOf(r: Row, flags: readonly string[]): MessageMeta {
   return {
     uid: r.uid,
     messageId: r.messageId,
     modseq: r.modseq ?? 0,
-    flags: r.flags,
+    flags,
     size: r.size ?? 0,
     internalDate: r.internalDate ?? new Date(0),
   };
@@ -44,6 +48,11 @@ export class FolderCache {
   private loaded = false;
   private running: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
+  /**
+   * Messages with the same flags share one (read-only) list: a large folder has a handful of
+   * distinct ones, and a list per message would be a third of the cache.
+   */
+  private readonly flagLists = new Map<string, readonly string[]>();
   /** Sessions holding this cache. */
   refs = 0;
 
@@ -96,7 +105,7 @@ export class FolderCache {
     const byUid = new Map(updates.map((u) => [u.uid, u]));
     this.list = this.list.map((m) => {
       const u = byUid.get(m.uid);
-      return u && u.modseq >= m.modseq ? { ...m, flags: [...u.flags], modseq: u.modseq } : m;
+      return u && u.modseq >= m.modseq ? { ...m, flags: this.sharedFlags([...u.flags]), modseq: u.modseq } : m;
     });
   }
 
@@ -184,6 +193,15 @@ export class FolderCache {
     this.list = next;
   }
 
+  private sharedFlags(flags: readonly string[]): readonly string[] {
+    if (flags.length === 0) return NO_FLAGS;
+    const key = flags.join(' ');
+    const known = this.flagLists.get(key);
+    if (known) return known;
+    if (this.flagLists.size < SHARED_FLAG_LISTS) this.flagLists.set(key, flags);
+    return flags;
+  }
+
   /** Every row (or those with modseq >= minModseq), ascending uid, paged by uid. */
   private async rows(call: StoreCall, minModseq: number | undefined): Promise<MessageMeta[]> {
     const out: MessageMeta[] = [];
@@ -202,7 +220,7 @@ export class FolderCache {
         sort: [{ column: 'uid', descending: false }],
         limit: TABLE_PAGE,
       });
-      for (const row of r.rows) out.push(metaOf(row));
+      for (const row of r.rows) out.push(metaOf(row, this.sharedFlags(row.flags)));
       const last = r.rows[r.rows.length - 1];
       if (r.rows.length < TABLE_PAGE || !last) return out;
       after = last.uid;
