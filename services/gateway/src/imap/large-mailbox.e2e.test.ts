@@ -2,8 +2,8 @@
  * A 100,000-message folder over real sockets (issue 4): SELECT, `UID FETCH 1:* (FLAGS)` streamed
  * whole and in order, a client that stops reading holding the gateway back (a bounded queue per
  * connection, read from the gateway's /metrics), QRESYNC after another connection changed and
- * expunged a few messages (only those come back), and a gateway with a cold cache loading the
- * folder page by page (TABLE_PAGE).
+ * expunged a few messages (only those come back), and, once the journal no longer reaches back,
+ * the folder's metadata reloaded page by page (TABLE_PAGE) and QRESYNC answered from the gaps.
  *
  * The folder is filled in-process through the server's storage (createMessages in batches of
  * 1000, one shared blob): 100,000 SOAP calls would take minutes. Everything after goes through
@@ -104,11 +104,13 @@ class LineClient {
       for (let end = text.indexOf('\r\n'); end !== -1; end = text.indexOf('\r\n', at)) {
         const line = text.slice(at, end);
         at = end + 2;
-        if (!this.onLine) {
-          this.failed ??= new Error(`unexpected line: ${line}`);
-          continue;
+        try {
+          if (!this.onLine) throw new Error(`unexpected line: ${line}`);
+          this.onLine(line);
+        } catch (e) {
+          // Reported by the command waiting for its answer.
+          this.failed ??= e instanceof Error ? e : new Error(String(e));
         }
-        this.onLine(line);
       }
       this.partial = text.slice(at);
       this.wake?.();
@@ -219,7 +221,8 @@ function flagsChecker(expected: readonly number[], flagsOf: (uid: number) => str
       if (uid !== expected[next] || Number(m[1]) !== firstSeq + next)
         throw new Error(`answer ${next + 1}: expected uid ${expected[next]}, got ${line}`);
       const flags = (m[3] as string).split(' ').filter((f) => f !== '');
-      expect(flags.sort()).toEqual(flagsOf(uid).sort());
+      if (flags.sort().join(' ') !== flagsOf(uid).sort().join(' '))
+        throw new Error(`uid ${uid}: expected flags (${flagsOf(uid).join(' ')}), got ${line}`);
       next++;
     },
     get count() {
@@ -380,23 +383,33 @@ describe('a 100,000-message folder', () => {
     c3.close();
   }, 120_000);
 
-  it('QRESYNC when the journal no longer reaches back: every UID below UIDNEXT not there, of those known', async () => {
+  it('the journal no longer reaches back: the cache reloads page by page, QRESYNC reports every gap', async () => {
+    // A change the gateway is not told about (straight into storage, while no session has the
+    // folder open), then every journal entry dropped (as journal_retention does): the idle
+    // cache's modseq and the client's are both below the journal's floor.
+    const { storage } = server.server;
+    const [row] = await storage.messages.queryContents({
+      folderId: folderOf(u, 'inbox'),
+      where: { type: 'uid', ranges: [{ from: 20, to: 20 }] },
+    });
+    await storage.messages.setFlags([row?.id ?? 0], { add: 2 /* \Answered */ });
+    expect(await storage.journal.pruneJournal(Date.now() + 60_000)).toBeGreaterThan(0);
+
     const c = await LineClient.login(gw.imapPort, u);
     await c.command('e', 'ENABLE QRESYNC');
-    await c.command('s', 'SELECT INBOX');
-    await c.command('a', 'UID STORE 20 +FLAGS.SILENT (\\Answered)');
-    await c.command('u', 'UNSELECT');
-    // Every journal entry so far dropped (as journal_retention does): a client's modseq from
-    // after the expunges is below the floor, so the gateway cannot tell what went when.
-    expect(await server.server.storage.journal.pruneJournal(Date.now() + 60_000)).toBeGreaterThan(0);
-    const sel = await lines(c, 'q', `SELECT INBOX (QRESYNC (${known.uidValidity} ${known.afterExpunge}))`);
+    const sel = await lines(c, 's', `SELECT INBOX (QRESYNC (${known.uidValidity} ${known.afterExpunge}))`);
     expect(sel).toContain(`* ${remaining.length} EXISTS`);
+    // The gateway cannot tell what went when: every UID below UIDNEXT that is not there.
     expect(sel.filter((l) => l.startsWith('* VANISHED'))).toEqual([
       `* VANISHED (EARLIER) 7,${TABLE_PAGE + 2},${COUNT}`,
     ]);
     expect(sel.filter((l) => / FETCH /.test(l)).map((l) => l.replace(/MODSEQ \(\d+\)/, 'MODSEQ'))).toEqual([
-      `* 19 FETCH (UID 20 FLAGS (\\Answered) MODSEQ)`,
+      '* 19 FETCH (UID 20 FLAGS (\\Answered) MODSEQ)',
     ]);
+    // The reloaded cache is exact.
+    const check = flagsChecker(remaining, flagsNow);
+    await c.command('f', 'UID FETCH 1:* (FLAGS)', check.each);
+    expect(check.count).toBe(remaining.length);
     // With the known UIDs given, only those.
     await c.command('x', 'UNSELECT');
     const some = await lines(
@@ -407,20 +420,5 @@ describe('a 100,000-message folder', () => {
     expect(some.filter((l) => l.startsWith('* VANISHED'))).toEqual([`* VANISHED (EARLIER) ${TABLE_PAGE + 2}`]);
     expect(some.length).toBeLessThan(20);
     c.close();
-  }, 120_000);
-
-  it('a gateway with a cold cache loads the changed folder page by page and agrees', async () => {
-    const cold = await startTestGateway(server.url);
-    try {
-      const c = await LineClient.login(cold.imapPort, u);
-      const sel = await lines(c, 's', 'SELECT INBOX');
-      expect(sel).toContain(`* ${remaining.length} EXISTS`);
-      const check = flagsChecker(remaining, flagsNow);
-      await c.command('f', 'UID FETCH 1:* (FLAGS)', check.each);
-      expect(check.count).toBe(remaining.length);
-      c.close();
-    } finally {
-      await cold.close();
-    }
   }, 120_000);
 });
