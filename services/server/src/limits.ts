@@ -22,9 +22,12 @@ export const SESSION_CACHE_MS = 5_000;
 export const SESSION_CACHE_MAX = 50_000;
 /** Longest session id accepted (ours are 43 characters). */
 export const MAX_SESSION_ID = 128;
-/** Group commit: most messages in one gathered transaction, and transactions in flight at once. */
+/**
+ * Group commit: most messages in one gathered transaction, and transactions in flight at once
+ * (on disjoint stores; the same store's wait for each other, see write-batcher.ts).
+ */
 export const MAX_BATCH_MESSAGES = 64;
-export const MAX_IN_FLIGHT = 1;
+export const MAX_IN_FLIGHT = 2;
 /** Folder id -> store id cache of the hot paths. */
 export const FOLDER_CACHE_MAX = 100_000;
 /** submitRawMessage: most envelope recipients, and the longest address (RFC 5321: 64 + 1 + 255). */

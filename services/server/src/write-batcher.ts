@@ -4,6 +4,11 @@
  * messages instead of one each. Every caller is answered only after the transaction holding its
  * messages has committed. If a gathered transaction fails as a whole, each request is retried on
  * its own, so one bad request cannot fail the others.
+ *
+ * Transactions on the same store wait for each other anyway (the store row is locked), so a
+ * second one in flight only helps when it touches other stores: up to MAX_IN_FLIGHT run side by
+ * side as long as their stores (known from the folder→store hint) are disjoint from those in
+ * flight; a request whose stores are not known yet waits until nothing is in flight.
  */
 
 import { MAX_BATCH_MESSAGES, MAX_IN_FLIGHT } from './limits.js';
@@ -13,6 +18,8 @@ import type { Storage } from './storage/storage.js';
 interface Pending {
   messages: readonly NewMessage[];
   opts: CreateMessagesOptions;
+  /** Stores the messages go to; null when one of the folders' stores is not known yet. */
+  stores: number[] | null;
   resolve(r: CreateMessagesResult): void;
   reject(e: unknown): void;
 }
@@ -21,6 +28,10 @@ export class WriteBatcher {
   private queue: Pending[] = [];
   private scheduled = false;
   private inFlight = 0;
+  /** Stores of the transactions in flight (with a count: a store may be in only one, but be safe). */
+  private readonly busy = new Map<number, number>();
+  /** Transactions in flight with a request whose stores were not known: nothing may join them. */
+  private unknown = 0;
 
   /** `onBatch`: messages per gathered transaction (a metric of how well group commit works). */
   constructor(
@@ -36,8 +47,15 @@ export class WriteBatcher {
       m.mime ? [Buffer.from(m.mime.buffer, m.mime.byteOffset, m.mime.byteLength)] : [],
     );
     await this.storage.blobs.prewrite(bytes);
+    const stores = new Set<number>();
+    let known = true;
+    for (const m of messages) {
+      const s = this.storage.storeOfFolder(m.folderId);
+      if (s === undefined) known = false;
+      else stores.add(s);
+    }
     return new Promise((resolve, reject) => {
-      this.queue.push({ messages, opts, resolve, reject });
+      this.queue.push({ messages, opts, stores: known ? [...stores] : null, resolve, reject });
       this.schedule();
     });
   }
@@ -59,23 +77,50 @@ export class WriteBatcher {
   private pump(): void {
     while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
       const batch = this.take();
+      if (!batch) return;
+      const stores = batch.flatMap((p) => p.stores ?? []);
+      const blind = batch.some((p) => p.stores === null);
+      for (const s of stores) this.busy.set(s, (this.busy.get(s) ?? 0) + 1);
+      if (blind) this.unknown++;
       this.inFlight++;
       this.run(batch).finally(() => {
+        if (blind) this.unknown--;
+        for (const s of stores) {
+          const n = (this.busy.get(s) ?? 1) - 1;
+          if (n > 0) this.busy.set(s, n);
+          else this.busy.delete(s);
+        }
         this.inFlight--;
         this.schedule();
       });
     }
   }
 
-  /** Requests with the same options, up to MAX_BATCH_MESSAGES (a larger single request goes alone). */
-  private take(): Pending[] {
-    const first = this.queue.shift() as Pending;
+  /** May `p` start now: nothing in flight, or its stores known and none of them in flight. */
+  private free(p: Pending): boolean {
+    if (this.inFlight === 0) return true;
+    return this.unknown === 0 && p.stores !== null && p.stores.every((s) => !this.busy.has(s));
+  }
+
+  /**
+   * Requests with the same options that may start now, up to MAX_BATCH_MESSAGES (a larger single
+   * request goes alone), oldest first; undefined when none may.
+   */
+  private take(): Pending[] | undefined {
+    const start = this.queue.findIndex((p) => this.free(p));
+    if (start < 0) return undefined;
+    const first = this.queue.splice(start, 1)[0] as Pending;
     const batch = [first];
     let count = first.messages.length;
     const skip = first.opts.skipQuotaCheck === true;
-    for (let i = 0; i < this.queue.length && count < MAX_BATCH_MESSAGES; ) {
+    const open = this.inFlight === 0;
+    for (let i = start; i < this.queue.length && count < MAX_BATCH_MESSAGES; ) {
       const p = this.queue[i] as Pending;
-      if ((p.opts.skipQuotaCheck === true) === skip && count + p.messages.length <= MAX_BATCH_MESSAGES) {
+      if (
+        (p.opts.skipQuotaCheck === true) === skip &&
+        count + p.messages.length <= MAX_BATCH_MESSAGES &&
+        (open || this.free(p))
+      ) {
         batch.push(p);
         count += p.messages.length;
         this.queue.splice(i, 1);

@@ -533,6 +533,14 @@ export class Storage extends StorageTx {
   withTransaction<T>(fn: (tx: StorageTx) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
     return runTransaction(this.env, (ctx) => fn(new StorageTx(txRunner(ctx))), opts);
   }
+  /**
+   * The store of a folder if this process has seen it (a hint: a folder never changes store, but
+   * the cache may not know it yet). The write batcher uses it to run transactions on different
+   * stores side by side.
+   */
+  storeOfFolder(folderId: number): number | undefined {
+    return this.env.folderStores.get(folderId);
+  }
   async close(): Promise<void> {
     await this.env.knex.destroy();
     await this.env.blobs.close?.();
