@@ -45,6 +45,13 @@ export const BODY_CACHE_BYTES = 64 * 1024 * 1024;
 export const HEADER_CACHE_BYTES = 32 * 1024 * 1024;
 /** Header blocks per loadMessages call (headersOnly) when a SEARCH needs headers it has not cached. */
 export const LOAD_HEADERS_BATCH = 256;
+/**
+ * A login reuses the server session of an earlier login of the same user and password this long
+ * (store/logon-cache.ts); a password change or a disabled feature reaches cached logins within it.
+ */
+export const LOGON_CACHE_MS = 60_000;
+/** Users whose logons are cached per process. */
+export const LOGON_CACHE_MAX = 10_000;
 /** POP3: messages asked for ahead of the client's next RETR. */
 export const POP3_PREFETCH_AHEAD = 64;
 /** POP3: bytes asked for ahead at most (a client that reads one message does not pull in 64 big ones). */

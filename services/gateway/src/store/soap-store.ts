@@ -18,6 +18,7 @@ import type { ChangeWatcher } from './change-watcher.js';
 import { storeCall, toStoreError } from './errors.js';
 import type { FolderCache, FolderCaches, StoreCall } from './folder-cache.js';
 import { type HeaderCache, type HeaderFields, headerFieldsOf } from './header-cache.js';
+import { type CachedLogon, LogonCache, type SharedStoreState } from './logon-cache.js';
 import {
   type AppendInput,
   type CopyResult,
@@ -65,18 +66,43 @@ function folderInfo(f: FolderOut): FolderInfo {
 }
 
 export class SoapMailStoreProvider implements MailStoreProvider {
-  constructor(private readonly deps: SoapStoreDeps) {}
+  private readonly logons: LogonCache;
+  private readonly sweeper: NodeJS.Timeout;
 
+  constructor(private readonly deps: SoapStoreDeps) {
+    this.logons = new LogonCache((session) => void session.logoff().catch(() => undefined));
+    this.sweeper = setInterval(() => this.logons.sweep(), 10_000);
+    this.sweeper.unref();
+  }
+
+  /** A cached logon of this user and password (logon-cache.ts), else a server logon. */
   async logon(username: string, password: string, feature: Feature): Promise<MailStore> {
+    const logon = this.logons.acquire(username, password) ?? (await this.serverLogon(username, password));
+    if (!logon.features.includes(feature)) {
+      this.logons.release(logon);
+      throw new StoreError('feature', `${feature.toUpperCase()} access is disabled for this user`);
+    }
+    return new SoapMailStore(this.deps, logon.session, logon.username, logon.storeId, logon.shared, () =>
+      this.logons.release(logon),
+    );
+  }
+
+  private async serverLogon(username: string, password: string): Promise<CachedLogon> {
     const { client } = this.deps;
     const first = await storeCall(() => client.call('logon', { username, password }));
     const relogon = async () => (await client.call('logon', { username, password })).sessionId;
     const session = new KgcSession(client, first.sessionId, relogon);
     try {
       const { user } = await session.call('getUser', { username });
-      if (!user.features.includes(feature))
-        throw new StoreError('feature', `${feature.toUpperCase()} access is disabled for this user`);
-      return new SoapMailStore(this.deps, session, user.username, first.storeId);
+      const logon: CachedLogon = {
+        session,
+        username: user.username,
+        storeId: first.storeId,
+        features: user.features,
+        shared: {},
+      };
+      this.logons.add(username, password, logon);
+      return logon;
     } catch (e) {
       await session.logoff().catch(() => undefined);
       throw toStoreError(e);
@@ -84,6 +110,8 @@ export class SoapMailStoreProvider implements MailStoreProvider {
   }
 
   close(): void {
+    clearInterval(this.sweeper);
+    this.logons.clear();
     this.deps.client.close();
     this.deps.pollClient.close();
   }
@@ -122,7 +150,6 @@ class SoapFolderHandle implements FolderHandle {
 }
 
 export class SoapMailStore implements MailStore {
-  private hierarchy: { at: number; folders: Promise<FolderInfo[]> } | undefined;
   private closed = false;
   private readonly handles = new Set<SoapFolderHandle>();
   /** Loads in flight, so a prefetch and the request it anticipates share one round trip. */
@@ -133,6 +160,10 @@ export class SoapMailStore implements MailStore {
     private readonly session: KgcSession,
     readonly username: string,
     readonly storeId: number,
+    /** State shared by the stores of one server session (the folder list). */
+    private readonly shared: SharedStoreState,
+    /** Gives the server session back (the logon cache logs it off when it is done with it). */
+    private readonly onClose: () => void,
   ) {}
 
   private call<N extends OperationName>(name: N, input: Omit<Input<N>, 'sessionId'>): Promise<Output<N>> {
@@ -143,11 +174,13 @@ export class SoapMailStore implements MailStore {
 
   folders(opts: { fresh?: boolean } = {}): Promise<FolderInfo[]> {
     const now = Date.now();
-    if (!opts.fresh && this.hierarchy && now - this.hierarchy.at < HIERARCHY_TTL_MS) return this.hierarchy.folders;
+    const shared = this.shared;
+    if (!opts.fresh && shared.hierarchy && now - shared.hierarchy.at < HIERARCHY_TTL_MS)
+      return shared.hierarchy.folders;
     const folders = this.call('getHierarchy', { storeId: this.storeId }).then((r) => r.folders.map(folderInfo));
-    this.hierarchy = { at: now, folders };
+    shared.hierarchy = { at: now, folders };
     folders.catch(() => {
-      if (this.hierarchy?.folders === folders) this.hierarchy = undefined;
+      if (shared.hierarchy?.folders === folders) shared.hierarchy = undefined;
     });
     return folders;
   }
@@ -382,25 +415,25 @@ export class SoapMailStore implements MailStore {
       name,
       containerClass: 'IPF.Note',
     });
-    this.hierarchy = undefined;
+    this.shared.hierarchy = undefined;
     return folderInfo(r.folder);
   }
 
   async renameFolder(folderId: number, newParentId: number | undefined, newName: string): Promise<FolderInfo> {
     const r = await this.call('copyFolder', { folderId, newParentId: newParentId ?? 0, newName });
-    this.hierarchy = undefined;
+    this.shared.hierarchy = undefined;
     return folderInfo(r.folder);
   }
 
   async deleteFolder(folderId: number): Promise<void> {
     await this.call('deleteFolder', { folderId });
-    this.hierarchy = undefined;
+    this.shared.hierarchy = undefined;
     this.deps.caches.drop(this.storeId, folderId);
   }
 
   async setSubscribed(folderId: number, subscribed: boolean): Promise<void> {
     await this.call('setFolderSubscribed', { folderId, subscribed });
-    this.hierarchy = undefined;
+    this.shared.hierarchy = undefined;
   }
 
   async quota(): Promise<QuotaInfo> {
@@ -448,6 +481,6 @@ export class SoapMailStore implements MailStore {
     if (this.closed) return;
     this.closed = true;
     for (const h of [...this.handles]) h.release();
-    await this.session.logoff().catch(() => undefined);
+    this.onClose();
   }
 }

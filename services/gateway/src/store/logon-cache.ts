@@ -1,0 +1,123 @@
+/**
+ * Server sessions of recent logins, reused by the next login of the same user with the same
+ * password within LOGON_CACHE_MS (Dovecot's auth cache, in effect): a client that opens a
+ * connection per folder, or reconnects every few minutes, costs one server logon (a session row
+ * written and, at logout, deleted) per period instead of one per connection. The password is kept
+ * only as an HMAC under a per-process random key. What the cache allows for at most its TTL: a
+ * password changed or a feature disabled on the server applies to new server logons at once and
+ * to cached ones when they expire. Failed logins are never cached.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { KgcSession } from '@kgc/soap';
+import { LOGON_CACHE_MAX, LOGON_CACHE_MS } from '../limits.js';
+import type { FolderInfo } from './types.js';
+
+export interface CachedLogon {
+  session: KgcSession;
+  /** The user's canonical name and store, and features, as the logon found them. */
+  username: string;
+  storeId: number;
+  features: readonly string[];
+  /** Shared by the stores opened on this session: the folder list (see SoapMailStore.folders). */
+  shared: SharedStoreState;
+}
+
+export interface SharedStoreState {
+  hierarchy?: { at: number; folders: Promise<FolderInfo[]> };
+}
+
+interface Entry {
+  logon: CachedLogon;
+  verifier: Buffer;
+  expires: number;
+  refs: number;
+  /** Still handed out (false once expired or replaced: logged off when the last user leaves). */
+  live: boolean;
+}
+
+export class LogonCache {
+  private readonly key = randomBytes(32);
+  private readonly entries = new Map<string, Entry>();
+  private readonly byLogon = new Map<CachedLogon, Entry>();
+
+  constructor(
+    private readonly logoff: (session: KgcSession) => void,
+    private readonly ttlMs = LOGON_CACHE_MS,
+    private readonly max = LOGON_CACHE_MAX,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private verifier(username: string, password: string): Buffer {
+    return createHmac('sha256', this.key).update(username).update('\0').update(password).digest();
+  }
+
+  /** A live logon of `username` made with this password; the caller must release() it. */
+  acquire(username: string, password: string): CachedLogon | undefined {
+    const e = this.entries.get(username);
+    if (!e) return undefined;
+    if (!e.live || e.expires <= this.now()) {
+      this.retire(username, e);
+      return undefined;
+    }
+    if (!timingSafeEqual(e.verifier, this.verifier(username, password))) return undefined;
+    e.refs++;
+    return e.logon;
+  }
+
+  /** Remembers a fresh logon (held once by the caller, who releases it). */
+  add(username: string, password: string, logon: CachedLogon): void {
+    const old = this.entries.get(username);
+    if (old) this.retire(username, old);
+    if (this.entries.size >= this.max) {
+      for (const [name, e] of this.entries) {
+        this.retire(name, e);
+        if (this.entries.size < this.max) break;
+      }
+    }
+    const e: Entry = {
+      logon,
+      verifier: this.verifier(username, password),
+      expires: this.now() + this.ttlMs,
+      refs: 1,
+      live: true,
+    };
+    this.entries.set(username, e);
+    this.byLogon.set(logon, e);
+  }
+
+  /** One user of `logon` left; an expired or replaced logon is logged off with its last user. */
+  release(logon: CachedLogon): void {
+    const e = this.byLogon.get(logon);
+    if (!e) {
+      this.logoff(logon.session);
+      return;
+    }
+    e.refs--;
+    if (e.expires <= this.now()) e.live = false;
+    if (!e.live && e.refs <= 0) {
+      this.byLogon.delete(logon);
+      this.logoff(logon.session);
+    }
+  }
+
+  /** Logs off what expired and is unused (called now and then). */
+  sweep(): void {
+    const now = this.now();
+    for (const [name, e] of this.entries) if (e.expires <= now) this.retire(name, e);
+  }
+
+  /** Everything: at shutdown. */
+  clear(): void {
+    for (const [name, e] of this.entries) this.retire(name, e);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private retire(username: string, e: Entry): void {
+    if (this.entries.get(username) === e) this.entries.delete(username);
+    e.live = false;
+    if (e.refs <= 0 && this.byLogon.delete(e.logon)) this.logoff(e.logon.session);
+  }
+}
