@@ -68,6 +68,32 @@ export async function accessMessages(
   return found;
 }
 
+/**
+ * accessMessages for bulk operations that need only where the messages are (flags, copy,
+ * delete of thousands): reads three columns instead of whole rows.
+ */
+export async function accessMessagePlaces(
+  ctx: ServerContext,
+  p: Principal,
+  ids: readonly number[],
+): Promise<Array<{ id: number; storeId: number; folderId: number }>> {
+  if (ids.length === 0) throw new KcError('KCERR_INVALID_PARAMETER', 'no messages given');
+  const found = await ctx.storage.messages.messagePlaces(ids);
+  const byId = new Map(found.map((m) => [m.id, m]));
+  for (const id of ids) {
+    const m = byId.get(id);
+    if (!m) throw new KcError('KCERR_NOT_FOUND', `message ${id} not found`);
+    if (p.kind === 'user') {
+      try {
+        assertStoreAccess(p, m.storeId);
+      } catch {
+        throw new KcError('KCERR_NOT_FOUND', `message ${id} not found`);
+      }
+    }
+  }
+  return found;
+}
+
 /** Announces committed changes on the bus (after COMMIT only). */
 export function announce(ctx: ServerContext, changes: readonly StoreChange[]): void {
   const last = new Map<number, number>();

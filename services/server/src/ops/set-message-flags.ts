@@ -1,13 +1,13 @@
 import { KcError } from '@kgc/soap';
 import { joinFlags, splitFlags } from '../flags.js';
 import type { FlagChange } from '../storage/message-types.js';
-import { accessFolder, accessMessages, announce, principal } from './common.js';
+import { accessFolder, accessMessagePlaces, announce, principal } from './common.js';
 import type { Op } from './op.js';
 
 export const setMessageFlags: Op<'setMessageFlags'> = async (ctx, input) => {
   const p = await principal(ctx, input.sessionId);
   const folder = await accessFolder(ctx, p, input.folderId);
-  const msgs = await accessMessages(ctx, p, input.messageIds);
+  const msgs = await accessMessagePlaces(ctx, p, input.messageIds);
   if (msgs.some((m) => m.folderId !== folder.id))
     throw new KcError('KCERR_INVALID_PARAMETER', 'a message is in another folder');
   const change: FlagChange = {};

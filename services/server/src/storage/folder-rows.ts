@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Ctx } from './context.js';
 import { notFound } from './db-errors.js';
 import type { FolderRecord, FolderRole } from './folder-types.js';
@@ -50,6 +51,12 @@ export interface FolderDelta {
 }
 
 export async function applyFolderDelta(ctx: Ctx, folderId: number, d: FolderDelta): Promise<void> {
+  const statement = folderDeltaStatement(ctx, folderId, d);
+  if (statement) await statement;
+}
+
+/** The UPDATE of a FolderDelta (for a statement batch); null when it changes nothing. */
+export function folderDeltaStatement(ctx: Ctx, folderId: number, d: FolderDelta): Knex.QueryBuilder | null {
   const set: Record<string, unknown> = {};
   const add = (col: string, v: number | undefined) => {
     if (v) set[col] = ctx.db.raw('?? + ?', [col, v]);
@@ -59,7 +66,7 @@ export async function applyFolderDelta(ctx: Ctx, folderId: number, d: FolderDelt
   add('size', d.size);
   add('uidnext', d.uidnext);
   if (d.modseq !== undefined) set.highest_modseq = d.modseq;
-  if (Object.keys(set).length > 0) await ctx.db('folders').where('id', folderId).update(set);
+  return Object.keys(set).length > 0 ? ctx.db('folders').where('id', folderId).update(set) : null;
 }
 
 /** Accumulates FolderDelta per folder. */
@@ -77,5 +84,9 @@ export class FolderDeltas {
   }
   async apply(ctx: Ctx): Promise<void> {
     for (const [id, d] of [...this.map].sort(([a], [b]) => a - b)) await applyFolderDelta(ctx, id, d);
+  }
+  /** The UPDATEs, in folder order, for a statement batch. */
+  statements(ctx: Ctx): Knex.QueryBuilder[] {
+    return [...this.map].sort(([a], [b]) => a - b).flatMap(([id, d]) => folderDeltaStatement(ctx, id, d) ?? []);
   }
 }

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Ctx } from './context.js';
 import { notFound } from './db-errors.js';
 import { chunks, num, numOrNull } from './rows.js';
@@ -33,9 +34,14 @@ export interface JournalEntry {
 export type NewJournalEntry = Omit<JournalEntry, 'id' | 'createdAt'>;
 
 export async function writeJournal(ctx: Ctx, entries: readonly NewJournalEntry[]): Promise<void> {
+  for (const s of journalStatements(ctx, entries)) await s;
+}
+
+/** The journal INSERTs of `entries`, 500 rows each, for a statement batch. */
+export function journalStatements(ctx: Ctx, entries: readonly NewJournalEntry[]): Knex.QueryBuilder[] {
   const now = ctx.env.now();
-  for (const part of chunks(entries, 500)) {
-    await ctx.db('journal').insert(
+  return chunks(entries, 500).map((part) =>
+    ctx.db('journal').insert(
       part.map((e) => ({
         store_id: e.storeId,
         modseq: e.modseq,
@@ -45,8 +51,8 @@ export async function writeJournal(ctx: Ctx, entries: readonly NewJournalEntry[]
         kind: e.kind,
         created_at: now,
       })),
-    );
-  }
+    ),
+  );
 }
 
 /**

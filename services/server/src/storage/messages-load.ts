@@ -29,6 +29,21 @@ export async function getMessages(ctx: Ctx, ids: readonly number[], opts: LoadOp
   return out;
 }
 
+/** Where messages are (store and folder), for access checks that need nothing else; missing ids are skipped. */
+export async function messagePlaces(
+  ctx: Ctx,
+  ids: readonly number[],
+): Promise<Array<{ id: number; storeId: number; folderId: number }>> {
+  const out: Array<{ id: number; storeId: number; folderId: number }> = [];
+  for (const part of chunks([...new Set(ids)])) {
+    const rows = (await ctx.db('messages').select('id', 'store_id', 'folder_id').whereIn('id', part)) as Array<
+      Record<string, unknown>
+    >;
+    for (const r of rows) out.push({ id: num(r.id), storeId: num(r.store_id), folderId: num(r.folder_id) });
+  }
+  return out;
+}
+
 export async function getMessage(ctx: Ctx, id: number, opts: LoadOptions = {}): Promise<LoadedMessage> {
   const [m] = await getMessages(ctx, [id], opts);
   if (!m) throw notFound('message', id);

@@ -1,19 +1,21 @@
 import type { Ctx } from './context.js';
 import { invalid } from './db-errors.js';
 import { FolderDeltas } from './folder-rows.js';
-import { type NewJournalEntry, writeJournal } from './journal.js';
+import { journalStatements, type NewJournalEntry } from './journal.js';
 import { assertFlags, decodeKeywords, encodeKeywords, MessageFlag, normalizeKeywords } from './message-flags.js';
 import type { FlagChange, FlagState, SetFlagsOptions, SetFlagsResult } from './message-types.js';
 import { chunks, num } from './rows.js';
+import { runStatements } from './statement-batch.js';
 import { lockStores } from './store-lock.js';
 
 /** Distinct store ids of messages (one query per chunk). */
 export async function storesOfMessages(ctx: Ctx, ids: readonly number[]): Promise<number[]> {
   const out = new Set<number>();
-  for (const part of chunks(ids)) {
-    const rows = (await ctx.db('messages').distinct('store_id').whereIn('id', part)) as Array<Record<string, unknown>>;
-    for (const r of rows) out.add(num(r.store_id));
-  }
+  const results = await runStatements(
+    ctx,
+    chunks(ids).map((part) => ctx.db('messages').distinct('store_id').whereIn('id', part)),
+  );
+  for (const rows of results) for (const r of rows as Array<Record<string, unknown>>) out.add(num(r.store_id));
   return [...out];
 }
 
@@ -51,13 +53,19 @@ export async function setFlags(
   const deltas = new FolderDeltas();
   const journal: NewJournalEntry[] = [];
   const changedStores = new Set<number>();
-  for (const part of chunks(unique)) {
-    const rows = (await ctx
-      .db('messages')
-      .select('id', 'store_id', 'folder_id', 'uid', 'flags', 'keywords', 'modseq')
-      .whereIn('id', part)
-      .orderBy('id')) as Array<Record<string, unknown>>;
-    for (const r of rows) {
+  // Every chunk's rows in one round trip (MySQL), read under the store locks.
+  const read = await runStatements(
+    ctx,
+    chunks(unique).map((part) =>
+      ctx
+        .db('messages')
+        .select('id', 'store_id', 'folder_id', 'uid', 'flags', 'keywords', 'modseq')
+        .whereIn('id', part)
+        .orderBy('id'),
+    ),
+  );
+  for (const rows of read) {
+    for (const r of rows as Array<Record<string, unknown>>) {
       const id = num(r.id);
       const storeId = num(r.store_id);
       const store = locked.get(storeId);
@@ -98,16 +106,19 @@ export async function setFlags(
       journal.push({ storeId, modseq: store.modseq, folderId, messageId: id, uid, kind: 'message-flags' });
     }
   }
-  for (const g of groups.values()) {
-    for (const part of chunks(g.ids)) {
-      await ctx
-        .db('messages')
-        .whereIn('id', part)
-        .update({ flags: g.flags, ...(keywordOp ? { keywords: g.keywords } : {}), modseq: g.modseq });
-    }
-  }
-  await deltas.apply(ctx);
-  await writeJournal(ctx, journal);
+  // Every write in one round trip (MySQL): the updates, the folder counters, the journal.
+  await runStatements(ctx, [
+    ...[...groups.values()].flatMap((g) =>
+      chunks(g.ids).map((part) =>
+        ctx
+          .db('messages')
+          .whereIn('id', part)
+          .update({ flags: g.flags, ...(keywordOp ? { keywords: g.keywords } : {}), modseq: g.modseq }),
+      ),
+    ),
+    ...deltas.statements(ctx),
+    ...journalStatements(ctx, journal),
+  ]);
   return {
     messages,
     modified,

@@ -61,7 +61,7 @@ import type {
 import { copyMessages } from './messages-copy.js';
 import { createMessages } from './messages-create.js';
 import { deleteMessages } from './messages-delete.js';
-import { getMessage, getMessages } from './messages-load.js';
+import { getMessage, getMessages, messagePlaces } from './messages-load.js';
 import { setFlags } from './messages-set-flags.js';
 import { migrate } from './migrations.js';
 import { getProperties, type ObjectRef, type PropertyChange, type PropertyMap, setProperties } from './properties.js';
@@ -347,6 +347,10 @@ export class MessageStorage {
   /** In `ids` order; missing ids are skipped. */
   getMessages(ids: readonly number[], opts: LoadOptions = {}): Promise<LoadedMessage[]> {
     return this.run.read((ctx) => getMessages(ctx, ids, opts));
+  }
+  /** Store and folder of each message (missing ones left out): access checks of bulk operations. */
+  messagePlaces(ids: readonly number[]): Promise<Array<{ id: number; storeId: number; folderId: number }>> {
+    return this.run.read((ctx) => messagePlaces(ctx, ids));
   }
   /** A contents table page in one query. */
   queryContents<C extends MessageColumn = never>(q: ContentsQuery<C>): Promise<Array<ContentsRow<C>>> {
