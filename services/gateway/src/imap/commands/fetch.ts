@@ -142,13 +142,29 @@ class ChunkedOutput {
     if (this.bytes >= this.chunk) await this.flush();
   }
 
+  /** Small pieces go joined; a big one (a message body) as it is, not copied once more. */
   async flush(): Promise<void> {
     if (this.bytes === 0) return;
-    const data = this.parts.length === 0 ? this.text : Buffer.concat([...this.parts, Buffer.from(this.text, 'utf8')]);
+    const { parts, text } = this;
     this.parts = [];
     this.text = '';
     this.bytes = 0;
-    await this.ctx.send(data);
+    if (parts.length === 0) {
+      await this.ctx.send(text);
+      return;
+    }
+    if (text !== '') parts.push(Buffer.from(text, 'utf8'));
+    let run: Buffer[] = [];
+    for (const p of parts) {
+      if (p.length < this.chunk) {
+        run.push(p);
+        continue;
+      }
+      if (run.length > 0) await this.ctx.send(Buffer.concat(run));
+      run = [];
+      await this.ctx.send(p);
+    }
+    if (run.length > 0) await this.ctx.send(Buffer.concat(run));
   }
 }
 
