@@ -74,6 +74,7 @@ export function nstring(value: ImapText | null): Buffer {
 export function nstringNoLf(value: ImapText | null): Buffer {
   if (value === null) return NIL;
   const data = bytesOf(value);
+  if (data.indexOf(CR) < 0 && data.indexOf(LF) < 0) return imapString(data);
   return imapString(Buffer.from(data.filter((b) => b !== CR && b !== LF)));
 }
 

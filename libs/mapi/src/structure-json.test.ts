@@ -8,4 +8,11 @@ describe('structure JSON', () => {
     expect(back).toEqual(v);
     expect(Buffer.isBuffer(back.subject)).toBe(true);
   });
+
+  it('leaves objects that merely have a $b key among others, and data without Buffers, as they are', () => {
+    const v = { a: { $b: 'QQ==', other: 1 }, list: [[null, 'x', [1, { y: Buffer.from('z') }]]], s: '$b' };
+    const back = structureFromJson<typeof v>(structureToJson(v));
+    expect(back).toEqual(v);
+    expect(structureFromJson('[1,"a",null,{"k":[]}]')).toEqual([1, 'a', null, { k: [] }]);
+  });
 });
