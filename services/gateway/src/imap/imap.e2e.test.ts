@@ -651,6 +651,38 @@ describe('QRESYNC (RFC 7162 §3.2)', () => {
   });
 });
 
+describe('SEARCH across windows', () => {
+  it('finds body and header matches in every window of a 600-message folder (bodies load 256 at a time)', async () => {
+    const u = await createMailUser(admin, ['imap']);
+    const inbox = folderOf(u, 'inbox');
+    await Promise.all(
+      Array.from({ length: 600 }, (_, i) =>
+        putMessage(admin, inbox, makeMessage(`topic ${i % 7 === 0 ? 'seven' : 'other'} ${i}`, `needle-${i % 250}-end\r\n`)),
+      ),
+    );
+    const c = await rawLogin(u);
+    c.send('w1 SELECT INBOX\r\n');
+    await c.until(/w1 .*\r\n/);
+    const uidsOf = (answer: string) =>
+      (/\* SEARCH([\d ]*)\r\n/.exec(answer)?.[1] ?? '').trim().split(' ').filter(Boolean).map(Number);
+    // needle-7-end is in messages 7, 257 and 507 (created concurrently: their uids come from FETCH).
+    c.send('w2 UID FETCH 1:* (UID BODY.PEEK[TEXT])\r\n');
+    const fetched = await c.until(/w2 .*\r\n/, 4096);
+    const withNeedle7 = [...fetched.matchAll(/UID (\d+) BODY\[TEXT\] \{\d+\}\r\nneedle-7-end\r\n/g)].map((m) =>
+      Number(m[1]),
+    );
+    expect(withNeedle7).toHaveLength(3);
+    c.send('w3 UID SEARCH BODY needle-7-end\r\n');
+    expect(uidsOf(await c.until(/w3 .*\r\n/))).toEqual(withNeedle7.sort((a, b) => a - b));
+    c.send('w4 SEARCH SUBJECT seven\r\n');
+    expect(uidsOf(await c.until(/w4 .*\r\n/))).toHaveLength(86);
+    c.send('w5 SEARCH TEXT needle-249-end NOT SUBJECT seven\r\n');
+    // needle-249-end: messages 249 and 499, neither with subject seven.
+    expect(uidsOf(await c.until(/w5 .*\r\n/))).toHaveLength(2);
+    c.close();
+  });
+});
+
 describe('ESEARCH (RFC 4731)', () => {
   it('RETURN (MIN MAX COUNT ALL), RETURN () and no match', async () => {
     const { u } = await userWith(5);

@@ -6,10 +6,11 @@
  * ESEARCH (RFC 4731): RETURN (MIN MAX COUNT ALL); SAVE (SEARCHRES) is not offered.
  */
 import { formatNumberSet, type SearchReturnOption } from '@kgc/imap-proto';
+import { PREFETCH_MAX_SIZE } from '../../limits.js';
 import type { HeaderFields } from '../../store/types.js';
 import type { ImapCommandSpec } from '../context.js';
 import { bad, ImapError } from '../errors.js';
-import { PREFETCH_WINDOW, prefetchRaw } from '../prefetch.js';
+import { prefetchRaw } from '../prefetch.js';
 import { checkSupported, needsContent, SearchEvaluator, usesModseq } from '../search.js';
 import { selectedOf, storeOf } from './common.js';
 
@@ -17,6 +18,9 @@ import { selectedOf, storeOf } from './common.js';
 const ANSWER_CHUNK = 10_000;
 /** Messages whose header fields are asked for at once (the store splits the calls). */
 const HEADER_WINDOW = 2048;
+/** Messages (and bytes) whose bodies are asked for at once by a body search (rawMany splits the calls). */
+const BODY_WINDOW = 256;
+const BODY_WINDOW_BYTES = 8 * 1024 * 1024;
 
 interface Loaded {
   raws: Map<number, Buffer>;
@@ -62,9 +66,20 @@ export const search: ImapCommandSpec<'SEARCH'> = {
     const hits: number[] = [];
     let maxModseq = 0;
     // Windows of the view: the next window's headers or bodies load while this one is evaluated.
-    const window = content.body ? PREFETCH_WINDOW : HEADER_WINDOW;
-    const loadWindow = async (start: number): Promise<Loaded> => {
-      const entries = view.slice(start, start + window).filter((e) => !mailbox.isExpunged(e.uid));
+    // A body window ends at BODY_WINDOW messages or BODY_WINDOW_BYTES of (prefetchable) bodies.
+    const windowEnd = (start: number): number => {
+      if (!content.body) return Math.min(view.length, start + HEADER_WINDOW);
+      let end = start;
+      let bytes = 0;
+      while (end < view.length && end - start < BODY_WINDOW && bytes < BODY_WINDOW_BYTES) {
+        const size = view[end]?.size ?? 0;
+        if (size <= PREFETCH_MAX_SIZE) bytes += size;
+        end++;
+      }
+      return end;
+    };
+    const loadWindow = async (start: number, end: number): Promise<Loaded> => {
+      const entries = view.slice(start, end).filter((e) => !mailbox.isExpunged(e.uid));
       // Bodies first: the header fields of loaded bodies come from them, not from another call.
       const raws = content.body ? await prefetchRaw(store, entries) : new Map<number, Buffer>();
       const headers = content.headers
@@ -72,14 +87,23 @@ export const search: ImapCommandSpec<'SEARCH'> = {
         : new Map<number, HeaderFields>();
       return { raws, headers };
     };
-    const empty: Loaded = { raws: new Map(), headers: new Map() };
-    let next: Promise<Loaded> | undefined = content.body || content.headers ? loadWindow(0) : undefined;
-    let loaded = empty;
+    const loading = content.body || content.headers;
+    let loaded: Loaded = { raws: new Map(), headers: new Map() };
+    /** End of the window in `loaded`; the next window, loading. */
+    let loadedEnd = loading ? 0 : view.length;
+    let pending: { end: number; data: Promise<Loaded> } | undefined;
+    const launch = (from: number) => {
+      const to = windowEnd(from);
+      pending = { end: to, data: loadWindow(from, to) };
+    };
+    if (loading) launch(0);
     for (let i = 0; i < view.length; i++) {
       const entry = view[i];
-      if (i % window === 0 && next) {
-        loaded = await next;
-        next = i + window < view.length ? loadWindow(i + window) : undefined;
+      if (i >= loadedEnd && pending) {
+        loaded = await pending.data;
+        loadedEnd = pending.end;
+        pending = undefined;
+        if (loadedEnd < view.length) launch(loadedEnd);
       }
       if (!entry || mailbox.isExpunged(entry.uid)) continue;
       const { raws, headers } = loaded;
