@@ -4,6 +4,7 @@ import { toMessage } from './message-rows.js';
 import type { LoadedMessage, LoadOptions, MessageRecord } from './message-types.js';
 import { loadProperties } from './properties.js';
 import { chunks, num } from './rows.js';
+import { runStatements } from './statement-batch.js';
 
 /** Loads whole messages (columns, optionally properties and MIME bytes); missing ids are skipped. */
 export async function getMessages(ctx: Ctx, ids: readonly number[], opts: LoadOptions = {}): Promise<LoadedMessage[]> {
@@ -35,12 +36,16 @@ export async function messagePlaces(
   ids: readonly number[],
 ): Promise<Array<{ id: number; storeId: number; folderId: number }>> {
   const out: Array<{ id: number; storeId: number; folderId: number }> = [];
-  for (const part of chunks([...new Set(ids)])) {
-    const rows = (await ctx.db('messages').select('id', 'store_id', 'folder_id').whereIn('id', part)) as Array<
-      Record<string, unknown>
-    >;
-    for (const r of rows) out.push({ id: num(r.id), storeId: num(r.store_id), folderId: num(r.folder_id) });
-  }
+  // Every chunk in one round trip (MySQL).
+  const results = await runStatements(
+    ctx,
+    chunks([...new Set(ids)]).map((part) =>
+      ctx.db('messages').select('id', 'store_id', 'folder_id').whereIn('id', part),
+    ),
+  );
+  for (const rows of results)
+    for (const r of rows as Array<Record<string, unknown>>)
+      out.push({ id: num(r.id), storeId: num(r.store_id), folderId: num(r.folder_id) });
   return out;
 }
 
