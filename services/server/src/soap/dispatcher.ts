@@ -102,8 +102,10 @@ export async function createDispatcher<C>(
 
   const send = (res: ServerResponse, status: number, body: string) => {
     if (res.headersSent) return;
-    res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-    res.end(body);
+    // Encoded once: its length and the bytes written (byteLength and end(string) each walk it).
+    const bytes = Buffer.from(body, 'utf8');
+    res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8', 'content-length': bytes.length });
+    res.end(bytes);
   };
   const fault = (res: ServerResponse, status: number, e: KcError) =>
     send(res, status, faultXml(e.code, e.message, NAMESPACE));
