@@ -92,6 +92,8 @@ afterAll(async () => {
  */
 class LineClient {
   private partial = '';
+  /** Lines that came before anyone asked for them (the next answer, pipelined or in the same write). */
+  private readonly queued: string[] = [];
   private onLine: ((line: string) => void) | undefined;
   private failed: Error | undefined;
   private wake: (() => void) | undefined;
@@ -104,13 +106,8 @@ class LineClient {
       for (let end = text.indexOf('\r\n'); end !== -1; end = text.indexOf('\r\n', at)) {
         const line = text.slice(at, end);
         at = end + 2;
-        try {
-          if (!this.onLine) throw new Error(`unexpected line: ${line}`);
-          this.onLine(line);
-        } catch (e) {
-          // Reported by the command waiting for its answer.
-          this.failed ??= e instanceof Error ? e : new Error(String(e));
-        }
+        if (this.onLine) this.deliver(line);
+        else this.queued.push(line);
       }
       this.partial = text.slice(at);
       this.wake?.();
@@ -130,16 +127,25 @@ class LineClient {
     return c;
   }
 
+  private deliver(line: string): void {
+    try {
+      this.onLine?.(line);
+    } catch (e) {
+      // Reported by the command waiting for its answer.
+      this.failed ??= e instanceof Error ? e : new Error(String(e));
+    }
+  }
+
   /** Lines up to the one starting with `end`: untagged ones to `each`, the last returned. */
   private async untagged(end: string, each: (line: string) => void): Promise<string> {
     let last: string | undefined;
     this.onLine = (line) => {
-      if (last !== undefined) throw new Error(`line after the end: ${line}`);
       if (line.startsWith(end)) {
         last = line;
         this.onLine = undefined;
       } else each(line);
     };
+    while (last === undefined && this.queued.length > 0) this.deliver(this.queued.shift() as string);
     while (last === undefined) {
       if (this.failed) throw this.failed;
       await new Promise<void>((resolve) => {
