@@ -657,7 +657,11 @@ describe('SEARCH across windows', () => {
     const inbox = folderOf(u, 'inbox');
     await Promise.all(
       Array.from({ length: 600 }, (_, i) =>
-        putMessage(admin, inbox, makeMessage(`topic ${i % 7 === 0 ? 'seven' : 'other'} ${i}`, `needle-${i % 250}-end\r\n`)),
+        putMessage(
+          admin,
+          inbox,
+          makeMessage(`topic ${i % 7 === 0 ? 'seven' : 'other'} ${i}`, `needle-${i % 250}-end\r\n`),
+        ),
       ),
     );
     const c = await rawLogin(u);

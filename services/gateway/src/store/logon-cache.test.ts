@@ -5,7 +5,12 @@ import { type CachedLogon, LogonCache } from './logon-cache.js';
 function setup(ttl = 1000, max = 10) {
   let now = 0;
   const loggedOff: string[] = [];
-  const cache = new LogonCache((s) => loggedOff.push(s.id), ttl, max, () => now);
+  const cache = new LogonCache(
+    (s) => loggedOff.push(s.id),
+    ttl,
+    max,
+    () => now,
+  );
   const logon = (id: string): CachedLogon => ({
     session: { id } as KgcSession,
     username: 'alice',
@@ -57,6 +62,17 @@ describe('LogonCache', () => {
     cache.add('alice', 'new-pw', b);
     expect(cache.acquire('alice', 'pw')).toBeUndefined();
     expect(cache.acquire('alice', 'new-pw')).toBe(b);
+    cache.release(a);
+    expect(loggedOff).toEqual(['s1']);
+  });
+
+  it('forgets a user on request (the logon goes once unused)', () => {
+    const { cache, logon, loggedOff } = setup();
+    const a = logon('s1');
+    cache.add('alice', 'pw', a);
+    cache.forget('alice');
+    expect(cache.acquire('alice', 'pw')).toBeUndefined();
+    expect(loggedOff).toEqual([]);
     cache.release(a);
     expect(loggedOff).toEqual(['s1']);
   });

@@ -5,7 +5,8 @@
  * written and, at logout, deleted) per period instead of one per connection. The password is kept
  * only as an HMAC under a per-process random key. What the cache allows for at most its TTL: a
  * password changed or a feature disabled on the server applies to new server logons at once and
- * to cached ones when they expire. Failed logins are never cached.
+ * to cached ones when they expire. A feature enabled applies at once (a cached logon without it is
+ * not trusted: the server is asked again). Failed logins are never cached.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { KgcSession } from '@kgc/soap';
@@ -98,6 +99,12 @@ export class LogonCache {
       this.byLogon.delete(logon);
       this.logoff(logon.session);
     }
+  }
+
+  /** No longer hands out the logon of `username` (it is logged off once unused). */
+  forget(username: string): void {
+    const e = this.entries.get(username);
+    if (e) this.retire(username, e);
   }
 
   /** Logs off what expired and is unused (called now and then). */

@@ -77,7 +77,14 @@ export class SoapMailStoreProvider implements MailStoreProvider {
 
   /** A cached logon of this user and password (logon-cache.ts), else a server logon. */
   async logon(username: string, password: string, feature: Feature): Promise<MailStore> {
-    const logon = this.logons.acquire(username, password) ?? (await this.serverLogon(username, password));
+    let logon = this.logons.acquire(username, password);
+    if (logon && !logon.features.includes(feature)) {
+      // Enabled since? The server decides, not a cached refusal.
+      this.logons.release(logon);
+      this.logons.forget(username);
+      logon = undefined;
+    }
+    logon ??= await this.serverLogon(username, password);
     if (!logon.features.includes(feature)) {
       this.logons.release(logon);
       throw new StoreError('feature', `${feature.toUpperCase()} access is disabled for this user`);
