@@ -29,7 +29,7 @@ import type {
 import { propertyRow, propertyUpserts } from './properties.js';
 import { quotaLevel } from './quota.js';
 import { chunks, num, toBuffer } from './rows.js';
-import { runStatements } from './statement-batch.js';
+import { insertRows, runStatements } from './statement-batch.js';
 import { quotaStatusOf } from './stores.js';
 
 interface Prepared {
@@ -240,7 +240,7 @@ export async function createMessages(
   const writes = [
     ...blobRefStatements(ctx, withData, refs),
     ...inBatch.statements,
-    ...chunks(rows, 100).map((part) => ctx.db('messages').insert(part)),
+    ...chunks(rows, 100).map((part) => insertRows('messages', part)),
     ...createCounterStatements(ctx, storeCounters, folderCounters),
     ...ranges.map((r) => newMessagesJournalStatement(ctx, r.folderId, r.from, r.to)),
     ...deliveryKeyStatements(ctx, keys),

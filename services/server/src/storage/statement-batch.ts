@@ -37,6 +37,33 @@ export function compile(s: Statement): { sql: string; bindings: readonly unknown
   return s;
 }
 
+/**
+ * A multi-row INSERT written directly (no query builder): the hot write path inserts many rows of
+ * many columns, which knex would rebuild and re-sort per row. Every row has the keys of the first,
+ * in the same order; booleans bind as 1/0 (both engines store them so). Table and column names are
+ * ours (never input).
+ */
+export function insertRows(table: string, rows: ReadonlyArray<Record<string, unknown>>): {
+  sql: string;
+  bindings: unknown[];
+} {
+  const first = rows[0];
+  if (!first) throw new Error('insertRows: no rows');
+  const columns = Object.keys(first);
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const bindings: unknown[] = [];
+  for (const row of rows) {
+    for (const c of columns) {
+      const v = row[c];
+      bindings.push(typeof v === 'boolean' ? (v ? 1 : 0) : v === undefined ? null : v);
+    }
+  }
+  return {
+    sql: `insert into ${table} (${columns.join(', ')}) values ${rows.map(() => tuple).join(', ')}`,
+    bindings,
+  };
+}
+
 function rowsOf(result: unknown): unknown[] {
   return Array.isArray(result) ? result : [];
 }
