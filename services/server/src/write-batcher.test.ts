@@ -1,22 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import type { CreateMessagesResult, NewMessage } from './storage/message-types.js';
+import type { CreateMessagesOptions, CreateMessagesResult, NewMessage } from './storage/message-types.js';
 import type { Storage } from './storage/storage.js';
 import { WriteBatcher } from './write-batcher.js';
 
 /** A storage whose createMessages calls are held open until released, recording what ran together. */
 function fakeStorage(storeOf: Record<number, number>) {
-  const running: Array<{ folders: number[]; release: () => void }> = [];
+  const running: Array<{ folders: number[]; release: () => void; lastTrip: () => void }> = [];
   const log: string[] = [];
   const storage = {
     storeOfFolder: (folderId: number) => storeOf[folderId],
     blobs: { prewrite: async () => {} },
     messages: {
-      createMessages: (messages: readonly NewMessage[]) =>
+      createMessages: (messages: readonly NewMessage[], opts: CreateMessagesOptions = {}) =>
         new Promise<CreateMessagesResult>((resolve) => {
           const folders = messages.map((m) => m.folderId);
           log.push(`start ${folders.join(',')} with ${running.length} running`);
           const entry = {
             folders,
+            lastTrip: () => opts.onLastTrip?.(),
             release: () => {
               running.splice(running.indexOf(entry), 1);
               resolve({
@@ -64,6 +65,24 @@ describe('WriteBatcher', () => {
     expect(log[2]).toBe('start 11 with 1 running');
     for (const r of [...running]) r.release();
     await Promise.all([sameStore, otherStore]);
+  });
+
+  it('starts the next transaction on a store once the one in flight has sent its COMMIT', async () => {
+    const { storage, running, log } = fakeStorage({ 10: 1, 11: 1 });
+    const b = new WriteBatcher(storage);
+    const first = b.createMessages([msg(10)]);
+    await tick();
+    await tick();
+    const second = b.createMessages([msg(11)]);
+    await tick();
+    await tick();
+    expect(log).toEqual(['start 10 with 0 running']);
+    running[0]?.lastTrip();
+    await tick();
+    await tick();
+    expect(log).toEqual(['start 10 with 0 running', 'start 11 with 1 running']);
+    for (const r of [...running]) r.release();
+    await Promise.all([first, second]);
   });
 
   it('holds a request whose store it does not know until nothing is in flight', async () => {

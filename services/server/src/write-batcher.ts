@@ -6,9 +6,10 @@
  * its own, so one bad request cannot fail the others.
  *
  * Transactions on the same store wait for each other anyway (the store row is locked), so a
- * second one in flight only helps when it touches other stores: up to MAX_IN_FLIGHT run side by
- * side as long as their stores (known from the folder→store hint) are disjoint from those in
- * flight; a request whose stores are not known yet waits until nothing is in flight.
+ * second one in flight helps when it touches other stores, or when the one on its stores has sent
+ * its COMMIT (it then queues for their locks in the database instead of after the reply): up to
+ * MAX_IN_FLIGHT run side by side on those terms, stores known from the folder→store hint; a
+ * request whose stores are not known yet waits until nothing is in flight.
  */
 
 import { MAX_BATCH_MESSAGES, MAX_IN_FLIGHT } from './limits.js';
@@ -27,11 +28,8 @@ interface Pending {
 export class WriteBatcher {
   private queue: Pending[] = [];
   private scheduled = false;
-  private inFlight = 0;
-  /** Stores of the transactions in flight (with a count: a store may be in only one, but be safe). */
-  private readonly busy = new Map<number, number>();
-  /** Transactions in flight with a request whose stores were not known: nothing may join them. */
-  private unknown = 0;
+  /** Transactions in flight: their stores (null: not all known), and whether COMMIT is on its way. */
+  private readonly flights = new Set<{ stores: Set<number> | null; committing: boolean }>();
 
   /** `onBatch`: messages per gathered transaction (a metric of how well group commit works). */
   constructor(
@@ -75,31 +73,38 @@ export class WriteBatcher {
   }
 
   private pump(): void {
-    while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
+    while (this.flights.size < MAX_IN_FLIGHT && this.queue.length > 0) {
       const batch = this.take();
       if (!batch) return;
-      const stores = batch.flatMap((p) => p.stores ?? []);
-      const blind = batch.some((p) => p.stores === null);
-      for (const s of stores) this.busy.set(s, (this.busy.get(s) ?? 0) + 1);
-      if (blind) this.unknown++;
-      this.inFlight++;
-      this.run(batch).finally(() => {
-        if (blind) this.unknown--;
-        for (const s of stores) {
-          const n = (this.busy.get(s) ?? 1) - 1;
-          if (n > 0) this.busy.set(s, n);
-          else this.busy.delete(s);
-        }
-        this.inFlight--;
+      const flight = {
+        stores: batch.some((p) => p.stores === null) ? null : new Set(batch.flatMap((p) => p.stores ?? [])),
+        committing: false,
+      };
+      this.flights.add(flight);
+      const onLastTrip = () => {
+        flight.committing = true;
+        this.schedule();
+      };
+      this.run(batch, onLastTrip).finally(() => {
+        this.flights.delete(flight);
         this.schedule();
       });
     }
   }
 
-  /** May `p` start now: nothing in flight, or its stores known and none of them in flight. */
+  /**
+   * May `p` start now: nothing in flight, or its stores known and each in flight only in a
+   * transaction whose COMMIT is on its way (p then queues for their locks in the database, which
+   * saves the time from that COMMIT's reply to p's first trip).
+   */
   private free(p: Pending): boolean {
-    if (this.inFlight === 0) return true;
-    return this.unknown === 0 && p.stores !== null && p.stores.every((s) => !this.busy.has(s));
+    if (this.flights.size === 0) return true;
+    if (p.stores === null) return false;
+    for (const f of this.flights) {
+      if (f.committing) continue;
+      if (f.stores === null || p.stores.some((s) => f.stores?.has(s))) return false;
+    }
+    return true;
   }
 
   /**
@@ -113,7 +118,7 @@ export class WriteBatcher {
     const batch = [first];
     let count = first.messages.length;
     const skip = first.opts.skipQuotaCheck === true;
-    const open = this.inFlight === 0;
+    const open = this.flights.size === 0;
     for (let i = start; i < this.queue.length && count < MAX_BATCH_MESSAGES; ) {
       const p = this.queue[i] as Pending;
       if (
@@ -129,18 +134,18 @@ export class WriteBatcher {
     return batch;
   }
 
-  private async run(batch: Pending[]): Promise<void> {
+  private async run(batch: Pending[], onLastTrip: () => void): Promise<void> {
     this.onBatch(batch.reduce((n, p) => n + p.messages.length, 0));
     if (batch.length === 1) {
       const p = batch[0] as Pending;
-      await this.storage.messages.createMessages(p.messages, p.opts).then(p.resolve, p.reject);
+      await this.storage.messages.createMessages(p.messages, { ...p.opts, onLastTrip }).then(p.resolve, p.reject);
       return;
     }
     let result: CreateMessagesResult;
     try {
       result = await this.storage.messages.createMessages(
         batch.flatMap((p) => p.messages),
-        batch[0]?.opts ?? {},
+        { ...(batch[0]?.opts ?? {}), onLastTrip },
       );
     } catch {
       await Promise.all(

@@ -80,6 +80,12 @@ export interface NewMessage {
 export interface CreateMessagesOptions {
   /** System-generated mail (quota warnings, NDRs): no hard-quota check. */
   skipQuotaCheck?: boolean;
+  /**
+   * Called when the transaction's last trip (its writes and COMMIT) is sent: nothing it does from
+   * then on waits for another lock, so the next transaction on its stores may start queueing for
+   * them (the write batcher's pipelining).
+   */
+  onLastTrip?: () => void;
 }
 
 export interface CreatedMessage {

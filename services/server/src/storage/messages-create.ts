@@ -248,6 +248,7 @@ export async function createMessages(
   // Properties need the new ids, bytes the batch could not carry a trip of their own: without
   // either, COMMIT goes in this trip.
   const last = inBatch.rest.size === 0 && !accepted.some((p) => Object.keys(p.input.properties ?? {}).length > 0);
+  if (last && rows.length > 0) opts.onLastTrip?.();
   const done = rows.length > 0 ? await runStatements(ctx, [...writes, ...idQueries], { commit: last }) : [];
   const idByFolderUid = new Map<string, number>();
   for (const found of done.slice(writes.length)) {
