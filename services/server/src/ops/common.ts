@@ -52,20 +52,7 @@ export async function accessMessages(
   load: LoadOptions = {},
 ): Promise<LoadedMessage[]> {
   if (ids.length === 0) throw new KcError('KCERR_INVALID_PARAMETER', 'no messages given');
-  const found = await ctx.storage.messages.getMessages(ids, load);
-  const byId = new Map(found.map((m) => [m.id, m]));
-  for (const id of ids) {
-    const m = byId.get(id);
-    if (!m) throw new KcError('KCERR_NOT_FOUND', `message ${id} not found`);
-    if (p.kind === 'user') {
-      try {
-        assertStoreAccess(p, m.storeId);
-      } catch {
-        throw new KcError('KCERR_NOT_FOUND', `message ${id} not found`);
-      }
-    }
-  }
-  return found;
+  return reachable(p, ids, await ctx.storage.messages.getMessages(ids, load));
 }
 
 /**
@@ -78,7 +65,11 @@ export async function accessMessagePlaces(
   ids: readonly number[],
 ): Promise<Array<{ id: number; storeId: number; folderId: number }>> {
   if (ids.length === 0) throw new KcError('KCERR_INVALID_PARAMETER', 'no messages given');
-  const found = await ctx.storage.messages.messagePlaces(ids);
+  return reachable(p, ids, await ctx.storage.messages.messagePlaces(ids));
+}
+
+/** `found` if every id is among them and in a store the principal may reach; else "not found". */
+function reachable<M extends { id: number; storeId: number }>(p: Principal, ids: readonly number[], found: M[]): M[] {
   const byId = new Map(found.map((m) => [m.id, m]));
   for (const id of ids) {
     const m = byId.get(id);

@@ -155,6 +155,17 @@ export function filesBlobBackend(root: string, inlineMax = 0): BlobBackend {
   const inline = databaseBlobBackend();
   const isSmall = (size: number) => inlineMax > 0 && size <= inlineMax;
   const workers = new BlobFileWorkers();
+  /** A blob's file, or its trash name while a delete is not committed yet; null when neither. */
+  const readBlobFile = async (hash: string): Promise<Buffer | null> => {
+    for (const path of [pathOf(hash), trashOf(hash)]) {
+      try {
+        return await readFile(path);
+      } catch (err) {
+        if (!isEnoent(err)) throw err;
+      }
+    }
+    return null;
+  };
 
   return {
     kind: 'files',
@@ -179,32 +190,12 @@ export function filesBlobBackend(root: string, inlineMax = 0): BlobBackend {
       return { statements: chunkInserts(ctx, take), rest };
     },
     async read(ctx, hash) {
-      const held = await inline.read(ctx, hash);
-      if (held) return held;
-      for (const path of [pathOf(hash), trashOf(hash)]) {
-        try {
-          return await readFile(path);
-        } catch (err) {
-          if (!isEnoent(err)) throw err;
-        }
-      }
-      return null;
+      return (await inline.read(ctx, hash)) ?? (await readBlobFile(hash));
     },
     async readMany(ctx, hashes) {
       const out = await inline.readMany(ctx, hashes);
       const rest = [...new Set(hashes)].filter((h) => !out.has(h));
-      const files = await Promise.all(
-        rest.map(async (hash) => {
-          for (const path of [pathOf(hash), trashOf(hash)]) {
-            try {
-              return await readFile(path);
-            } catch (err) {
-              if (!isEnoent(err)) throw err;
-            }
-          }
-          return null;
-        }),
-      );
+      const files = await Promise.all(rest.map(readBlobFile));
       for (const [i, hash] of rest.entries()) {
         const data = files[i];
         if (data) out.set(hash, data);
