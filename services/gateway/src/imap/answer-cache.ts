@@ -5,42 +5,27 @@
  * is most of a `FETCH 1:* (ENVELOPE)` that a client repeats after every reconnect.
  */
 import { ANSWER_CACHE_BYTES } from '../limits.js';
+import { ByteLru } from '../store/byte-lru.js';
 
 export type AnswerKind = 'ENVELOPE' | 'BODY' | 'BODYSTRUCTURE';
 
 export class AnswerCache {
-  private readonly entries = new Map<string, Buffer>();
-  private bytes = 0;
+  private readonly lru: ByteLru<Buffer>;
 
-  constructor(private readonly maxBytes = ANSWER_CACHE_BYTES) {}
+  constructor(maxBytes = ANSWER_CACHE_BYTES) {
+    this.lru = new ByteLru(maxBytes);
+  }
 
   get(storeId: number, messageId: number, kind: AnswerKind): Buffer | undefined {
-    const key = `${storeId}:${messageId}:${kind}`;
-    const v = this.entries.get(key);
-    if (v) {
-      this.entries.delete(key);
-      this.entries.set(key, v);
-    }
-    return v;
+    return this.lru.get(`${storeId}:${messageId}:${kind}`);
   }
 
   set(storeId: number, messageId: number, kind: AnswerKind, answer: Buffer): void {
     const key = `${storeId}:${messageId}:${kind}`;
-    const old = this.entries.get(key);
-    if (old) {
-      this.bytes -= old.length + key.length;
-      this.entries.delete(key);
-    }
-    this.entries.set(key, answer);
-    this.bytes += answer.length + key.length;
-    for (const [k, v] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
-      this.entries.delete(k);
-      this.bytes -= v.length + k.length;
-    }
+    this.lru.set(key, answer, answer.length + key.length);
   }
 
   get size(): number {
-    return this.bytes;
+    return this.lru.size;
   }
 }

@@ -5,42 +5,24 @@
  * of its own store's folders.
  */
 import { BODY_CACHE_BYTES } from '../limits.js';
+import { ByteLru } from './byte-lru.js';
 
 export class BodyCache {
-  private readonly entries = new Map<string, Buffer>();
-  private bytes = 0;
+  private readonly lru: ByteLru<Buffer>;
 
-  constructor(private readonly maxBytes = BODY_CACHE_BYTES) {}
+  constructor(maxBytes = BODY_CACHE_BYTES) {
+    this.lru = new ByteLru(maxBytes);
+  }
 
   get(storeId: number, messageId: number): Buffer | undefined {
-    const key = `${storeId}:${messageId}`;
-    const v = this.entries.get(key);
-    if (v) {
-      this.entries.delete(key);
-      this.entries.set(key, v);
-    }
-    return v;
+    return this.lru.get(`${storeId}:${messageId}`);
   }
 
   set(storeId: number, messageId: number, raw: Buffer): void {
-    // One message larger than a quarter of the cache would push out everything else.
-    if (raw.length > this.maxBytes / 4) return;
-    const key = `${storeId}:${messageId}`;
-    const old = this.entries.get(key);
-    if (old) {
-      this.bytes -= old.length;
-      this.entries.delete(key);
-    }
-    this.entries.set(key, raw);
-    this.bytes += raw.length;
-    for (const [k, v] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
-      this.entries.delete(k);
-      this.bytes -= v.length;
-    }
+    this.lru.set(`${storeId}:${messageId}`, raw, raw.length);
   }
 
   get size(): number {
-    return this.bytes;
+    return this.lru.size;
   }
 }

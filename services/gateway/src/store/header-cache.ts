@@ -7,6 +7,7 @@
  */
 import { decodeHeaderText, parseMimeTree } from '@kgc/mapi';
 import { HEADER_CACHE_BYTES } from '../limits.js';
+import { ByteLru } from './byte-lru.js';
 
 export interface HeaderField {
   /** As written (TEXT matches `Name: value`). */
@@ -40,40 +41,21 @@ function sizeOf(h: HeaderFields): number {
 }
 
 export class HeaderCache {
-  private readonly entries = new Map<string, { fields: HeaderFields; size: number }>();
-  private bytes = 0;
+  private readonly lru: ByteLru<HeaderFields>;
 
-  constructor(private readonly maxBytes = HEADER_CACHE_BYTES) {}
+  constructor(maxBytes = HEADER_CACHE_BYTES) {
+    this.lru = new ByteLru(maxBytes);
+  }
 
   get(storeId: number, messageId: number): HeaderFields | undefined {
-    const key = `${storeId}:${messageId}`;
-    const v = this.entries.get(key);
-    if (v) {
-      this.entries.delete(key);
-      this.entries.set(key, v);
-    }
-    return v?.fields;
+    return this.lru.get(`${storeId}:${messageId}`);
   }
 
   set(storeId: number, messageId: number, fields: HeaderFields): void {
-    const size = sizeOf(fields);
-    if (size > this.maxBytes / 4) return;
-    const key = `${storeId}:${messageId}`;
-    const old = this.entries.get(key);
-    if (old) {
-      this.bytes -= old.size;
-      this.entries.delete(key);
-    }
-    this.entries.set(key, { fields, size });
-    this.bytes += size;
-    for (const [k, v] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
-      this.entries.delete(k);
-      this.bytes -= v.size;
-    }
+    this.lru.set(`${storeId}:${messageId}`, fields, sizeOf(fields));
   }
 
   get size(): number {
-    return this.bytes;
+    return this.lru.size;
   }
 }
