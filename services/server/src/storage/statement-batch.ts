@@ -43,7 +43,10 @@ export function compile(s: Statement): { sql: string; bindings: readonly unknown
  * in the same order; booleans bind as 1/0 (both engines store them so). Table and column names are
  * ours (never input).
  */
-export function insertRows(table: string, rows: ReadonlyArray<Record<string, unknown>>): {
+export function insertRows(
+  table: string,
+  rows: ReadonlyArray<Record<string, unknown>>,
+): {
   sql: string;
   bindings: unknown[];
 } {
