@@ -683,6 +683,17 @@ describe('SEARCH across windows', () => {
     c.send('w5 SEARCH TEXT needle-249-end NOT SUBJECT seven\r\n');
     // needle-249-end: messages 249 and 499, neither with subject seven.
     expect(uidsOf(await c.until(/w5 .*\r\n/))).toHaveLength(2);
+    // ENVELOPE over two FETCH batches (500 each, the second asked for while the first is written),
+    // then again from the answer cache: every message once, in order, with its own subject.
+    for (const tag of ['w6', 'w7']) {
+      c.send(`${tag} FETCH 1:* (UID ENVELOPE)\r\n`);
+      const answer = await c.until(new RegExp(`${tag} OK[^\r\n]*\r\n`), 4096);
+      const rows = [
+        ...answer.matchAll(/^\* (\d+) FETCH \(UID (\d+) ENVELOPE \("[^"]*" "topic (?:seven|other) (\d+)"/gm),
+      ];
+      expect(rows.map((m) => Number(m[1]))).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
+      expect(new Set(rows.map((m) => m[3])).size).toBe(600);
+    }
     c.close();
   });
 });

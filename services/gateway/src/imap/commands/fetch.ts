@@ -66,6 +66,8 @@ async function load(store: MailStore, e: ViewEntry): Promise<Loaded> {
 
 const ANSWER_KINDS: readonly AnswerKind[] = ['ENVELOPE', 'BODY', 'BODYSTRUCTURE'];
 
+type Structures = Awaited<ReturnType<MailStore['structures']>>;
+
 function remember(ctx: ImapContext, store: MailStore, e: ViewEntry, kind: AnswerKind, answer: Buffer): Buffer {
   ctx.answers.set(store.storeId, e.messageId, kind, answer);
   return answer;
@@ -225,12 +227,34 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
     }
     const out = new ChunkedOutput(ctx, ctx.limits.writeChunk);
     const view = mailbox.view;
-    let batches = 0;
-    for (const all of batchesOf(view, mailbox.spans(command.sequenceSet, command.uid), changedSince)) {
+    // Answers cached in the process need no table query; the others come in one per batch, the
+    // next batch's asked for while this one is written.
+    const kinds = ANSWER_KINDS.filter((k) => attributes.some((a) => a.kind === k));
+    const structuresOf = (batch: ReadonlyArray<{ entry: ViewEntry }>): Promise<Structures | undefined> => {
+      const uncached = withStructure
+        ? batch.filter((t) => kinds.some((k) => !ctx.answers.get(store.storeId, t.entry.messageId, k)))
+        : [];
+      if (uncached.length === 0) return Promise.resolve(undefined);
+      const p = store.structures(
+        mailbox.folder.folderId,
+        uncached.map((t) => t.entry.uid),
+        wantStructures,
+      );
+      p.catch(() => undefined); // awaited (and so reported) when its batch's turn comes
+      return p;
+    };
+    const live = (all: ReadonlyArray<{ seq: number; entry: ViewEntry }>) =>
+      all.filter((t) => !mailbox.isExpunged(t.entry.uid));
+    const batchIter = batchesOf(view, mailbox.spans(command.sequenceSet, command.uid), changedSince);
+    let current = batchIter.next();
+    let currentStructures = current.done ? undefined : structuresOf(live(current.value));
+    for (let batches = 0; !current.done; batches++) {
       // Other connections' turn between batches: a FETCH over a whole large mailbox whose client
       // reads as fast as we write would otherwise hold the process until it is done.
-      if (batches++ > 0) await setImmediate();
-      const batch = all.filter((t) => !mailbox.isExpunged(t.entry.uid));
+      if (batches > 0) await setImmediate();
+      const batch = live(current.value);
+      const upcoming = batchIter.next();
+      const upcomingStructures = upcoming.done ? undefined : structuresOf(live(upcoming.value));
       let addFlags = false;
       if (setsSeen) {
         const unseen = batch.filter((t) => !t.entry.flags.includes('\\Seen'));
@@ -244,19 +268,7 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
           addFlags = !attributes.some((a) => a.kind === 'FLAGS');
         }
       }
-      // Answers cached in the process need no table query; the others come in one.
-      const kinds = ANSWER_KINDS.filter((k) => attributes.some((a) => a.kind === k));
-      const uncached = withStructure
-        ? batch.filter((t) => kinds.some((k) => !ctx.answers.get(store.storeId, t.entry.messageId, k)))
-        : [];
-      const structures =
-        uncached.length > 0
-          ? await store.structures(
-              mailbox.folder.folderId,
-              uncached.map((t) => t.entry.uid),
-              wantStructures,
-            )
-          : undefined;
+      const structures = await currentStructures;
       let raws = new Map<number, Buffer>();
       for (const [j, t] of batch.entries()) {
         if (withRaw && j % PREFETCH_WINDOW === 0)
@@ -313,6 +325,8 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
         out.add(')\r\n');
         await out.maybeFlush();
       }
+      current = upcoming;
+      currentStructures = upcomingStructures;
     }
     await out.flush();
     return { text: 'FETCH completed.' };
