@@ -82,5 +82,11 @@ describe('logon cache', () => {
     expect(await p.until(/\+OK \d+ \d+\r\n[\s\S]*\r\n$/)).toMatch(/\+OK 1 \d+/);
     expect((await serverLogons()).ok - before.ok).toBe(1);
     p.close();
+
+    // Deactivated on the server: the cached logon is not handed out; the login is refused now.
+    await admin.call('setUser', { username: u.username, changes: { active: false, aliases: [] } });
+    const refused = await login(u.username, u.password);
+    expect(refused.reply).toMatch(/a NO \[AUTHENTICATIONFAILED\]/);
+    refused.c.close();
   });
 });

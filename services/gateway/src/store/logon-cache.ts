@@ -3,10 +3,11 @@
  * password within LOGON_CACHE_MS (Dovecot's auth cache, in effect): a client that opens a
  * connection per folder, or reconnects every few minutes, costs one server logon (a session row
  * written and, at logout, deleted) per period instead of one per connection. The password is kept
- * only as an HMAC under a per-process random key. What the cache allows for at most its TTL: a
- * password changed or a feature disabled on the server applies to new server logons at once and
- * to cached ones when they expire. A feature enabled applies at once (a cached logon without it is
- * not trusted: the server is asked again). Failed logins are never cached.
+ * only as an HMAC under a per-process random key, and a cached session is checked with one read
+ * before it is handed out, so a user deactivated or deleted is refused at once. What the cache
+ * allows for at most its TTL: a changed password or a disabled feature applies to new server
+ * logons at once and to cached ones when they expire. A feature enabled applies at once (a cached
+ * logon without it is not trusted: the server is asked again). Failed logins are never cached.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { KgcSession } from '@kgc/soap';

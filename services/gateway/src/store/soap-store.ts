@@ -78,8 +78,8 @@ export class SoapMailStoreProvider implements MailStoreProvider {
   /** A cached logon of this user and password (logon-cache.ts), else a server logon. */
   async logon(username: string, password: string, feature: Feature): Promise<MailStore> {
     let logon = this.logons.acquire(username, password);
-    if (logon && !logon.features.includes(feature)) {
-      // Enabled since? The server decides, not a cached refusal.
+    if (logon && !(logon.features.includes(feature) && (await this.stillValid(logon)))) {
+      // Enabled since? Ended by the server (user deactivated or deleted)? The server decides.
       this.logons.release(logon);
       this.logons.forget(username);
       logon = undefined;
@@ -92,6 +92,20 @@ export class SoapMailStoreProvider implements MailStoreProvider {
     return new SoapMailStore(this.deps, logon.session, logon.username, logon.storeId, logon.shared, () =>
       this.logons.release(logon),
     );
+  }
+
+  /**
+   * A cached logon's server session still stands: one read (no session written, no password
+   * hashed). A session the server ended (user deactivated or deleted) is logged on again once by
+   * KgcSession, which fails for such a user: the login is then refused at once, not after the TTL.
+   */
+  private async stillValid(logon: CachedLogon): Promise<boolean> {
+    try {
+      await logon.session.call('getSessionInfo', {});
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private async serverLogon(username: string, password: string): Promise<CachedLogon> {
