@@ -94,8 +94,18 @@ async function createLoad(url: string) {
   const { folders } = await first.call('getHierarchy', { storeId: store.storeId });
   const inbox = folders.find((f) => f.specialUse === 'inbox')?.folderId ?? 0;
   const msgs = Array.from({ length: 10_000 }, (_, i) => message4k(i));
-  const create = (i: number) =>
-    sessions[i % 8]?.call('createMessage', { folderId: inbox, raw: msgs[i] as Buffer, flags: [], props: [] });
+  // Each call takes a free client and gives it back: 8 clients, each with one call at a time (by
+  // index, two calls could land on one client and queue behind each other on its one socket).
+  const free = [...sessions];
+  const create = async (i: number) => {
+    const s = free.pop();
+    if (!s) throw new Error('no free client');
+    try {
+      await s.call('createMessage', { folderId: inbox, raw: msgs[i] as Buffer, flags: [], props: [] });
+    } finally {
+      free.push(s);
+    }
+  };
   await runLoad(200, 8, async (i) => {
     await create(i);
   });
