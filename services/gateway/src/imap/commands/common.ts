@@ -1,9 +1,11 @@
 /** Helpers shared by the mailbox and message commands. */
-import type { MailStore } from '../../store/types.js';
+import type { StatusItem } from '@kgc/imap-proto';
+import type { FolderInfo, MailStore } from '../../store/types.js';
 import type { ImapContext } from '../context.js';
 import { bad, no } from '../errors.js';
 import type { MailboxEntry } from '../names.js';
 import type { SelectedMailbox } from '../selected.js';
+import { mailboxName } from '../wire.js';
 
 export const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
 
@@ -30,4 +32,21 @@ export function writableOf(ctx: ImapContext): SelectedMailbox {
   const m = selectedOf(ctx);
   if (m.readOnly) throw no('Mailbox is read-only.', 'READ-ONLY');
   return m;
+}
+
+/** `* STATUS name (ITEM n ...)` (STATUS, and LIST's RETURN (STATUS)); RECENT is 0 (\Recent is per session). */
+export function statusLine(name: string, f: FolderInfo, items: readonly StatusItem[]): Buffer {
+  const values: Record<StatusItem, number> = {
+    MESSAGES: f.messages,
+    RECENT: 0,
+    UIDNEXT: f.uidNext,
+    UIDVALIDITY: f.uidValidity,
+    UNSEEN: f.unseen,
+    HIGHESTMODSEQ: f.highestModseq,
+  };
+  return Buffer.concat([
+    Buffer.from('* STATUS '),
+    mailboxName(name),
+    Buffer.from(` (${items.map((i) => `${i} ${values[i]}`).join(' ')})\r\n`),
+  ]);
 }

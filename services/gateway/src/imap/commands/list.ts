@@ -5,11 +5,11 @@
  * SUBSCRIBED, CHILDREN, SPECIAL-USE and STATUS (LIST-STATUS, RFC 5819) — the counts come with the
  * folder list, so STATUS costs no call per mailbox.
  */
-import type { ListCommand, StatusItem } from '@kgc/imap-proto';
+import type { ListCommand } from '@kgc/imap-proto';
 import type { ImapCommandSpec } from '../context.js';
 import { DELIMITER, type MailboxEntry, type MailboxTree, specialUseOf } from '../names.js';
-import { mailboxName, quotedMailbox } from '../wire.js';
-import { storeOf } from './common.js';
+import { quotedMailbox } from '../wire.js';
+import { statusLine, storeOf } from './common.js';
 
 function listLine(kind: 'LIST' | 'LSUB', e: MailboxEntry, extra: string[] = [], tail = ''): Buffer {
   const attrs = [e.hasChildren ? '\\HasChildren' : '\\HasNoChildren', ...extra];
@@ -19,23 +19,6 @@ function listLine(kind: 'LIST' | 'LSUB', e: MailboxEntry, extra: string[] = [], 
     Buffer.from(`* ${kind} (${attrs.join(' ')}) "${DELIMITER}" `, 'latin1'),
     quotedMailbox(e.name),
     Buffer.from(`${tail}\r\n`, 'latin1'),
-  ]);
-}
-
-function statusLine(e: MailboxEntry, items: readonly StatusItem[]): Buffer {
-  const f = e.folder;
-  const values: Record<StatusItem, number> = {
-    MESSAGES: f.messages,
-    RECENT: 0,
-    UIDNEXT: f.uidNext,
-    UIDVALIDITY: f.uidValidity,
-    UNSEEN: f.unseen,
-    HIGHESTMODSEQ: f.highestModseq,
-  };
-  return Buffer.concat([
-    Buffer.from('* STATUS '),
-    mailboxName(e.name),
-    Buffer.from(` (${items.map((i) => `${i} ${values[i]}`).join(' ')})\r\n`),
   ]);
 }
 
@@ -62,7 +45,7 @@ function extendedList(tree: MailboxTree, command: ListCommand): Buffer[] {
     if ((sel.subscribed || ret.subscribed) && subscribed) extra.push('\\Subscribed');
     const tail = childInfo ? ' ("CHILDINFO" ("SUBSCRIBED"))' : '';
     out.push(listLine('LIST', e, extra, tail));
-    if (ret.status && ret.status.length > 0) out.push(statusLine(e, ret.status));
+    if (ret.status && ret.status.length > 0) out.push(statusLine(e.name, e.folder, ret.status));
   }
   return out;
 }

@@ -3,8 +3,7 @@
  * call; RECENT is 0 (\Recent is per session).
  */
 import type { ImapCommandSpec } from '../context.js';
-import { mailboxName } from '../wire.js';
-import { mailboxOf, storeOf } from './common.js';
+import { mailboxOf, statusLine, storeOf } from './common.js';
 
 export const status: ImapCommandSpec<'STATUS'> = {
   name: 'STATUS',
@@ -12,16 +11,7 @@ export const status: ImapCommandSpec<'STATUS'> = {
   async handle(ctx, command) {
     const entry = await mailboxOf(ctx, command.mailbox);
     const f = await storeOf(ctx).folderStatus(entry.folder.folderId);
-    const values: Record<string, number> = {
-      MESSAGES: f.messages,
-      RECENT: 0,
-      UIDNEXT: f.uidNext,
-      UIDVALIDITY: f.uidValidity,
-      UNSEEN: f.unseen,
-      HIGHESTMODSEQ: f.highestModseq,
-    };
-    const items = command.items.map((i) => `${i} ${values[i]}`).join(' ');
-    await ctx.send(Buffer.concat([Buffer.from('* STATUS '), mailboxName(entry.name), Buffer.from(` (${items})\r\n`)]));
+    await ctx.send(statusLine(entry.name, f, command.items));
     return { text: 'STATUS completed.' };
   },
 };
