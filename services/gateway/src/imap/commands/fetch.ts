@@ -66,7 +66,11 @@ async function load(store: MailStore, e: ViewEntry): Promise<Loaded> {
 
 const ANSWER_KINDS: readonly AnswerKind[] = ['ENVELOPE', 'BODY', 'BODYSTRUCTURE'];
 
-type Structures = Awaited<ReturnType<MailStore['structures']>>;
+/** A batch's answers found in the process cache, and the table query for the rest. */
+interface Ahead {
+  hits: Map<number, Map<AnswerKind, Buffer>>;
+  structures: Promise<Awaited<ReturnType<MailStore['structures']>> | undefined>;
+}
 
 function remember(ctx: ImapContext, store: MailStore, e: ViewEntry, kind: AnswerKind, answer: Buffer): Buffer {
   ctx.answers.set(store.storeId, e.messageId, kind, answer);
@@ -230,31 +234,43 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
     // Answers cached in the process need no table query; the others come in one per batch, the
     // next batch's asked for while this one is written.
     const kinds = ANSWER_KINDS.filter((k) => attributes.some((a) => a.kind === k));
-    const structuresOf = (batch: ReadonlyArray<{ entry: ViewEntry }>): Promise<Structures | undefined> => {
-      const uncached = withStructure
-        ? batch.filter((t) => kinds.some((k) => !ctx.answers.get(store.storeId, t.entry.messageId, k)))
-        : [];
-      if (uncached.length === 0) return Promise.resolve(undefined);
-      const p = store.structures(
-        mailbox.folder.folderId,
-        uncached.map((t) => t.entry.uid),
-        wantStructures,
-      );
-      p.catch(() => undefined); // awaited (and so reported) when its batch's turn comes
-      return p;
+    /** A message's answers in the process cache (one lookup per kind). */
+    const cachedAnswers = (messageId: number): Map<AnswerKind, Buffer> => {
+      const found = new Map<AnswerKind, Buffer>();
+      for (const k of kinds) {
+        const hit = ctx.answers.get(store.storeId, messageId, k);
+        if (hit) found.set(k, hit);
+      }
+      return found;
+    };
+    /** A batch's cached answers, and one table query for the messages that miss some. */
+    const lookAhead = (batch: ReadonlyArray<{ entry: ViewEntry }>): Ahead => {
+      const hits = new Map<number, Map<AnswerKind, Buffer>>();
+      const uncached: number[] = [];
+      if (withStructure) {
+        for (const t of batch) {
+          const found = cachedAnswers(t.entry.messageId);
+          hits.set(t.entry.messageId, found);
+          if (found.size < kinds.length) uncached.push(t.entry.uid);
+        }
+      }
+      if (uncached.length === 0) return { hits, structures: Promise.resolve(undefined) };
+      const structures = store.structures(mailbox.folder.folderId, uncached, wantStructures);
+      structures.catch(() => undefined); // awaited (and so reported) when its batch's turn comes
+      return { hits, structures };
     };
     const live = (all: ReadonlyArray<{ seq: number; entry: ViewEntry }>) =>
       all.filter((t) => !mailbox.isExpunged(t.entry.uid));
     const batchIter = batchesOf(view, mailbox.spans(command.sequenceSet, command.uid), changedSince);
     let current = batchIter.next();
-    let currentStructures = current.done ? undefined : structuresOf(live(current.value));
+    let currentAhead = current.done ? undefined : lookAhead(live(current.value));
     for (let batches = 0; !current.done; batches++) {
       // Other connections' turn between batches: a FETCH over a whole large mailbox whose client
       // reads as fast as we write would otherwise hold the process until it is done.
       if (batches > 0) await setImmediate();
       const batch = live(current.value);
       const upcoming = batchIter.next();
-      const upcomingStructures = upcoming.done ? undefined : structuresOf(live(upcoming.value));
+      const upcomingAhead = upcoming.done ? undefined : lookAhead(live(upcoming.value));
       let addFlags = false;
       if (setsSeen) {
         const unseen = batch.filter((t) => !t.entry.flags.includes('\\Seen'));
@@ -268,7 +284,7 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
           addFlags = !attributes.some((a) => a.kind === 'FLAGS');
         }
       }
-      const structures = await currentStructures;
+      const structures = await currentAhead?.structures;
       let raws = new Map<number, Buffer>();
       for (const [j, t] of batch.entries()) {
         if (withRaw && j % PREFETCH_WINDOW === 0)
@@ -279,11 +295,7 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
         const seq = mailbox.seqOf(t.entry.uid) ?? t.seq;
         const e = mailbox.view[seq - 1] ?? t.entry;
         const s = structures?.get(e.uid);
-        const answers = new Map<AnswerKind, Buffer>();
-        for (const k of kinds) {
-          const hit = ctx.answers.get(store.storeId, e.messageId, k);
-          if (hit) answers.set(k, hit);
-        }
+        const answers = currentAhead?.hits.get(e.messageId) ?? cachedAnswers(e.messageId);
         const missing = kinds.filter((k) => !answers.has(k));
         const needRaw = withRaw || missing.some((k) => (k === 'ENVELOPE' ? !s?.envelope : !s?.bodystructure));
         let loaded: Loaded;
@@ -326,7 +338,7 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
         await out.maybeFlush();
       }
       current = upcoming;
-      currentStructures = upcomingStructures;
+      currentAhead = upcomingAhead;
     }
     await out.flush();
     return { text: 'FETCH completed.' };
