@@ -140,10 +140,10 @@ export class ImapSession implements ImapContext {
    * goes straight to the connection (after what is gathered), with its back-pressure.
    */
   send(data: Buffer | string): Promise<void> {
-    const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
-    if (size >= this.limits.writeChunk) return this.flush().then(() => this.conn.write(data));
-    this.out.push(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    this.outBytes += size;
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    if (bytes.length >= this.limits.writeChunk) return this.flush().then(() => this.conn.write(bytes));
+    this.out.push(bytes);
+    this.outBytes += bytes.length;
     if (this.outBytes >= this.limits.writeChunk) return this.flush();
     if (!this.flushScheduled) {
       this.flushScheduled = true;
