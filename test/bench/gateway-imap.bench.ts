@@ -67,6 +67,17 @@ async function spawnGateway(env: Record<string, string>): Promise<Gateway> {
   };
 }
 
+/** The gateway's settings here: IMAP (and POP3) on ephemeral ports, room for the idle connections. */
+function gatewayEnv(serverUrl: string, pop3: boolean): Record<string, string> {
+  return {
+    KGC_SERVER_SOCKET: serverUrl,
+    KGC_IMAP_LISTEN: '127.0.0.1:0',
+    KGC_POP3_LISTEN: pop3 ? '127.0.0.1:0' : '',
+    KGC_METRICS_LISTEN: '',
+    KGC_MAX_CONNECTIONS: String(IDLE_CONNECTIONS + 100),
+  };
+}
+
 /** Proportional set size of a process (KiB), as the issue measures Dovecot's. */
 function pssKiB(pid: number): number {
   const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
@@ -155,13 +166,7 @@ export async function benchGateway(): Promise<string[]> {
     });
     client.close();
 
-    gw = await spawnGateway({
-      KGC_SERVER_SOCKET: server.url,
-      KGC_IMAP_LISTEN: '127.0.0.1:0',
-      KGC_POP3_LISTEN: '127.0.0.1:0',
-      KGC_METRICS_LISTEN: '',
-      KGC_MAX_CONNECTIONS: String(IDLE_CONNECTIONS + 100),
-    });
+    gw = await spawnGateway(gatewayEnv(server.url, true));
     const port = gw.imap;
     out.push(...(await mailboxFigures(port, 'imapbench', pass, INBOX_MESSAGES)));
     // Dovecot's figures in the issue are for 2,000 messages: the same commands on such an INBOX.
@@ -193,13 +198,7 @@ export async function benchGateway(): Promise<string[]> {
     // Memory on a fresh gateway (little garbage yet): PSS after 50 warm-up sessions, then with
     // 1,000 more logged in, INBOX selected, in IDLE. Garbage from the logins counts too: an upper bound.
     await gw.stop();
-    gw = await spawnGateway({
-      KGC_SERVER_SOCKET: server.url,
-      KGC_IMAP_LISTEN: '127.0.0.1:0',
-      KGC_POP3_LISTEN: '',
-      KGC_METRICS_LISTEN: '',
-      KGC_MAX_CONNECTIONS: String(IDLE_CONNECTIONS + 100),
-    });
+    gw = await spawnGateway(gatewayEnv(server.url, false));
     const idle: RawClient[] = [];
     const openIdle = async () => {
       const s = await imapLogin(gw?.imap ?? 0, 'popbench', pass);
