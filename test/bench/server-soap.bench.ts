@@ -47,7 +47,7 @@ export async function benchServer(): Promise<string[]> {
     const { creates, first, inbox, clients } = await createLoad(server.url);
     out.push(`createMessage 4 KB, 8 concurrent clients, loopback TCP: ${fmt(creates, 'messages')}`);
 
-    const columns = ['uid', 'flags', 'size', 'internalDate', 'subject', 'fromAddr', 'envelope'];
+    const columns = ['uid', 'flags', 'size', 'internalDate', 'subject', 'fromAddr', 'imapEnvelope'];
     const t0 = performance.now();
     let rows = 0;
     const runs = 5;

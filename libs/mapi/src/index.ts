@@ -1,2 +1,1 @@
 export * from './mime/index.js';
-export * from './structure-json.js';

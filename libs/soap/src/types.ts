@@ -134,10 +134,12 @@ export const MessageT = t.struct('Message', {
   messageIdHeader: opt(t.string),
   inReplyTo: opt(t.string),
   hasAttachments: one(t.boolean),
-  /** JSON of the IMAP ENVELOPE structure. */
-  envelope: opt(t.string),
-  /** JSON of the IMAP BODYSTRUCTURE structure. */
-  bodystructure: opt(t.string),
+  /** The IMAP ENVELOPE (RFC 3501 §7.4.2) as a FETCH answer carries it, computed when the message was stored. */
+  imapEnvelope: opt(t.base64),
+  /** The IMAP BODY: the body structure without extension data. */
+  imapBody: opt(t.base64),
+  /** The IMAP BODYSTRUCTURE, with extension data. */
+  imapBodystructure: opt(t.base64),
   raw: opt(t.base64),
   props: many(PropT),
   parts: many(PartT),
@@ -166,8 +168,9 @@ export const RowT = t.struct('Row', {
   messageIdHeader: opt(t.string),
   inReplyTo: opt(t.string),
   hasAttachments: opt(t.boolean),
-  envelope: opt(t.string),
-  bodystructure: opt(t.string),
+  imapEnvelope: opt(t.base64),
+  imapBody: opt(t.base64),
+  imapBodystructure: opt(t.base64),
 });
 
 export const RangeT = t.struct('Range', { from: one(t.long), to: one(t.long) });

@@ -1,22 +1,19 @@
 /**
  * What the server derives from raw RFC 5322 bytes when a message is stored: the indexed columns
  * (header fields split by @kgc/mapi, decoded as mailparser decodes them) and the cached IMAP ENVELOPE
- * and BODYSTRUCTURE (via @kgc/mapi, which keeps the byte offsets IMAP needs). Never throws: a message
+ * and BODYSTRUCTURE as FETCH sends them (via @kgc/mapi, which keeps the byte offsets IMAP needs). Never throws: a message
  * neither parser understands is still stored byte for byte with the columns that could be filled.
  */
-import {
-  bodyStructureOf,
-  envelopeOf,
-  type HeaderField,
-  type MimeNode,
-  parseMimeTree,
-  structureToJson,
-} from '@kgc/mapi';
+import { serializeBodyStructure, serializeEnvelope } from '@kgc/imap-proto';
+import { bodyStructureOf, envelopeOf, type HeaderField, type MimeNode, parseMimeTree } from '@kgc/mapi';
 import libmime from 'libmime';
 import { type AddressObject, parseAddressHeader, simpleParser } from 'mailparser';
 import type { NewMessage } from './storage/message-types.js';
 
-export type MimeColumns = Pick<NewMessage, 'envelope' | 'envelopeJson' | 'bodyStructureJson' | 'hasAttachments'>;
+export type MimeColumns = Pick<
+  NewMessage,
+  'envelope' | 'imapEnvelope' | 'imapBody' | 'imapBodystructure' | 'hasAttachments'
+>;
 
 const MAX_COLUMN = 1000;
 
@@ -137,8 +134,10 @@ export async function mimeColumns(raw: Buffer): Promise<MimeColumns> {
     return out;
   }
   try {
-    out.envelopeJson = structureToJson(envelopeOf(tree));
-    out.bodyStructureJson = structureToJson(bodyStructureOf(tree, { extended: true }));
+    out.imapEnvelope = serializeEnvelope(envelopeOf(tree));
+    const structure = bodyStructureOf(tree, { extended: true });
+    out.imapBody = serializeBodyStructure(structure, false);
+    out.imapBodystructure = serializeBodyStructure(structure, true);
     out.hasAttachments = hasAttachmentParts(tree);
   } catch {
     // As above.

@@ -1,8 +1,8 @@
 /**
  * Serialized ENVELOPE / BODY / BODYSTRUCTURE answers by store and message, shared by the sessions
  * of the process, least recently used out first, bounded by bytes. A message's structure never
- * changes, so entries need no invalidation; a hit saves the table query and the JSON work, which
- * is most of a `FETCH 1:* (ENVELOPE)` that a client repeats after every reconnect.
+ * changes, so entries need no invalidation; a hit saves the table query, which is most of a
+ * `FETCH 1:* (ENVELOPE)` that a client repeats after every reconnect.
  */
 import { ANSWER_CACHE_BYTES } from '../limits.js';
 import { ByteLru } from '../store/byte-lru.js';

@@ -32,6 +32,7 @@ import {
   type MessageParts,
   type QuotaInfo,
   StoreError,
+  type Structures,
 } from './types.js';
 
 export interface SoapStoreDeps {
@@ -47,6 +48,21 @@ export interface SoapStoreDeps {
 }
 
 type FolderOut = Output<'getHierarchy'>['folders'][number];
+
+/** The server's column for each FETCH answer it keeps. */
+const STRUCTURE_COLUMNS: Readonly<Record<keyof Structures, string>> = {
+  ENVELOPE: 'imapEnvelope',
+  BODY: 'imapBody',
+  BODYSTRUCTURE: 'imapBodystructure',
+};
+
+function structuresOf(m: { imapEnvelope?: Buffer; imapBody?: Buffer; imapBodystructure?: Buffer }): Structures {
+  const out: Structures = {};
+  if (m.imapEnvelope) out.ENVELOPE = m.imapEnvelope;
+  if (m.imapBody) out.BODY = m.imapBody;
+  if (m.imapBodystructure) out.BODYSTRUCTURE = m.imapBodystructure;
+  return out;
+}
 
 function folderInfo(f: FolderOut): FolderInfo {
   return {
@@ -245,8 +261,7 @@ export class SoapMailStore implements MailStore {
     return {
       ...(message.raw ? { raw: message.raw } : {}),
       sections: new Map(message.parts.map((p) => [p.section, p.data ?? null])),
-      envelope: message.envelope,
-      bodystructure: message.bodystructure,
+      structures: structuresOf(message),
     };
   }
 
@@ -272,9 +287,9 @@ export class SoapMailStore implements MailStore {
   async structures(
     folderId: number,
     uids: readonly number[],
-    want: { envelope: boolean; bodystructure: boolean },
-  ): Promise<Map<number, { envelope?: string; bodystructure?: string }>> {
-    const out = new Map<number, { envelope?: string; bodystructure?: string }>();
+    want: ReadonlyArray<keyof Structures>,
+  ): Promise<Map<number, Structures>> {
+    const out = new Map<number, Structures>();
     if (uids.length === 0) return out;
     const sorted = [...uids].sort((a, b) => a - b);
     const ranges: Array<{ from: number; to: number }> = [];
@@ -285,16 +300,11 @@ export class SoapMailStore implements MailStore {
     }
     const r = await this.call('tableQueryRows', {
       folderId,
-      columns: ['uid', ...(want.envelope ? ['envelope'] : []), ...(want.bodystructure ? ['bodystructure'] : [])],
+      columns: ['uid', ...want.map((k) => STRUCTURE_COLUMNS[k])],
       restriction: { uidRanges: ranges, flagsSet: [], flagsUnset: [], headers: [] },
       sort: [{ column: 'uid', descending: false }],
     });
-    for (const row of r.rows) {
-      out.set(row.uid, {
-        ...(row.envelope ? { envelope: row.envelope } : {}),
-        ...(row.bodystructure ? { bodystructure: row.bodystructure } : {}),
-      });
-    }
+    for (const row of r.rows) out.set(row.uid, structuresOf(row));
     return out;
   }
 

@@ -82,9 +82,15 @@ export interface MessageParts {
   raw?: Buffer;
   /** IMAP sections by spec ("1.2", "HEADER", ...); null: the part does not exist. */
   sections: Map<string, Buffer | null>;
-  /** JSON of ENVELOPE / BODYSTRUCTURE as the server stores them. */
-  envelope: string | undefined;
-  bodystructure: string | undefined;
+  /** ENVELOPE, BODY and BODYSTRUCTURE as FETCH sends them, when the server has them. */
+  structures: Structures;
+}
+
+/** A message's FETCH answers kept by the server (absent: computed from the message). */
+export interface Structures {
+  ENVELOPE?: Buffer;
+  BODY?: Buffer;
+  BODYSTRUCTURE?: Buffer;
 }
 
 export interface QuotaInfo {
@@ -107,12 +113,12 @@ export interface MailStore {
    * reaches back that far, the caller must assume any UID it cannot see is gone.
    */
   expungedSince(folderId: number, modseq: number): Promise<{ uids: number[]; complete: boolean }>;
-  /** ENVELOPE / BODYSTRUCTURE JSON of many messages of a folder in one call, by uid. */
+  /** ENVELOPE / BODY / BODYSTRUCTURE of many messages of a folder in one call, by uid. */
   structures(
     folderId: number,
     uids: readonly number[],
-    want: { envelope: boolean; bodystructure: boolean },
-  ): Promise<Map<number, { envelope?: string; bodystructure?: string }>>;
+    want: ReadonlyArray<keyof Structures>,
+  ): Promise<Map<number, Structures>>;
   /** Raw messages of many ids in one server call (cached ones from the cache); gone ones are left out. */
   rawMany(messageIds: readonly number[]): Promise<Map<number, Buffer>>;
   /**

@@ -26,8 +26,9 @@ const COLUMNS: Record<RowField, MessageColumn[]> = {
   messageIdHeader: ['messageId'],
   inReplyTo: ['inReplyTo'],
   hasAttachments: ['hasAttachments'],
-  envelope: ['envelopeJson'],
-  bodystructure: ['bodyStructureJson'],
+  imapEnvelope: ['imapEnvelope'],
+  imapBody: ['imapBody'],
+  imapBodystructure: ['imapBodystructure'],
 };
 
 const SORT: Record<string, SortField> = {
@@ -98,8 +99,9 @@ function rowOut(m: Partial<MessageRecord> & Pick<MessageRecord, 'id' | 'uid'>, w
   if (has('messageIdHeader')) row.messageIdHeader = m.messageId ?? undefined;
   if (has('inReplyTo')) row.inReplyTo = m.inReplyTo ?? undefined;
   if (has('hasAttachments')) row.hasAttachments = m.hasAttachments;
-  if (has('envelope')) row.envelope = m.envelopeJson ?? undefined;
-  if (has('bodystructure')) row.bodystructure = m.bodyStructureJson ?? undefined;
+  if (has('imapEnvelope')) row.imapEnvelope = m.imapEnvelope ?? undefined;
+  if (has('imapBody')) row.imapBody = m.imapBody ?? undefined;
+  if (has('imapBodystructure')) row.imapBodystructure = m.imapBodystructure ?? undefined;
   return row;
 }
 

@@ -1,6 +1,6 @@
 import { decodeKeywords } from './message-flags.js';
 import type { MessageColumn, MessageRecord } from './message-types.js';
-import { bool, num, numOrNull, strOrNull } from './rows.js';
+import { bool, bufOrNull, num, numOrNull, strOrNull } from './rows.js';
 
 /** MessageRecord field → SQL column. */
 export const MESSAGE_COLUMNS: Readonly<Record<keyof MessageRecord, string>> = {
@@ -22,8 +22,9 @@ export const MESSAGE_COLUMNS: Readonly<Record<keyof MessageRecord, string>> = {
   date: 'date_header',
   messageId: 'message_id',
   inReplyTo: 'in_reply_to',
-  envelopeJson: 'envelope_json',
-  bodyStructureJson: 'bodystructure_json',
+  imapEnvelope: 'imap_envelope',
+  imapBody: 'imap_body',
+  imapBodystructure: 'imap_bodystructure',
   blobHash: 'blob_hash',
   hasAttachments: 'has_attachments',
   createdAt: 'created_at',
@@ -49,6 +50,7 @@ function convert(field: keyof MessageRecord, v: unknown): unknown {
   if (field === 'keywords') return decodeKeywords(v);
   if (field === 'hasAttachments') return bool(v);
   if (field === 'messageClass') return String(v);
+  if (field === 'imapEnvelope' || field === 'imapBody' || field === 'imapBodystructure') return bufOrNull(v);
   return strOrNull(v);
 }
 

@@ -28,9 +28,10 @@ export interface MessageRecord {
   date: number | null;
   messageId: string | null;
   inReplyTo: string | null;
-  /** Cached IMAP ENVELOPE / BODYSTRUCTURE (JSON chosen by the caller). */
-  envelopeJson: string | null;
-  bodyStructureJson: string | null;
+  /** IMAP ENVELOPE, BODY and BODYSTRUCTURE as FETCH sends them (KGC keeps them for its gateway too). */
+  imapEnvelope: Buffer | null;
+  imapBody: Buffer | null;
+  imapBodystructure: Buffer | null;
   /** SHA-256 of the original MIME, or null for messages without one. */
   blobHash: string | null;
   hasAttachments: boolean;
@@ -65,8 +66,9 @@ export interface NewMessage {
   /** Default IPM.Note. */
   messageClass?: string;
   envelope?: MessageEnvelope;
-  envelopeJson?: string | null;
-  bodyStructureJson?: string | null;
+  imapEnvelope?: Buffer | null;
+  imapBody?: Buffer | null;
+  imapBodystructure?: Buffer | null;
   hasAttachments?: boolean;
   properties?: PropertyMap;
   /**

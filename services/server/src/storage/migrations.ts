@@ -263,7 +263,29 @@ const deliveryKeys: Migration = {
   },
 };
 
-const MIGRATIONS: readonly Migration[] = [initialSchema, deliveryKeys];
+/**
+ * The IMAP ENVELOPE, BODY and BODYSTRUCTURE kept as FETCH sends them (KGC's dagent stores them for
+ * its gateway the same way) instead of as JSON of the parsed structures: a FETCH copies the bytes.
+ * Rows stored before keep none; the gateway computes theirs from the message when asked.
+ */
+const imapStructures: Migration = {
+  name: '0003-imap-structures',
+  async up(knex, engine) {
+    const added = ['imap_envelope', 'imap_body', 'imap_bodystructure'].map(
+      (c) => `add column ${c} ${blobType(engine)} null`,
+    );
+    const dropped = ['envelope_json', 'bodystructure_json'].map((c) => `drop column ${c}`);
+    if (engine === 'mysql') {
+      // One ALTER: MariaDB adds and drops these columns in place, without copying the table per clause.
+      await knex.raw(`alter table messages ${[...added, ...dropped].join(', ')}`);
+      return;
+    }
+    // SQLite: one clause per ALTER (DROP COLUMN since 3.35; the columns have no index).
+    for (const clause of [...added, ...dropped]) await knex.raw(`alter table messages ${clause}`);
+  },
+};
+
+const MIGRATIONS: readonly Migration[] = [initialSchema, deliveryKeys, imapStructures];
 
 export function migrationSource(engine: Engine): Knex.MigrationSource<Migration> {
   return {

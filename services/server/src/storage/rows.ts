@@ -18,6 +18,10 @@ export function strOrNull(v: unknown): string | null {
   return v === null || v === undefined ? null : String(v);
 }
 
+export function bufOrNull(v: unknown): Buffer | null {
+  return v === null || v === undefined ? null : toBuffer(v);
+}
+
 /** Splits for `whereIn` / multi-row inserts (bind-parameter limits, packet sizes). */
 export function chunks<T>(items: readonly T[], size = 500): T[][] {
   const out: T[][] = [];

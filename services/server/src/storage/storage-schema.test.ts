@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, mysqlHasReturning, sqliteHasReturning } from './connect.js';
 import { DEFAULT_FOLDERS } from './folder-types.js';
 import type { Storage } from './storage.js';
-import { MYSQL_TEST_SERVER, TEST_ENGINES, TestHarness } from './test-harness.js';
+import { MYSQL_TEST_SERVER, mime, TEST_ENGINES, TestHarness } from './test-harness.js';
 
 describe('engine capabilities', () => {
   it('knows which servers have INSERT … RETURNING', () => {
@@ -53,6 +53,39 @@ describe.each(TEST_ENGINES)('storage schema and stores (%s)', (engine) => {
   it('migrates idempotently and opens a second time', async () => {
     const again = await h.open();
     expect(await again.users.listUsers()).toEqual(await storage.users.listUsers());
+  });
+
+  it('0003 replaces the JSON structure columns by the IMAP ones; messages stored before keep theirs (without)', async () => {
+    const before = await h.open({ db: 'pre0003' });
+    const user = await before.users.createUser({ loginName: 'pre0003' });
+    const inbox = await before.folders.findFolderByRole(user.storeId as number, 'inbox');
+    const raw = mime('old');
+    const { results } = await before.messages.createMessages([
+      {
+        folderId: inbox?.id as number,
+        mime: raw,
+        envelope: { subject: 'old' },
+        imapEnvelope: Buffer.from('(NIL)'),
+      },
+    ]);
+    const id = results[0]?.ok ? results[0].id : 0;
+    // Back to the schema 0002 left (its JSON columns, filled), as a database made before 0003 is.
+    const knex = h.raw('pre0003');
+    for (const c of ['imap_envelope', 'imap_body', 'imap_bodystructure'])
+      await knex.raw(`alter table messages drop column ${c}`);
+    await knex.raw('alter table messages add column envelope_json text null');
+    await knex.raw('alter table messages add column bodystructure_json text null');
+    await knex('messages').update({ envelope_json: '{"date":null}', bodystructure_json: '{}' });
+    await knex('knex_migrations').where({ name: '0003-imap-structures' }).delete();
+    const after = await h.open({ db: 'pre0003' });
+    const m = await after.messages.getMessage(id, { mime: true });
+    expect(m.subject).toBe('old');
+    expect(m.mime?.toString('latin1')).toBe(raw.toString('latin1'));
+    expect([m.imapEnvelope, m.imapBody, m.imapBodystructure]).toEqual([null, null, null]);
+    const columns = Object.keys(await knex('messages').columnInfo());
+    expect(columns).toEqual(expect.arrayContaining(['imap_envelope', 'imap_body', 'imap_bodystructure']));
+    expect(columns).not.toContain('envelope_json');
+    expect(columns).not.toContain('bodystructure_json');
   });
 
   it('refuses to start when attachment_storage differs from the recorded one', async () => {

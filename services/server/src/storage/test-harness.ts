@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import knexFactory from 'knex';
+import knexFactory, { type Knex } from 'knex';
 import type { AttachmentStorage, QuotaLimits } from './config.js';
 import type { Engine } from './connect.js';
 import { openStorage, type Storage } from './storage.js';
@@ -36,6 +36,7 @@ export class TestHarness {
   private readonly prefix: string;
   private readonly opened: Storage[] = [];
   private readonly databases = new Set<string>();
+  private readonly raws: Knex[] = [];
 
   constructor(
     readonly engine: Engine,
@@ -78,8 +79,26 @@ export class TestHarness {
     return storage;
   }
 
+  /** A plain connection to database `db` (opened first with `open`), for changing it behind a storage's back. */
+  raw(db = 'main'): Knex {
+    const knex =
+      this.engine === 'sqlite'
+        ? knexFactory({
+            client: 'better-sqlite3',
+            connection: { filename: join(this.dir, `${db}.sqlite`) },
+            useNullAsDefault: true,
+          })
+        : knexFactory({
+            client: 'mysql2',
+            connection: { ...MYSQL_TEST_SERVER, database: `${this.prefix}_${db}` },
+            pool: { min: 0, max: 1 },
+          });
+    this.raws.push(knex);
+    return knex;
+  }
+
   async cleanup(): Promise<void> {
-    await Promise.all(this.opened.map((s) => s.close()));
+    await Promise.all([...this.opened.map((s) => s.close()), ...this.raws.map((k) => k.destroy())]);
     if (this.databases.size > 0) {
       const admin = knexFactory({ client: 'mysql2', connection: MYSQL_TEST_SERVER, pool: { min: 0, max: 1 } });
       try {

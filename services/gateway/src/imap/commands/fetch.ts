@@ -22,16 +22,7 @@ import {
   serializeBodyStructure,
   serializeEnvelope,
 } from '@kgc/imap-proto';
-import {
-  type BodyStructure,
-  bodyStructureOf,
-  type Envelope,
-  envelopeOf,
-  type MimeNode,
-  parseMimeTree,
-  sectionOf,
-  structureFromJson,
-} from '@kgc/mapi';
+import { bodyStructureOf, envelopeOf, type MimeNode, parseMimeTree, sectionOf } from '@kgc/mapi';
 import type { MailStore } from '../../store/types.js';
 import type { AnswerKind } from '../answer-cache.js';
 import type { ImapCommandSpec, ImapContext } from '../context.js';
@@ -65,6 +56,12 @@ async function load(store: MailStore, e: ViewEntry): Promise<Loaded> {
 }
 
 const ANSWER_KINDS: readonly AnswerKind[] = ['ENVELOPE', 'BODY', 'BODYSTRUCTURE'];
+
+/** An answer the server did not keep (a message it could not parse, or stored before it kept them). */
+function computed(tree: MimeNode, kind: AnswerKind): Buffer {
+  if (kind === 'ENVELOPE') return serializeEnvelope(envelopeOf(tree));
+  return serializeBodyStructure(bodyStructureOf(tree, { extended: true }), kind === 'BODYSTRUCTURE');
+}
 
 /** A batch's answers found in the process cache, and the table query for the rest. */
 interface Ahead {
@@ -217,10 +214,6 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
     const changedSince = command.changedSince;
     const setsSeen = !mailbox.readOnly && attributes.some(fetchSetsSeen);
     const withStructure = attributes.some(needsStructure);
-    const wantStructures = {
-      envelope: attributes.some((a) => a.kind === 'ENVELOPE'),
-      bodystructure: attributes.some((a) => a.kind === 'BODY' || a.kind === 'BODYSTRUCTURE'),
-    };
     const withRaw = attributes.some(needsRaw);
     if (command.vanished && changedSince !== null) {
       // RFC 7162 §3.2.6: UIDs of the set expunged since CHANGEDSINCE, before the FETCH answers.
@@ -255,7 +248,7 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
         }
       }
       if (uncached.length === 0) return { hits, structures: Promise.resolve(undefined) };
-      const structures = store.structures(mailbox.folder.folderId, uncached, wantStructures);
+      const structures = store.structures(mailbox.folder.folderId, uncached, kinds);
       structures.catch(() => undefined); // awaited (and so reported) when its batch's turn comes
       return { hits, structures };
     };
@@ -297,7 +290,8 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
         const s = structures?.get(e.uid);
         const answers = currentAhead?.hits.get(e.messageId) ?? cachedAnswers(e.messageId);
         const missing = kinds.filter((k) => !answers.has(k));
-        const needRaw = withRaw || missing.some((k) => (k === 'ENVELOPE' ? !s?.envelope : !s?.bodystructure));
+        // The server keeps these answers for messages it parsed; others are computed from the bytes.
+        const needRaw = withRaw || missing.some((k) => !s?.[k]);
         let loaded: Loaded;
         try {
           const raw = raws.get(e.messageId);
@@ -307,23 +301,10 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
           ctx.log.debug({ uid: e.uid, err: err instanceof Error ? err.message : String(err) }, 'FETCH: message gone');
           continue;
         }
-        if (missing.includes('ENVELOPE')) {
-          const env = s?.envelope
-            ? structureFromJson<Envelope>(s.envelope)
-            : loaded.tree
-              ? envelopeOf(loaded.tree)
-              : undefined;
-          if (env) answers.set('ENVELOPE', remember(ctx, store, e, 'ENVELOPE', serializeEnvelope(env)));
-        }
-        if (missing.includes('BODY') || missing.includes('BODYSTRUCTURE')) {
-          const bs = s?.bodystructure
-            ? structureFromJson<BodyStructure>(s.bodystructure)
-            : loaded.tree
-              ? bodyStructureOf(loaded.tree, { extended: true })
-              : undefined;
-          for (const k of ['BODY', 'BODYSTRUCTURE'] as const)
-            if (bs && missing.includes(k))
-              answers.set(k, remember(ctx, store, e, k, serializeBodyStructure(bs, k === 'BODYSTRUCTURE')));
+        for (const k of missing) {
+          const stored = s?.[k];
+          const answer = stored ?? (loaded.tree ? computed(loaded.tree, k) : undefined);
+          if (answer) answers.set(k, remember(ctx, store, e, k, answer));
         }
         loaded.answers = answers;
         out.add(`* ${seq} FETCH (`);
