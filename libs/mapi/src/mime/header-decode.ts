@@ -46,6 +46,7 @@ function readEncodedWord(data: Buffer, start: number): { next: number; text: str
  */
 export function decodeHeaderText(value: Buffer | string): string {
   const data = withoutCrLf(typeof value === 'string' ? Buffer.from(value, 'utf8') : value);
+  if (data.indexOf('=?') === -1) return data.toString('utf8'); // no encoded word: the loop below would say the same
   let out = '';
   let rawStart = 0;
   let pos = 0;

@@ -17,7 +17,7 @@ export type { MessageSize } from './bytes.js';
 export { decodeCharset, isKnownCharset } from './charset.js';
 export { type Envelope, envelopeOf } from './envelope.js';
 export { decodeHeaderText } from './header-decode.js';
-export type { HeaderField } from './header-parser.js';
+export { type HeaderField, parseHeaderBlock } from './header-parser.js';
 export { MAX_MIME_DEPTH, MAX_MIME_PARTS } from './limits.js';
 export { findPart, parseMimeTree } from './mime-parser.js';
 export type { MimeParam } from './rfc2231.js';

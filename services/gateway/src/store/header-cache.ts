@@ -5,7 +5,7 @@
  * invalidation. With them a repeated header search touches no message bytes at all, and a first
  * one loads only header blocks (loadMessages headersOnly), not whole messages.
  */
-import { decodeHeaderText, parseMimeTree } from '@kgc/mapi';
+import { decodeHeaderText, parseHeaderBlock } from '@kgc/mapi';
 import { HEADER_CACHE_BYTES } from '../limits.js';
 import { ByteLru } from './byte-lru.js';
 
@@ -24,12 +24,15 @@ export interface HeaderFields {
   date: string | null;
 }
 
-/** The header fields of a message or of its header block (the same fields either way). */
+/**
+ * The header fields of a message or of its header block (the same fields either way): the
+ * top-level header only, the way the MIME parser reads it, without taking the body apart.
+ */
 export function headerFieldsOf(raw: Buffer): HeaderFields {
-  const tree = parseMimeTree(raw);
-  const date = tree.fields.find((f) => f.name.toLowerCase() === 'date');
+  const { fields } = parseHeaderBlock(raw, 0, null);
+  const date = fields.find((f) => f.name.toLowerCase() === 'date');
   return {
-    fields: tree.fields.map((f) => ({ name: f.name, key: f.name.toLowerCase(), value: decodeHeaderText(f.rawValue) })),
+    fields: fields.map((f) => ({ name: f.name, key: f.name.toLowerCase(), value: decodeHeaderText(f.rawValue) })),
     date: date ? date.rawValue.toString('latin1') : null,
   };
 }
