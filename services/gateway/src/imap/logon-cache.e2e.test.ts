@@ -89,4 +89,17 @@ describe('logon cache', () => {
     expect(refused.reply).toMatch(/a NO \[AUTHENTICATIONFAILED\]/);
     refused.c.close();
   });
+
+  it('logins that arrive together make one server logon', async () => {
+    const u = await createMailUser(admin, ['imap']);
+    const before = await serverLogons();
+    const all = await Promise.all(Array.from({ length: 8 }, () => login(u.username, u.password)));
+    for (const { reply } of all) expect(reply).toMatch(/a OK/);
+    expect((await serverLogons()).ok - before.ok).toBe(1);
+    // Together with a wrong password: that one is refused, the others are not.
+    const mixed = await Promise.all([login(u.username, `${u.password}x`), login(u.username, u.password)]);
+    expect(mixed[0]?.reply).toMatch(/a NO \[AUTHENTICATIONFAILED\]/);
+    expect(mixed[1]?.reply).toMatch(/a OK/);
+    for (const { c } of [...all, ...mixed]) c.close();
+  });
 });

@@ -8,6 +8,9 @@
  * allows for at most its TTL: a changed password or a disabled feature applies to new server
  * logons at once and to cached ones when they expire. A feature enabled applies at once (a cached
  * logon without it is not trusted: the server is asked again). Failed logins are never cached.
+ * Logins that arrive while the same user's server logon with the same password is under way wait
+ * for it rather than make their own (a client opening five connections at once, or every client
+ * reconnecting after a restart, costs one password check on the server per user).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { KgcSession } from '@kgc/soap';
@@ -51,6 +54,11 @@ export class LogonCache {
 
   private verifier(username: string, password: string): Buffer {
     return createHmac('sha256', this.key).update(username).update('\0').update(password).digest();
+  }
+
+  /** Stands for this user and password (an HMAC: the password itself is not kept). */
+  keyOf(username: string, password: string): string {
+    return this.verifier(username, password).toString('base64');
   }
 
   /** A live logon of `username` made with this password; the caller must release() it. */

@@ -84,6 +84,8 @@ function folderInfo(f: FolderOut): FolderInfo {
 export class SoapMailStoreProvider implements MailStoreProvider {
   private readonly logons: LogonCache;
   private readonly sweeper: NodeJS.Timeout;
+  /** Server logons under way, by LogonCache.keyOf: logins of the same user and password wait for them. */
+  private readonly starting = new Map<string, Promise<unknown>>();
 
   constructor(private readonly deps: SoapStoreDeps) {
     this.logons = new LogonCache((session) => void session.logoff().catch(() => undefined));
@@ -100,7 +102,7 @@ export class SoapMailStoreProvider implements MailStoreProvider {
       this.logons.forget(username);
       logon = undefined;
     }
-    logon ??= await this.serverLogon(username, password);
+    logon ??= await this.sharedServerLogon(username, password);
     if (!logon.features.includes(feature)) {
       this.logons.release(logon);
       throw new StoreError('feature', `${feature.toUpperCase()} access is disabled for this user`);
@@ -121,6 +123,24 @@ export class SoapMailStoreProvider implements MailStoreProvider {
       return true;
     } catch {
       return false;
+    }
+  }
+
+  /** The logon another login of this user and password is making, when there is one; else our own. */
+  private async sharedServerLogon(username: string, password: string): Promise<CachedLogon> {
+    const key = this.logons.keyOf(username, password);
+    const running = this.starting.get(key);
+    if (running) {
+      await running.catch(() => undefined);
+      const shared = this.logons.acquire(username, password);
+      if (shared) return shared;
+    }
+    const mine = this.serverLogon(username, password);
+    this.starting.set(key, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.starting.get(key) === mine) this.starting.delete(key);
     }
   }
 
