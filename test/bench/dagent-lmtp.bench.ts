@@ -2,7 +2,8 @@
  * dagent benchmark on MariaDB: deliveries/s of 3–8 KB messages over 8 concurrent LMTP
  * connections (one recipient each), and recipient-deliveries/s of 10-recipient messages; p50/p99
  * of a whole LMTP transaction (MAIL to the last DATA reply). Server and dagent run as their own
- * processes (the built programs when present), the load generator here with pipelined LMTP.
+ * processes (the built programs when present), the load generator here with pipelined LMTP and
+ * SIZE declared at MAIL FROM, as Postfix's LMTP client does.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -80,7 +81,7 @@ class LmtpConnection {
   }
 
   async send(rcpts: string[], raw: Buffer): Promise<void> {
-    const codes = await lmtpTransaction(this.c, 'bench@example.net', rcpts, raw);
+    const codes = await lmtpTransaction(this.c, 'bench@example.net', rcpts, raw, true);
     if (codes.some((c) => c !== 250)) throw new Error(`delivery failed: ${codes.join(' ')}`);
   }
 

@@ -83,6 +83,26 @@ describe('LMTP delivery', () => {
     expect(await countIn(admin, folderOf(full, 'inbox'))).toBe(0);
   });
 
+  it('asks the server about a user without a hard limit once per RESOLVE_CACHE_MS; a limit set meanwhile holds at delivery', async () => {
+    const u = await createStoreUser(admin);
+    const quotaCalls = async () => {
+      const text = await (await fetch(new URL('/metrics', server.url))).text();
+      return Number(/kgc_soap_calls_total\{[^}]*op="GetQuotaStatus"[^}]*result="ok"[^}]*\} (\d+)/.exec(text)?.[1] ?? 0);
+    };
+    const before = await quotaCalls();
+    for (let i = 0; i < 3; i++) {
+      const r = await sendPython(lmtp.port, 's@example.net', [u.email], makeMessage());
+      expect(r.data).toEqual([[250, `2.1.5 <${u.email}> Delivered`]]);
+    }
+    expect((await quotaCalls()) - before).toBe(1);
+    // A hard limit set within the period: RCPT does not know it yet, the server refuses at delivery.
+    await admin.call('SetQuota', { username: u.username, quota: { override: true, warn: 0, soft: 0, hard: 1000 } });
+    const r = await sendPython(lmtp.port, 's@example.net', [u.email], makeMessage({ body: `${'x'.repeat(2000)}\r\n` }));
+    expect(r.rcpt[0]?.[0]).toBe(250);
+    expect(r.data).toEqual([[452, `4.2.2 <${u.email}> Mailbox full, try again later`]]);
+    expect(await countIn(admin, folderOf(u, 'inbox'))).toBe(3);
+  });
+
   it("without SIZE the quota is the server's at delivery: 452 4.2.2 for that recipient only, in order", async () => {
     const a = await createStoreUser(admin);
     const full = await createStoreUser(admin);

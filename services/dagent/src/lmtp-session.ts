@@ -18,7 +18,7 @@ import { type DeliveryError, fromServerError, smtpError } from './errors.js';
 import type { FolderCache } from './folders.js';
 import { isSpam, traceHeaders } from './headers.js';
 import type { DagentMetrics } from './metrics.js';
-import { checkQuota, type Recipient, RecipientResolver } from './recipients.js';
+import { QuotaChecker, type Recipient, RecipientResolver } from './recipients.js';
 
 export interface SessionDeps {
   link: ServerLink;
@@ -67,6 +67,7 @@ export function createLmtpHooks(deps: SessionDeps): LmtpHooks {
   const accepted = new WeakMap<SMTPServerEnvelope, Map<string, Recipient>>();
   const { log, metrics } = deps;
   const resolver = new RecipientResolver(deps.link, deps.recipientDelimiter);
+  const quota = new QuotaChecker(deps.link);
 
   const refuse = (err: DeliveryError, address: string, session: SMTPServerSession, callback: Callback) => {
     metrics.recipient(err.kind);
@@ -81,7 +82,7 @@ export function createLmtpHooks(deps: SessionDeps): LmtpHooks {
       resolver
         .resolve(address.address)
         .then(async (r) => {
-          if (size !== undefined) await checkQuota(deps.link, r, size);
+          if (size !== undefined) await quota.check(r, size);
           return r;
         })
         .then(

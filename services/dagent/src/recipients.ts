@@ -82,13 +82,43 @@ export class RecipientResolver {
  * decides at delivery (452 4.2.2).
  */
 export async function checkQuota(link: ServerLink, r: Recipient, messageSize: number): Promise<void> {
-  let status: Output<'GetQuotaStatus'>;
+  refuseOverQuota(r, messageSize, await quotaStatus(link, r));
+}
+
+async function quotaStatus(link: ServerLink, r: Recipient): Promise<Output<'GetQuotaStatus'>['status']> {
   try {
-    status = await link.call('GetQuotaStatus', { username: r.username });
+    return (await link.call('GetQuotaStatus', { username: r.username })).status;
   } catch (e) {
     throw fromServerError(e);
   }
-  const { level, size, hard } = status.status;
+}
+
+function refuseOverQuota(r: Recipient, messageSize: number, status: Output<'GetQuotaStatus'>['status']): void {
+  const { level, size, hard } = status;
   if (level === 'hard' || (hard > 0 && size + messageSize > hard))
     throw new DeliveryError('over-quota', `${r.username}: ${size} + ${messageSize} bytes, hard limit ${hard}`);
+}
+
+/**
+ * checkQuota for a running LMTP service: a user found without a hard limit is not asked about
+ * again for RESOLVE_CACHE_MS (there is nothing to refuse at RCPT, whatever the size). A hard limit
+ * set meanwhile applies at RCPT once that passes, and at delivery at once: the server refuses
+ * there (452 4.2.2). Users with a hard limit are asked every time.
+ */
+export class QuotaChecker {
+  private readonly unlimited = new Map<string, number>();
+
+  constructor(private readonly link: ServerLink) {}
+
+  async check(r: Recipient, messageSize: number): Promise<void> {
+    const now = Date.now();
+    const since = this.unlimited.get(r.username);
+    if (since !== undefined && now - since < RESOLVE_CACHE_MS) return;
+    const status = await quotaStatus(this.link, r);
+    if (status.hard === 0 && status.level !== 'hard') {
+      if (this.unlimited.size >= RESOLVE_CACHE_MAX) this.unlimited.clear();
+      this.unlimited.set(r.username, now);
+    } else this.unlimited.delete(r.username);
+    refuseOverQuota(r, messageSize, status);
+  }
 }

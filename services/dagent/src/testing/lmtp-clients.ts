@@ -188,9 +188,17 @@ export function dataBlock(raw: Buffer): Buffer {
 /**
  * One pipelined LMTP transaction on an open connection (after LHLO): MAIL, the RCPTs and DATA in
  * one write, then the message. The reply code per recipient: its RCPT refusal, or its DATA reply.
+ * `declareSize`: MAIL FROM carries SIZE= (RFC 1870), as Postfix's LMTP client sends it.
  */
-export async function lmtpTransaction(c: RawLmtp, from: string, rcpts: string[], raw: Buffer): Promise<number[]> {
-  c.write(`MAIL FROM:<${from}>\r\n${rcpts.map((r) => `RCPT TO:<${r}>\r\n`).join('')}DATA\r\n`);
+export async function lmtpTransaction(
+  c: RawLmtp,
+  from: string,
+  rcpts: string[],
+  raw: Buffer,
+  declareSize = false,
+): Promise<number[]> {
+  const size = declareSize ? ` SIZE=${raw.length}` : '';
+  c.write(`MAIL FROM:<${from}>${size}\r\n${rcpts.map((r) => `RCPT TO:<${r}>\r\n`).join('')}DATA\r\n`);
   const code = (r: string | null) => {
     if (r === null) throw new Error('connection closed');
     return Number(r.slice(0, 3));
