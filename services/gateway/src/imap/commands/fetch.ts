@@ -22,7 +22,7 @@ import {
   serializeBodyStructure,
   serializeEnvelope,
 } from '@kgc/imap-proto';
-import { bodyStructureOf, envelopeOf, type MimeNode, parseMimeTree, sectionOf } from '@kgc/mapi';
+import { type BodyStructure, bodyStructureOf, envelopeOf, type MimeNode, parseMimeTree, sectionOf } from '@kgc/mapi';
 import type { MailStore } from '../../store/types.js';
 import type { AnswerKind } from '../answer-cache.js';
 import type { ImapCommandSpec, ImapContext } from '../context.js';
@@ -57,10 +57,21 @@ async function load(store: MailStore, e: ViewEntry): Promise<Loaded> {
 
 const ANSWER_KINDS: readonly AnswerKind[] = ['ENVELOPE', 'BODY', 'BODYSTRUCTURE'];
 
-/** An answer the server did not keep (a message it could not parse, or stored before it kept them). */
-function computed(tree: MimeNode, kind: AnswerKind): Buffer {
-  if (kind === 'ENVELOPE') return serializeEnvelope(envelopeOf(tree));
-  return serializeBodyStructure(bodyStructureOf(tree, { extended: true }), kind === 'BODYSTRUCTURE');
+/**
+ * Answers the server did not keep (a message it could not parse, or stored before it kept them),
+ * from the message; its body structure is taken apart once for BODY and BODYSTRUCTURE.
+ */
+function computed(tree: MimeNode, kinds: readonly AnswerKind[]): Map<AnswerKind, Buffer> {
+  const out = new Map<AnswerKind, Buffer>();
+  let structure: BodyStructure | undefined;
+  for (const k of kinds) {
+    if (k === 'ENVELOPE') out.set(k, serializeEnvelope(envelopeOf(tree)));
+    else {
+      structure ??= bodyStructureOf(tree, { extended: true });
+      out.set(k, serializeBodyStructure(structure, k === 'BODYSTRUCTURE'));
+    }
+  }
+  return out;
 }
 
 /** A batch's answers found in the process cache, and the table query for the rest. */
@@ -278,20 +289,33 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
         }
       }
       const structures = await currentAhead?.structures;
+      /** The answers asked for that neither the process cache nor the server has. */
+      const unstored = (uid: number, answers: ReadonlyMap<AnswerKind, Buffer> | undefined) =>
+        kinds.filter((k) => !answers?.has(k) && !structures?.get(uid)?.[k]);
       let raws = new Map<number, Buffer>();
       for (const [j, t] of batch.entries()) {
-        if (withRaw && j % PREFETCH_WINDOW === 0)
-          raws = await prefetchRaw(
-            store,
-            batch.slice(j, j + PREFETCH_WINDOW).map((x) => x.entry),
-          );
+        // Messages that need their bytes (body items, or answers computed from them) load a
+        // window at a time, not one call each.
+        if (j % PREFETCH_WINDOW === 0) {
+          const window = batch
+            .slice(j, j + PREFETCH_WINDOW)
+            .filter((x) => withRaw || unstored(x.entry.uid, currentAhead?.hits.get(x.entry.messageId)).length > 0);
+          raws =
+            window.length > 0
+              ? await prefetchRaw(
+                  store,
+                  window.map((x) => x.entry),
+                )
+              : new Map();
+        }
         const seq = mailbox.seqOf(t.entry.uid) ?? t.seq;
         const e = mailbox.view[seq - 1] ?? t.entry;
         const s = structures?.get(e.uid);
         const answers = currentAhead?.hits.get(e.messageId) ?? cachedAnswers(e.messageId);
         const missing = kinds.filter((k) => !answers.has(k));
         // The server keeps these answers for messages it parsed; others are computed from the bytes.
-        const needRaw = withRaw || missing.some((k) => !s?.[k]);
+        const fromBytes = unstored(e.uid, answers);
+        const needRaw = withRaw || fromBytes.length > 0;
         let loaded: Loaded;
         try {
           const raw = raws.get(e.messageId);
@@ -301,9 +325,9 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
           ctx.log.debug({ uid: e.uid, err: err instanceof Error ? err.message : String(err) }, 'FETCH: message gone');
           continue;
         }
+        const fromTree = loaded.tree && fromBytes.length > 0 ? computed(loaded.tree, fromBytes) : undefined;
         for (const k of missing) {
-          const stored = s?.[k];
-          const answer = stored ?? (loaded.tree ? computed(loaded.tree, k) : undefined);
+          const answer = s?.[k] ?? fromTree?.get(k);
           if (answer) answers.set(k, remember(ctx, store, e, k, answer));
         }
         loaded.answers = answers;
