@@ -387,6 +387,74 @@ describeEngines('server messages', (engine) => {
     );
   });
 
+  it('setMessageFlags by uids answers the changed messages in groups and the refused in failedUids', async () => {
+    const folderId = await mkdir();
+    const ms = [];
+    for (let i = 0; i < 5; i++) ms.push(await put(s, folderId, mail(), i === 2 ? ['\\Seen', '$Work'] : []));
+    const since = (ms[4]?.modseq ?? 0) as number;
+    const r = await s.call('setMessageFlags', {
+      folderId,
+      messageIds: [],
+      uids: '1:3,5:1000',
+      add: ['\\Seen'],
+      remove: [],
+      replace: [],
+    });
+    expect(r.updated).toEqual([]);
+    expect(r.failedUids).toBeUndefined();
+    // Message 3 had \Seen already: unchanged, not answered; message 4 is not in the set.
+    expect(r.groups).toEqual([{ modseq: r.modseq, flags: ['\\Seen'], uids: '1:2,5' }]);
+    expect((await load(ms[3]?.messageId as number)).flags).toEqual([]);
+    const changes = await s.call('getChanges', { storeId: a.storeId, folderId, sinceModseq: since });
+    expect(changes.changes.map((c) => [c.kind, c.uid, c.uidLast, c.messageId])).toEqual([
+      ['message-flags', 1, 2, undefined],
+      ['message-flags', 5, undefined, ms[4]?.messageId],
+    ]);
+    const guarded = await s.call('setMessageFlags', {
+      folderId,
+      messageIds: [],
+      uids: '1:5',
+      add: ['$Done'],
+      remove: [],
+      replace: [],
+      unchangedSince: r.modseq - 1,
+    });
+    expect(guarded.failedUids).toBe('1:2,5');
+    expect(guarded.groups.map((g) => [g.flags, g.uids])).toEqual([
+      [['\\Seen', '$Work', '$Done'], '3'],
+      [['$Done'], '4'],
+    ]);
+    for (const uids of ['*', '1:*', '0', '1,,2', 'x', '']) {
+      await expectCode(
+        s.call('setMessageFlags', { folderId, messageIds: [], uids, add: ['\\Seen'], remove: [], replace: [] }),
+        'KCERR_INVALID_PARAMETER',
+      );
+    }
+    await expectCode(
+      s.call('setMessageFlags', {
+        folderId,
+        messageIds: [ms[0]?.messageId as number],
+        uids: '1',
+        add: ['\\Seen'],
+        remove: [],
+        replace: [],
+      }),
+      'KCERR_INVALID_PARAMETER',
+    );
+    // Another user's folder is not there for this session, whatever the uids.
+    await expectCode(
+      s.call('setMessageFlags', {
+        folderId: b.folder('inbox'),
+        messageIds: [],
+        uids: '1',
+        add: ['\\Seen'],
+        remove: [],
+        replace: [],
+      }),
+      'KCERR_NOT_FOUND',
+    );
+  });
+
   it('keywords compare case-insensitively (as the engines’ flag search does on SQLite)', async () => {
     const folderId = await mkdir();
     const m = await put(s, folderId, mail(), ['$Work']);

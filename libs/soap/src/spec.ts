@@ -9,6 +9,7 @@ import {
   ChangeT,
   CopyResultT,
   CreateResultT,
+  FlagGroupT,
   FlagUpdateT,
   FolderT,
   GroupT,
@@ -109,18 +110,26 @@ export const operations = {
     { messages: many(RawMessageT) },
   ),
   setMessageFlags: op(
-    'Add, remove or replace flags/keywords on many messages; unchangedSince guards (CONDSTORE).',
+    'Add, remove or replace flags/keywords on many messages of a folder, named by messageIds or by uids; unchangedSince guards (CONDSTORE). By messageIds: every message is answered in updated and the refused in failed. By uids: the changed messages are answered in groups and the refused in failedUids (what an IMAP STORE needs, a few elements for a whole mailbox).',
     {
       ...sid,
       folderId: one(t.long),
       messageIds: many(t.long),
+      /** An IMAP sequence set of uids (no `*`), instead of messageIds; uids that are not in the folder are skipped. */
+      uids: opt(t.string),
       add: many(t.string),
       remove: many(t.string),
       replace: many(t.string),
       replaceAll: opt(t.boolean),
       unchangedSince: opt(t.long),
     },
-    { modseq: one(t.long), updated: many(FlagUpdateT), failed: many(t.long) },
+    {
+      modseq: one(t.long),
+      updated: many(FlagUpdateT),
+      failed: many(t.long),
+      groups: many(FlagGroupT),
+      failedUids: opt(t.string),
+    },
   ),
   copyObjects: op(
     'Copy or move messages into a folder (same or other store).',

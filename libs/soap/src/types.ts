@@ -206,6 +206,14 @@ export const FlagUpdateT = t.struct('FlagUpdate', {
   flags: many(t.string),
 });
 
+/** Messages a setMessageFlags by uids changed to the same flags (with the call's modseq). */
+export const FlagGroupT = t.struct('FlagGroup', {
+  modseq: one(t.long),
+  flags: many(t.string),
+  /** Their uids as an IMAP sequence set (RFC 3501 §9), e.g. `1:200,305`. */
+  uids: one(t.string),
+});
+
 export const CopyResultT = t.struct('CopyResult', {
   sourceId: one(t.long),
   sourceUid: one(t.long),
@@ -220,6 +228,11 @@ export const ChangeT = t.struct('Change', {
   folderId: opt(t.long),
   messageId: opt(t.long),
   uid: opt(t.long),
+  /**
+   * message-flags of a run of messages (no messageId): the messages of the folder with uids from
+   * uid to uidLast whose modseq is this change's modseq.
+   */
+  uidLast: opt(t.long),
 });
 
 export const OutgoingT = t.struct('Outgoing', {

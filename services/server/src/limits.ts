@@ -33,3 +33,5 @@ export const FOLDER_CACHE_MAX = 100_000;
 /** submitRawMessage: most envelope recipients, and the longest address (RFC 5321: 64 + 1 + 255). */
 export const MAX_SUBMIT_RECIPIENTS = 1000;
 export const MAX_ADDRESS_LENGTH = 320;
+/** setMessageFlags by uids: most ranges in the uid set (a STORE over a whole mailbox sends a few). */
+export const MAX_FLAG_UID_RANGES = 100_000;

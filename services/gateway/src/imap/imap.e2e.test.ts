@@ -344,6 +344,46 @@ describe('IMAP transcripts: literals, pipelining, renumbering, IDLE', () => {
     b.close();
   });
 
+  it('STORE 1:* changes the messages this session sees: not one appended meanwhile, none expunged', async () => {
+    const { u } = await userWith(5);
+    const a = await rawLogin(u);
+    const b = await rawLogin(u);
+    a.send('s1 SELECT INBOX\r\n');
+    await a.until(/s1 OK.*\r\n/);
+    b.send('t1 SELECT INBOX\r\nt2 STORE 3 +FLAGS.SILENT (\\Deleted)\r\nt3 EXPUNGE\r\n');
+    await b.until(/t3 .*\r\n/);
+    const appended = await putMessage(admin, folderOf(u, 'inbox'), makeMessage('meanwhile'));
+    a.send('s2 UID STORE 1:* +FLAGS (\\Flagged)\r\n');
+    const stored = await a.until(/s2 .*\r\n/);
+    expect(stored).toMatch(/s2 OK/);
+    expect(stored).not.toContain(`UID ${appended}`);
+    const { rows } = await admin.call('tableQueryRows', {
+      folderId: folderOf(u, 'inbox'),
+      columns: ['uid', 'flags'],
+      sort: [{ column: 'uid', descending: false }],
+    });
+    expect(rows.map((r) => [r.uid, r.flags])).toEqual([
+      [1, ['\\Flagged']],
+      [2, ['\\Flagged']],
+      [4, ['\\Flagged']],
+      [5, ['\\Flagged']],
+      [appended, []],
+    ]);
+    // The expunge and the new message reach this session at the end of UID STORE or at NOOP.
+    a.send('s3 NOOP\r\n');
+    expect(`${stored}${await a.until(/s3 .*\r\n/)}`).toMatch(/\* 3 EXPUNGE\r\n\* 5 EXISTS\r\n/);
+    a.send('s4 FETCH 1:* (FLAGS)\r\n');
+    expect((await a.until(/s4 .*\r\n/)).match(/FLAGS \([^)]*\)/g)).toEqual([
+      'FLAGS (\\Flagged)',
+      'FLAGS (\\Flagged)',
+      'FLAGS (\\Flagged)',
+      'FLAGS (\\Flagged)',
+      'FLAGS (\\Recent)',
+    ]);
+    a.close();
+    b.close();
+  });
+
   it('reports flag changes by another session as untagged FETCH', async () => {
     const { u } = await userWith(2);
     const a = await rawLogin(u);

@@ -10,6 +10,7 @@
  */
 import type { SequenceSet } from '@kgc/imap-proto';
 import { formatNumberSet, resolveSequenceSet } from '@kgc/imap-proto';
+import { type FlagGroup, flagLookup } from '../store/flag-groups.js';
 import type { FolderHandle, FolderInfo, MessageMeta } from '../store/types.js';
 import { flagList } from './wire.js';
 
@@ -116,12 +117,12 @@ export class SelectedMailbox {
   }
 
   /** Flags this session set itself (its own STORE answer): no untagged FETCH for them later. */
-  applyOwn(updates: ReadonlyArray<{ uid: number; modseq: number; flags: readonly string[] }>): void {
-    if (updates.length === 0) return;
-    const byUid = new Map(updates.map((u) => [u.uid, u]));
+  applyOwn(groups: readonly FlagGroup[]): void {
+    if (groups.length === 0) return;
+    const find = flagLookup(groups);
     this.viewArr = this.viewArr.map((e) => {
-      const u = byUid.get(e.uid);
-      return u ? { ...e, flags: [...u.flags], modseq: u.modseq } : e;
+      const g = find(e.uid);
+      return g ? { ...e, flags: g.flags, modseq: g.modseq } : e;
     });
   }
 

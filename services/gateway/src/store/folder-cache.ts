@@ -12,6 +12,7 @@
  */
 import type { Input, Output } from '@kgc/soap';
 import { CHANGES_PAGE, IDLE_FOLDER_CACHES, TABLE_PAGE } from '../limits.js';
+import { type FlagGroup, flagLookup } from './flag-groups.js';
 import type { FolderInfo, MessageMeta } from './types.js';
 
 /** The SOAP calls the cache makes, with the caller's session (its access rights). */
@@ -99,14 +100,20 @@ export class FolderCache {
     return run;
   }
 
-  /** Apply rows the caller already has (the answer of its own setMessageFlags): no round trip. */
-  applyFlags(updates: ReadonlyArray<{ uid: number; modseq: number; flags: readonly string[] }>): void {
-    if (updates.length === 0) return;
-    const byUid = new Map(updates.map((u) => [u.uid, u]));
+  /**
+   * Apply the answer of the caller's own setMessageFlags: no round trip. When the cache held every
+   * change before it (its modseq is the one just below), it is now exact at the call's modseq, and
+   * the refresh the bus triggers finds nothing to read.
+   */
+  applyFlags(groups: readonly FlagGroup[]): void {
+    if (groups.length === 0) return;
+    const find = flagLookup(groups);
     this.list = this.list.map((m) => {
-      const u = byUid.get(m.uid);
-      return u && u.modseq >= m.modseq ? { ...m, flags: this.sharedFlags([...u.flags]), modseq: u.modseq } : m;
+      const g = find(m.uid);
+      return g && g.modseq >= m.modseq ? { ...m, flags: this.sharedFlags(g.flags), modseq: g.modseq } : m;
     });
+    const modseq = Math.max(...groups.map((g) => g.modseq));
+    if (this.loaded && !this.running && this.modseq === modseq - 1) this.modseq = modseq;
   }
 
   /** Folder status fields from the cache (counts are exact after a refresh). */
@@ -154,7 +161,8 @@ export class FolderCache {
       }
       for (const c of r.changes) {
         if (c.folderId !== undefined && c.folderId !== this.folderId) continue;
-        if (c.uid !== undefined) uidNext = Math.max(uidNext, c.uid + 1);
+        const top = c.uidLast ?? c.uid;
+        if (top !== undefined) uidNext = Math.max(uidNext, top + 1);
         if (c.kind === 'message-expunge' && c.uid !== undefined) expunged.add(c.uid);
         else if (c.kind.startsWith('message-')) changed = true;
       }

@@ -4,6 +4,8 @@
  * (KGC's gateway keeps the credentials for the same reason). Folder metadata comes from the
  * shared FolderCaches, raw messages from the shared BodyCache.
  */
+
+import { iterateSequenceSet, parseSequenceSet, resolveSequenceSet, type SeqInterval } from '@kgc/imap-proto';
 import type { Logger } from '@kgc/log';
 import { type Input, KgcSession, type OperationName, type Output, type SoapClient } from '@kgc/soap';
 import {
@@ -421,19 +423,29 @@ export class SoapMailStore implements MailStore {
     return load;
   }
 
-  async setFlags(folderId: number, messageIds: readonly number[], change: FlagChange): Promise<FlagResult> {
+  async setFlags(folderId: number, uids: readonly SeqInterval[], change: FlagChange): Promise<FlagResult> {
     const replace = change.replace !== undefined;
     const r = await this.call('setMessageFlags', {
       folderId,
-      messageIds: [...messageIds],
+      messageIds: [],
+      uids: uids.map(([a, b]) => (a === b ? String(a) : `${a}:${b}`)).join(','),
       add: [...(change.add ?? [])],
       remove: [...(change.remove ?? [])],
       replace: [...(change.replace ?? [])],
       ...(replace ? { replaceAll: true } : {}),
       ...(change.unchangedSince !== undefined ? { unchangedSince: change.unchangedSince } : {}),
     });
-    for (const h of this.handles) if (h.folderId === folderId) h.cache.applyFlags(r.updated);
-    return { modseq: r.modseq, updated: r.updated, failed: r.failed };
+    const groups = r.groups.map((g) => ({
+      modseq: g.modseq,
+      flags: g.flags,
+      uids: resolveSequenceSet(parseSequenceSet(g.uids, Number.MAX_SAFE_INTEGER), Number.MAX_SAFE_INTEGER),
+    }));
+    for (const h of this.handles) if (h.folderId === folderId) h.cache.applyFlags(groups);
+    const failed =
+      r.failedUids === undefined
+        ? []
+        : [...iterateSequenceSet(parseSequenceSet(r.failedUids, Number.MAX_SAFE_INTEGER), Number.MAX_SAFE_INTEGER)];
+    return { modseq: r.modseq, groups, failed };
   }
 
   async deleteMessages(messageIds: readonly number[]): Promise<void> {

@@ -4,7 +4,11 @@
  * is soap-store.ts, and tests may inject their own.
  */
 
+import type { SeqInterval } from '@kgc/imap-proto';
+import type { FlagGroup } from './flag-groups.js';
 import type { HeaderFields } from './header-cache.js';
+
+export type { FlagGroup } from './flag-groups.js';
 
 export type { HeaderField, HeaderFields } from './header-cache.js';
 
@@ -66,8 +70,9 @@ export interface FlagChange {
 
 export interface FlagResult {
   modseq: number;
-  updated: Array<{ messageId: number; uid: number; modseq: number; flags: string[] }>;
-  /** Messages refused by unchangedSince. */
+  /** The messages the call changed, by their new flags. */
+  groups: FlagGroup[];
+  /** Uids refused by unchangedSince, ascending. */
   failed: number[];
 }
 
@@ -128,7 +133,8 @@ export interface MailStore {
   headerFields(messageIds: readonly number[]): Promise<Map<number, HeaderFields>>;
   /** The raw message (cached per process; bytes never change for a message id). */
   raw(messageId: number): Promise<Buffer>;
-  setFlags(folderId: number, messageIds: readonly number[], change: FlagChange): Promise<FlagResult>;
+  /** Flags of the folder's messages with uids in `uids` (sorted intervals; uids that are gone are skipped). */
+  setFlags(folderId: number, uids: readonly SeqInterval[], change: FlagChange): Promise<FlagResult>;
   deleteMessages(messageIds: readonly number[]): Promise<void>;
   copyMessages(messageIds: readonly number[], destFolderId: number, move: boolean): Promise<CopyResult[]>;
   append(folderId: number, input: AppendInput): Promise<{ uid: number; messageId: number }>;

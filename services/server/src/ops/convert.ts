@@ -80,6 +80,7 @@ export function changeOut(e: JournalEntry): ChangeOut {
     folderId: e.folderId,
     messageId: e.messageId ?? undefined,
     uid: e.uid ?? undefined,
+    uidLast: e.uidLast ?? undefined,
   };
 }
 

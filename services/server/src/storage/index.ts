@@ -33,6 +33,7 @@ export type {
 export { ALL_FLAGS, MessageFlag } from './message-flags.js';
 export { baseSubject } from './message-rows.js';
 export type * from './message-types.js';
+export type { FolderFlagGroup, SetFolderFlagsResult, UidInterval } from './messages-set-folder-flags.js';
 export type { ObjectRef, ObjectType, PropertyChange, PropertyMap, PropertyValue } from './properties.js';
 export {
   type ClaimOptions,

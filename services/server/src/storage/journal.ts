@@ -27,11 +27,16 @@ export interface JournalEntry {
   folderId: number;
   messageId: number | null;
   uid: number | null;
+  /**
+   * `message-flags` of a run of messages: the flags of the messages of the folder with uids from
+   * `uid` to `uidLast` whose modseq is this entry's changed (messageId is null then).
+   */
+  uidLast: number | null;
   kind: JournalKind;
   createdAt: number;
 }
 
-export type NewJournalEntry = Omit<JournalEntry, 'id' | 'createdAt'>;
+export type NewJournalEntry = Omit<JournalEntry, 'id' | 'createdAt' | 'uidLast'> & { uidLast?: number | null };
 
 export async function writeJournal(ctx: Ctx, entries: readonly NewJournalEntry[]): Promise<void> {
   for (const s of journalStatements(ctx, entries)) await s;
@@ -48,6 +53,7 @@ export function journalStatements(ctx: Ctx, entries: readonly NewJournalEntry[])
         folder_id: e.folderId,
         message_id: e.messageId,
         uid: e.uid,
+        uid_last: e.uidLast ?? null,
         kind: e.kind,
         created_at: now,
       })),
@@ -97,6 +103,7 @@ function toEntry(r: Record<string, unknown>): JournalEntry {
     folderId: num(r.folder_id),
     messageId: numOrNull(r.message_id),
     uid: numOrNull(r.uid),
+    uidLast: numOrNull(r.uid_last),
     kind: String(r.kind) as JournalKind,
     createdAt: num(r.created_at),
   };

@@ -19,11 +19,22 @@ export async function storesOfMessages(ctx: Ctx, ids: readonly number[]): Promis
   return [...out];
 }
 
-function applyKeywords(current: string[], change: FlagChange): string[] {
+export function applyKeywords(current: string[], change: FlagChange): string[] {
   if (change.replaceKeywords) return normalizeKeywords(change.replaceKeywords);
   const remove = new Set((change.removeKeywords ?? []).map((k) => k.toLowerCase()));
   const kept = current.filter((k) => !remove.has(k.toLowerCase()));
   return normalizeKeywords([...kept, ...(change.addKeywords ?? [])]);
+}
+
+/** Throws on an invalid change; true when it touches keywords. */
+export function checkFlagChange(change: FlagChange): boolean {
+  for (const f of [change.add, change.remove, change.replace]) if (f !== undefined) assertFlags(f);
+  if (change.replace !== undefined && (change.add !== undefined || change.remove !== undefined)) {
+    throw invalid('replace excludes add/remove');
+  }
+  for (const list of [change.addKeywords, change.removeKeywords, change.replaceKeywords])
+    if (list) normalizeKeywords(list);
+  return Boolean(change.addKeywords?.length || change.removeKeywords?.length || change.replaceKeywords);
 }
 
 /**
@@ -36,13 +47,7 @@ export async function setFlags(
   change: FlagChange,
   opts: SetFlagsOptions = {},
 ): Promise<SetFlagsResult> {
-  for (const f of [change.add, change.remove, change.replace]) if (f !== undefined) assertFlags(f);
-  if (change.replace !== undefined && (change.add !== undefined || change.remove !== undefined)) {
-    throw invalid('replace excludes add/remove');
-  }
-  for (const list of [change.addKeywords, change.removeKeywords, change.replaceKeywords])
-    if (list) normalizeKeywords(list);
-  const keywordOp = Boolean(change.addKeywords?.length || change.removeKeywords?.length || change.replaceKeywords);
+  const keywordOp = checkFlagChange(change);
   const unique = [...new Set(ids)];
   const locked = await lockStores(ctx, await storesOfMessages(ctx, unique));
 

@@ -285,7 +285,19 @@ const imapStructures: Migration = {
   },
 };
 
-const MIGRATIONS: readonly Migration[] = [initialSchema, deliveryKeys, imapStructures];
+/**
+ * A flag change of many messages is journalled as uid ranges (`uid` to `uid_last`), one row per
+ * run of consecutive messages, as Dovecot's transaction log records flag updates: a STORE on a
+ * whole mailbox writes a row, not one per message.
+ */
+const journalUidRanges: Migration = {
+  name: '0004-journal-uid-ranges',
+  async up(knex) {
+    await knex.raw('alter table journal add column uid_last bigint null');
+  },
+};
+
+const MIGRATIONS: readonly Migration[] = [initialSchema, deliveryKeys, imapStructures, journalUidRanges];
 
 export function migrationSource(engine: Engine): Knex.MigrationSource<Migration> {
   return {

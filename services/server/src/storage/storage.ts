@@ -63,6 +63,7 @@ import { createMessages } from './messages-create.js';
 import { deleteMessages } from './messages-delete.js';
 import { getMessage, getMessages, messagePlaces } from './messages-load.js';
 import { setFlags } from './messages-set-flags.js';
+import { type SetFolderFlagsResult, setFolderFlags, type UidInterval } from './messages-set-folder-flags.js';
 import { migrate } from './migrations.js';
 import { getProperties, type ObjectRef, type PropertyChange, type PropertyMap, setProperties } from './properties.js';
 import {
@@ -379,6 +380,15 @@ export class MessageStorage {
   }
   setFlags(ids: readonly number[], change: FlagChange, opts: SetFlagsOptions = {}): Promise<SetFlagsResult> {
     return this.run.write((ctx) => setFlags(ctx, ids, change, opts));
+  }
+  /** Flags of the messages of a folder with uids in `uids` (IMAP STORE): two round trips. */
+  setFolderFlags(
+    folderId: number,
+    uids: readonly UidInterval[],
+    change: FlagChange,
+    opts: SetFlagsOptions = {},
+  ): Promise<SetFolderFlagsResult> {
+    return this.run.writeStatements((ctx) => setFolderFlags(ctx, folderId, uids, change, opts));
   }
   copyMessages(ids: readonly number[], targetFolderId: number, opts: CopyOptions = {}): Promise<CopyResult> {
     return this.run.write((ctx) => copyMessages(ctx, ids, targetFolderId, false, opts));

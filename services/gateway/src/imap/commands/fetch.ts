@@ -23,6 +23,7 @@ import {
   serializeEnvelope,
 } from '@kgc/imap-proto';
 import { type BodyStructure, bodyStructureOf, envelopeOf, type MimeNode, parseMimeTree, sectionOf } from '@kgc/mapi';
+import { viewRuns } from '../../store/flag-groups.js';
 import type { MailStore } from '../../store/types.js';
 import type { AnswerKind } from '../answer-cache.js';
 import type { ImapCommandSpec, ImapContext } from '../context.js';
@@ -281,10 +282,10 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
         if (unseen.length > 0) {
           const r = await store.setFlags(
             mailbox.folder.folderId,
-            unseen.map((t) => t.entry.messageId),
+            viewRuns(unseen.map((t) => ({ seq: t.seq, uid: t.entry.uid }))),
             { add: ['\\Seen'] },
           );
-          mailbox.applyOwn(r.updated);
+          mailbox.applyOwn(r.groups);
           addFlags = !attributes.some((a) => a.kind === 'FLAGS');
         }
       }

@@ -5,6 +5,7 @@
  * messages are named in OK [MODIFIED ...].
  */
 import { formatNumberSet } from '@kgc/imap-proto';
+import { viewRuns } from '../../store/flag-groups.js';
 import type { FlagChange } from '../../store/types.js';
 import type { ImapCommandSpec } from '../context.js';
 import { flagList } from '../wire.js';
@@ -30,15 +31,15 @@ export const store: ImapCommandSpec<'STORE'> = {
     };
     const r = await storeOf(ctx).setFlags(
       mailbox.folder.folderId,
-      targets.map((t) => t.entry.messageId),
+      viewRuns(targets.map((t) => ({ seq: t.seq, uid: t.entry.uid }))),
       change,
     );
-    mailbox.applyOwn(r.updated);
+    mailbox.applyOwn(r.groups);
     const failed = new Set(r.failed);
     if (!command.silent) {
       const lines: string[] = [];
       for (const t of targets) {
-        if (failed.has(t.entry.messageId)) continue;
+        if (failed.has(t.entry.uid)) continue;
         const seq = mailbox.seqOf(t.entry.uid);
         const e = seq === undefined ? undefined : mailbox.view[seq - 1];
         if (!e || seq === undefined) continue;
@@ -49,9 +50,7 @@ export const store: ImapCommandSpec<'STORE'> = {
       }
       if (lines.length > 0) await ctx.send(`${lines.join('\r\n')}\r\n`);
     }
-    const refused = targets
-      .filter((t) => failed.has(t.entry.messageId))
-      .map((t) => (command.uid ? t.entry.uid : t.seq));
+    const refused = targets.filter((t) => failed.has(t.entry.uid)).map((t) => (command.uid ? t.entry.uid : t.seq));
     if (refused.length > 0) return { code: `MODIFIED ${formatNumberSet(refused)}`, text: 'Conditional STORE failed.' };
     return { text: 'STORE completed.' };
   },
