@@ -15,10 +15,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { SoapClient, serviceLogon } from '@kgc/soap';
-import { RawClient } from '../../services/gateway/src/testing/harness.js';
+import type { RawClient } from '../../services/gateway/src/testing/harness.js';
 import { createMysqlDatabase, mysqlServerEnv } from '../support/server.js';
 import { ROOT, serviceArgs, spawnServer } from '../support/server-process.js';
 import { fmt, message4k, runLoad } from './lib.js';
+import { cmd, imapLogin, imapSessions, mailboxFigures, pop3Session } from './mail-workloads.js';
 
 const INBOX_MESSAGES = 10_000;
 /** The INBOX size of the issue's Dovecot figures. */
@@ -84,53 +85,6 @@ function pssKiB(pid: number): number {
   return Number(m?.[1] ?? 0);
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
-  const t0 = performance.now();
-  const r = await fn();
-  return [performance.now() - t0, r];
-}
-
-let tagN = 0;
-async function cmd(c: RawClient, command: string): Promise<string> {
-  const tag = `b${++tagN}`;
-  c.send(`${tag} ${command}\r\n`);
-  const out = await c.until(new RegExp(`(^|\\r\\n)${tag} (OK|NO|BAD)[^\\r\\n]*\\r\\n$`), 1024);
-  if (!new RegExp(`(^|\\r\\n)${tag} OK`).test(out)) throw new Error(`${command}: ${out.slice(-200)}`);
-  return out;
-}
-
-async function imapLogin(port: number, user: string, pass: string): Promise<RawClient> {
-  const c = await RawClient.connect(port);
-  await c.until(/\r\n/);
-  await cmd(c, `LOGIN ${user} ${pass}`);
-  return c;
-}
-
-/** SELECT (cold, warm), the FETCH, SEARCH SUBJECT (first, again), SEARCH BODY and the STORE on one INBOX. */
-async function mailboxFigures(port: number, user: string, pass: string, n: number): Promise<string[]> {
-  const out: string[] = [];
-  const c = await imapLogin(port, user, pass);
-  const [cold] = await timed(() => cmd(c, 'SELECT INBOX'));
-  await cmd(c, 'UNSELECT');
-  const [warm] = await timed(() => cmd(c, 'SELECT INBOX'));
-  out.push(`SELECT ${n}: ${cold.toFixed(0)} ms cold, ${warm.toFixed(1)} ms warm (metadata cache)`);
-  const [fetchMs, fetched] = await timed(() => cmd(c, 'UID FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE ENVELOPE)'));
-  out.push(
-    `  UID FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE ENVELOPE): ${fetchMs.toFixed(0)} ms (${(fetched.length / 1024 / 1024).toFixed(1)} MiB)`,
-  );
-  const [subjMs] = await timed(() => cmd(c, `UID SEARCH SUBJECT "Benchmark message ${Math.floor(n / 2)}"`));
-  out.push(`  UID SEARCH SUBJECT: ${subjMs.toFixed(0)} ms (first: header blocks loaded from the server)`);
-  const [subj2] = await timed(() => cmd(c, `UID SEARCH SUBJECT "Benchmark message ${Math.floor(n / 2) + 1}"`));
-  out.push(`  UID SEARCH SUBJECT again: ${subj2.toFixed(1)} ms (header fields cached)`);
-  const [bodyMs] = await timed(() => cmd(c, 'UID SEARCH BODY "nonexistentword"'));
-  out.push(`  UID SEARCH BODY: ${bodyMs.toFixed(0)} ms (every body loaded from the server)`);
-  const [storeMs] = await timed(() => cmd(c, 'UID STORE 1:* +FLAGS.SILENT (\\Seen)'));
-  out.push(`  UID STORE 1:* +FLAGS.SILENT (\\Seen): ${storeMs.toFixed(0)} ms`);
-  await cmd(c, 'LOGOUT').catch(() => undefined);
-  c.close();
-  return out;
-}
-
 export async function benchGateway(): Promise<string[]> {
   const out: string[] = [];
   const db = await createMysqlDatabase();
@@ -172,28 +126,8 @@ export async function benchGateway(): Promise<string[]> {
     // Dovecot's figures in the issue are for 2,000 messages: the same commands on such an INBOX.
     out.push(...(await mailboxFigures(port, 'imap2k', pass, DOVECOT_MESSAGES)));
 
-    const sessions = await runLoad(200, 50, async () => {
-      const s = await imapLogin(port, 'imapbench', pass);
-      await cmd(s, 'SELECT INBOX');
-      await cmd(s, 'FETCH 1:20 (BODY.PEEK[])');
-      s.send('z LOGOUT\r\n');
-      await s.closedByServer();
-    });
-    out.push(`sessions (login, select, fetch 20 bodies, logout), 50 concurrent: ${fmt(sessions, 'sessions')}`);
-
-    const [popMs] = await timed(async () => {
-      const p = await RawClient.connect(gw?.pop3 ?? 0);
-      await p.until(/\r\n/);
-      p.send(`USER popbench\r\nPASS ${pass}\r\nSTAT\r\nLIST\r\nUIDL\r\n`);
-      await p.until(/\+OK Logged in\.\r\n\+OK \d+ \d+\r\n[\s\S]*?\r\n\.\r\n[\s\S]*?\r\n\.\r\n$/);
-      for (let i = 1; i <= POP3_MESSAGES; i++) {
-        p.send(`RETR ${i}\r\n`);
-        await p.until(/\r\n\.\r\n$/, 16);
-      }
-      p.send('QUIT\r\n');
-      await p.closedByServer();
-    });
-    out.push(`POP3 session over ${POP3_MESSAGES} messages (STAT, LIST, UIDL, RETR each, QUIT): ${popMs.toFixed(0)} ms`);
+    out.push(await imapSessions(port, 'imapbench', pass));
+    out.push(await pop3Session(gw.pop3, 'popbench', pass, POP3_MESSAGES));
 
     // Memory on a fresh gateway (little garbage yet): PSS after 50 warm-up sessions, then with
     // 1,000 more logged in, INBOX selected, in IDLE. Garbage from the logins counts too: an upper bound.

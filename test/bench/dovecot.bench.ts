@@ -1,0 +1,136 @@
+/**
+ * The bar, measured on the same machine: Debian's Dovecot 2.3 (maildir, its default fsync policy),
+ * started here as a private instance with its own configuration in a temporary directory on free
+ * ports, under the very loads dagent and the gateway get (lmtp-workload.ts, mail-workloads.ts), on
+ * a 2,000-message INBOX as the issue measured it. Skipped, saying so, when Dovecot is not
+ * installed (apt-get install dovecot-imapd dovecot-pop3d dovecot-lmtpd) or we are not root (it
+ * switches to the mail user).
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { message4k, runLoad } from './lib.js';
+import { LMTP_CONNECTIONS, lmtpFigures, lmtpPool } from './lmtp-workload.js';
+import { imapSessions, mailboxFigures, pop3Session } from './mail-workloads.js';
+
+const DOVECOT = '/usr/sbin/dovecot';
+const PASS = 'bench-pw-0123';
+const IMAP_MESSAGES = 2_000;
+const POP3_MESSAGES = 1_000;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`dovecot exited with ${child.exitCode}`);
+    const up = await new Promise<boolean>((resolve) => {
+      const c = net.connect(port, '127.0.0.1', () => {
+        c.destroy();
+        resolve(true);
+      });
+      c.once('error', () => resolve(false));
+    });
+    if (up) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`dovecot is not listening on ${port}`);
+}
+
+function config(dir: string, ports: { imap: number; pop3: number; lmtp: number }): string {
+  return `base_dir = ${dir}/run
+state_dir = ${dir}/state
+log_path = ${dir}/dovecot.log
+protocols = imap pop3 lmtp
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain
+first_valid_uid = 1
+mail_location = maildir:~/Maildir
+postmaster_address = postmaster@example.com
+passdb {
+  driver = passwd-file
+  args = scheme=SHA512-CRYPT username_format=%n ${dir}/passwd
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=${dir}/mail/%n
+}
+service imap-login {
+  inet_listener imap {
+    port = ${ports.imap}
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    port = ${ports.pop3}
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}
+service lmtp {
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = ${ports.lmtp}
+  }
+}
+`;
+}
+
+export async function benchDovecot(): Promise<string[]> {
+  if (!existsSync(DOVECOT))
+    return ['skipped: Dovecot is not installed (apt-get install dovecot-imapd dovecot-pop3d dovecot-lmtpd)'];
+  if (process.getuid?.() !== 0) return ['skipped: starting a private Dovecot needs root'];
+  const out: string[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'kgc-dovecot-'));
+  chmodSync(dir, 0o755);
+  const mail = join(dir, 'mail');
+  mkdirSync(mail);
+  const id = (flag: string, name: string) => Number(execFileSync('id', [flag, name]).toString().trim());
+  chownSync(mail, id('-u', 'nobody'), id('-g', 'nobody'));
+  const ports = { imap: await freePort(), pop3: await freePort(), lmtp: await freePort() };
+  const conf = join(dir, 'dovecot.conf');
+  writeFileSync(conf, config(dir, ports));
+  const hash = execFileSync('doveadm', ['-c', conf, 'pw', '-s', 'SHA512-CRYPT', '-p', PASS]).toString().trim();
+  const lmtpUsers = Array.from({ length: 40 }, (_, i) => `bench${i}`);
+  writeFileSync(join(dir, 'passwd'), [...lmtpUsers, 'imap2k', 'popbench'].map((u) => `${u}:${hash}\n`).join(''));
+  const child = spawn(DOVECOT, ['-F', '-c', conf], { stdio: 'ignore' });
+  try {
+    await Promise.all([ports.imap, ports.pop3, ports.lmtp].map((p) => waitForPort(p, child)));
+    out.push(`Dovecot ${execFileSync(DOVECOT, ['--version']).toString().trim()}, maildir, default fsync`);
+    out.push(
+      ...(await lmtpFigures(
+        ports.lmtp,
+        lmtpUsers.map((u) => `${u}@example.com`),
+      )),
+    );
+    const pool = await lmtpPool(ports.lmtp);
+    await runLoad(IMAP_MESSAGES, LMTP_CONNECTIONS, (i) => pool.send(['imap2k@example.com'], message4k(i)));
+    await runLoad(POP3_MESSAGES, LMTP_CONNECTIONS, (i) => pool.send(['popbench@example.com'], message4k(i)));
+    pool.close();
+    out.push(...(await mailboxFigures(ports.imap, 'imap2k', PASS, IMAP_MESSAGES)));
+    out.push(await imapSessions(ports.imap, 'imap2k', PASS));
+    out.push(await pop3Session(ports.pop3, 'popbench', PASS, POP3_MESSAGES));
+  } finally {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}

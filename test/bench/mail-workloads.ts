@@ -1,0 +1,82 @@
+/**
+ * The IMAP and POP3 loads of the gateway benchmark, run the same way against any server (the
+ * gateway, and Dovecot for the bar): raw sockets, one command at a time as a client sends them.
+ */
+import { RawClient } from '../../services/gateway/src/testing/harness.js';
+import { fmt, runLoad } from './lib.js';
+
+export async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const t0 = performance.now();
+  const r = await fn();
+  return [performance.now() - t0, r];
+}
+
+let tagN = 0;
+export async function cmd(c: RawClient, command: string): Promise<string> {
+  const tag = `b${++tagN}`;
+  c.send(`${tag} ${command}\r\n`);
+  const out = await c.until(new RegExp(`(^|\\r\\n)${tag} (OK|NO|BAD)[^\\r\\n]*\\r\\n$`), 1024);
+  if (!new RegExp(`(^|\\r\\n)${tag} OK`).test(out)) throw new Error(`${command}: ${out.slice(-200)}`);
+  return out;
+}
+
+export async function imapLogin(port: number, user: string, pass: string): Promise<RawClient> {
+  const c = await RawClient.connect(port);
+  await c.until(/\r\n/);
+  await cmd(c, `LOGIN ${user} ${pass}`);
+  return c;
+}
+
+/** SELECT (cold, warm), the FETCH, SEARCH SUBJECT (first, again), SEARCH BODY and the STORE on one INBOX. */
+export async function mailboxFigures(port: number, user: string, pass: string, n: number): Promise<string[]> {
+  const out: string[] = [];
+  const c = await imapLogin(port, user, pass);
+  const [cold] = await timed(() => cmd(c, 'SELECT INBOX'));
+  await cmd(c, 'UNSELECT');
+  const [warm] = await timed(() => cmd(c, 'SELECT INBOX'));
+  out.push(`SELECT ${n}: ${cold.toFixed(0)} ms cold, ${warm.toFixed(1)} ms warm`);
+  const [fetchMs, fetched] = await timed(() => cmd(c, 'UID FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE ENVELOPE)'));
+  out.push(
+    `  UID FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE ENVELOPE): ${fetchMs.toFixed(0)} ms (${(fetched.length / 1024 / 1024).toFixed(1)} MiB)`,
+  );
+  const [subjMs] = await timed(() => cmd(c, `UID SEARCH SUBJECT "Benchmark message ${Math.floor(n / 2)}"`));
+  out.push(`  UID SEARCH SUBJECT: ${subjMs.toFixed(0)} ms (first)`);
+  const [subj2] = await timed(() => cmd(c, `UID SEARCH SUBJECT "Benchmark message ${Math.floor(n / 2) + 1}"`));
+  out.push(`  UID SEARCH SUBJECT again: ${subj2.toFixed(1)} ms`);
+  const [bodyMs] = await timed(() => cmd(c, 'UID SEARCH BODY "nonexistentword"'));
+  out.push(`  UID SEARCH BODY: ${bodyMs.toFixed(0)} ms`);
+  const [storeMs] = await timed(() => cmd(c, 'UID STORE 1:* +FLAGS.SILENT (\\Seen)'));
+  out.push(`  UID STORE 1:* +FLAGS.SILENT (\\Seen): ${storeMs.toFixed(0)} ms`);
+  await cmd(c, 'LOGOUT').catch(() => undefined);
+  c.close();
+  return out;
+}
+
+/** 200 sessions, 50 at a time: login, select, fetch 20 bodies, logout. */
+export async function imapSessions(port: number, user: string, pass: string): Promise<string> {
+  const sessions = await runLoad(200, 50, async () => {
+    const s = await imapLogin(port, user, pass);
+    await cmd(s, 'SELECT INBOX');
+    await cmd(s, 'FETCH 1:20 (BODY.PEEK[])');
+    s.send('z LOGOUT\r\n');
+    await s.closedByServer();
+  });
+  return `sessions (login, select, fetch 20 bodies, logout), 50 concurrent: ${fmt(sessions, 'sessions')}`;
+}
+
+/** One POP3 session: USER/PASS, STAT, LIST, UIDL, RETR of every message in turn, QUIT. */
+export async function pop3Session(port: number, user: string, pass: string, n: number): Promise<string> {
+  const [ms] = await timed(async () => {
+    const p = await RawClient.connect(port);
+    await p.until(/\r\n/);
+    p.send(`USER ${user}\r\nPASS ${pass}\r\nSTAT\r\nLIST\r\nUIDL\r\n`);
+    await p.until(/\+OK Logged in\.\r\n\+OK \d+ \d+\r\n[\s\S]*?\r\n\.\r\n[\s\S]*?\r\n\.\r\n$/);
+    for (let i = 1; i <= n; i++) {
+      p.send(`RETR ${i}\r\n`);
+      await p.until(/\r\n\.\r\n$/, 16);
+    }
+    p.send('QUIT\r\n');
+    await p.closedByServer();
+  });
+  return `POP3 session over ${n} messages (STAT, LIST, UIDL, RETR each, QUIT): ${ms.toFixed(0)} ms`;
+}
