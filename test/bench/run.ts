@@ -1,5 +1,6 @@
 /** `make bench`: every benchmark, figures to stdout. */
 import { benchDagent } from './dagent-lmtp.bench.js';
+import { benchDovecot } from './dovecot.bench.js';
 import { benchGateway } from './gateway-imap.bench.js';
 import { benchServer } from './server-soap.bench.js';
 import { benchSpooler } from './spooler-relay.bench.js';
@@ -13,5 +14,7 @@ process.stdout.write('\n[spooler]\n');
 for (const line of await benchSpooler()) process.stdout.write(`  ${line}\n`);
 process.stdout.write('\n[gateway]\n');
 for (const line of await benchGateway()) process.stdout.write(`  ${line}\n`);
+process.stdout.write('\n[dovecot: the bar, same machine, same loads]\n');
+for (const line of await benchDovecot()) process.stdout.write(`  ${line}\n`);
 process.stdout.write(`\ndone in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 process.exit(0);
