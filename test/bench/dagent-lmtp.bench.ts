@@ -3,7 +3,8 @@
  * connections (one recipient each), and recipient-deliveries/s of 10-recipient messages; p50/p99
  * of a whole LMTP transaction (MAIL to the last DATA reply). Server and dagent run as their own
  * processes (the built programs when present), the load generator here with pipelined LMTP and
- * SIZE declared at MAIL FROM, as Postfix's LMTP client does.
+ * SIZE declared at MAIL FROM, as Postfix's LMTP client does; with the server reached over loopback
+ * TCP, then over unix sockets (dagent to server, server to MariaDB) as KGC installs on one host.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -55,13 +56,30 @@ async function spawnDagent(env: Record<string, string>, dir: string): Promise<Da
   throw new Error(`dagent did not start:\n${readFileSync(logFile, 'utf8')}`);
 }
 
+/** Where MariaDB's unix socket is on Debian. */
+const MYSQL_SOCKET = '/run/mysqld/mysqld.sock';
+
 export async function benchDagent(): Promise<string[]> {
+  const out = await benchDagentOver('loopback TCP');
+  // KGC's same-host install: dagent reaches the server, and the server MariaDB, by unix sockets.
+  if (existsSync(MYSQL_SOCKET)) out.push(...(await benchDagentOver('unix sockets')));
+  return out;
+}
+
+async function benchDagentOver(transport: 'loopback TCP' | 'unix sockets'): Promise<string[]> {
   const out: string[] = [];
   const db = await createMysqlDatabase();
   const dir = mkdtempSync(join(tmpdir(), 'kgc-bench-'));
   const secret = randomBytes(16).toString('hex');
   const from = existsSync(join(ROOT, 'services/server/dist/main.js')) ? 'dist' : 'source';
-  const server = await spawnServer(mysqlServerEnv(db, dir, secret), 60_000, from);
+  const env = mysqlServerEnv(db, dir, secret);
+  const server = await spawnServer(
+    transport === 'unix sockets'
+      ? { ...env, KGC_MYSQL_SOCKET: MYSQL_SOCKET, KGC_SERVER_LISTEN: `unix:${join(dir, 'server.sock')}` }
+      : env,
+    60_000,
+    from,
+  );
   let dagent: Dagent | undefined;
   try {
     dagent = await spawnDagent(
@@ -91,7 +109,7 @@ export async function benchDagent(): Promise<string[]> {
       users.push(`${username}@example.com`);
     }
     client.close();
-    out.push(...(await lmtpFigures(dagent.port, users)));
+    out.push(...(await lmtpFigures(dagent.port, users)).map((line) => `${line} (server over ${transport})`));
   } finally {
     await dagent?.stop();
     await server.kill();
