@@ -632,6 +632,12 @@ describe('CONDSTORE (RFC 7162)', () => {
     a.send('c7 STATUS INBOX (HIGHESTMODSEQ MESSAGES)\r\n');
     const status = Number(/HIGHESTMODSEQ (\d+)/.exec(await a.until(/c7 .*\r\n/))?.[1]);
     expect(status).toBeGreaterThan(highest);
+    // Silent and conditional: the stored messages are still answered, with their MODSEQ only.
+    a.send(`c4b UID STORE 1:* (UNCHANGEDSINCE ${status}) +FLAGS.SILENT ($Done)\r\n`);
+    const silent = await a.until(/c4b .*\r\n/);
+    expect(silent.match(/^\* \d FETCH \(UID \d+ MODSEQ \(\d+\)\)$/gm)).toHaveLength(3);
+    expect(silent).not.toContain('FLAGS');
+    expect(silent).toMatch(/c4b OK STORE completed\.\r\n$/);
     a.close();
     b.close();
   });

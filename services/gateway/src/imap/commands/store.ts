@@ -36,17 +36,22 @@ export const store: ImapCommandSpec<'STORE'> = {
     );
     mailbox.applyOwn(r.groups);
     const failed = new Set(r.failed);
-    if (!command.silent) {
+    // RFC 7162 §3.1.3: a conditional STORE answers every message it stored with its MODSEQ, even
+    // when silent (then without FLAGS), so that the client's cache holds the new mod-sequences.
+    const conditional = command.unchangedSince !== null;
+    if (!command.silent || conditional) {
       const lines: string[] = [];
       for (const t of targets) {
         if (failed.has(t.entry.uid)) continue;
         const seq = mailbox.seqOf(t.entry.uid);
         const e = seq === undefined ? undefined : mailbox.view[seq - 1];
         if (!e || seq === undefined) continue;
-        const modseq = ctx.condstore ? ` MODSEQ (${e.modseq})` : '';
-        lines.push(
-          `* ${seq} FETCH (FLAGS ${flagList(mailbox.flagsOf(e))}${command.uid ? ` UID ${e.uid}` : ''}${modseq})`,
-        );
+        const items = [
+          ...(command.silent ? [] : [`FLAGS ${flagList(mailbox.flagsOf(e))}`]),
+          ...(command.uid ? [`UID ${e.uid}`] : []),
+          ...(ctx.condstore ? [`MODSEQ (${e.modseq})`] : []),
+        ];
+        lines.push(`* ${seq} FETCH (${items.join(' ')})`);
       }
       if (lines.length > 0) await ctx.send(`${lines.join('\r\n')}\r\n`);
     }
