@@ -25,7 +25,7 @@ export const loadMessages: Op<'loadMessages'> = async (ctx, input) => {
   if (input.messageIds.length > MAX_LOAD_MESSAGES)
     throw new KcError('KCERR_INVALID_PARAMETER', `at most ${MAX_LOAD_MESSAGES} messages per call`);
   if (input.messageIds.length === 0) return { messages: [] };
-  const found = await ctx.storage.messages.getMessages([...new Set(input.messageIds)], { mime: true });
+  const found = await ctx.storage.messages.getRawMessages(input.messageIds);
   const messages: Array<{ messageId: number; raw: Buffer }> = [];
   for (const m of found) {
     if (p.kind === 'user') {

@@ -30,6 +30,36 @@ export async function getMessages(ctx: Ctx, ids: readonly number[], opts: LoadOp
   return out;
 }
 
+/** A message's original bytes and where it is (loadMessages: nothing else is read). */
+export interface RawMessage {
+  id: number;
+  storeId: number;
+  mime: Buffer | null;
+}
+
+/**
+ * The original bytes of messages, in the order of `ids` (repeats and missing ids skipped): the
+ * messages' store and blob only, not their columns (whose stored IMAP answers are as large as a
+ * small message), then the blobs in one read per chunk.
+ */
+export async function getRawMessages(ctx: Ctx, ids: readonly number[]): Promise<RawMessage[]> {
+  const unique = [...new Set(ids)];
+  const results = await runStatements(
+    ctx,
+    chunks(unique).map((part) => ctx.db('messages').select('id', 'store_id', 'blob_hash').whereIn('id', part)),
+  );
+  const rows = new Map<number, { storeId: number; hash: string | null }>();
+  for (const list of results)
+    for (const r of list as Array<Record<string, unknown>>)
+      rows.set(num(r.id), { storeId: num(r.store_id), hash: typeof r.blob_hash === 'string' ? r.blob_hash : null });
+  const hashes = [...rows.values()].flatMap((r) => (r.hash ? [r.hash] : []));
+  const bytes = hashes.length > 0 ? await ctx.env.blobs.readMany(ctx, hashes) : new Map<string, Buffer>();
+  return unique.flatMap((id) => {
+    const r = rows.get(id);
+    return r ? [{ id, storeId: r.storeId, mime: r.hash ? (bytes.get(r.hash) ?? null) : null }] : [];
+  });
+}
+
 /** Where messages are (store and folder), for access checks that need nothing else; missing ids are skipped. */
 export async function messagePlaces(
   ctx: Ctx,

@@ -61,7 +61,7 @@ import type {
 import { copyMessages } from './messages-copy.js';
 import { createMessages } from './messages-create.js';
 import { deleteMessages } from './messages-delete.js';
-import { getMessage, getMessages, messagePlaces } from './messages-load.js';
+import { getMessage, getMessages, getRawMessages, messagePlaces, type RawMessage } from './messages-load.js';
 import { setFlags } from './messages-set-flags.js';
 import { type SetFolderFlagsResult, setFolderFlags, type UidInterval } from './messages-set-folder-flags.js';
 import { migrate } from './migrations.js';
@@ -348,6 +348,10 @@ export class MessageStorage {
   /** In `ids` order; missing ids are skipped. */
   getMessages(ids: readonly number[], opts: LoadOptions = {}): Promise<LoadedMessage[]> {
     return this.run.read((ctx) => getMessages(ctx, ids, opts));
+  }
+  /** Original bytes and store of messages, nothing else (loadMessages). */
+  getRawMessages(ids: readonly number[]): Promise<RawMessage[]> {
+    return this.run.read((ctx) => getRawMessages(ctx, ids));
   }
   /** Store and folder of each message (missing ones left out): access checks of bulk operations. */
   messagePlaces(ids: readonly number[]): Promise<Array<{ id: number; storeId: number; folderId: number }>> {
