@@ -60,3 +60,45 @@ describe('loadMessages', () => {
     client.close();
   });
 });
+
+describe('MTOM', () => {
+  it('sends large messages as binary parts to a client that accepts multipart/related, base64 otherwise', async () => {
+    const admin = await server.admin();
+    const { user } = await admin.call('createUser', {
+      user: { username: 'mtom', password: 'pw-0123456789', fullName: 'm', email: 'mtom@example.com', aliases: [] },
+    });
+    const { folders } = await admin.call('getHierarchy', { storeId: user.storeId ?? 0 });
+    const inbox = folders.find((f) => f.specialUse === 'inbox')?.folderId ?? 0;
+    // Every byte value, and a line that starts like a MIME delimiter.
+    const big = Buffer.concat([
+      Buffer.from('Subject: big\r\n\r\n--kgc-\r\n'),
+      Buffer.from(Array.from({ length: 256 * 40 }, (_, i) => i % 256)),
+      Buffer.from('\r\n'),
+    ]);
+    const small = Buffer.from('Subject: small\r\n\r\nhi\r\n');
+    const idBig = (await admin.call('createMessage', { folderId: inbox, raw: big, flags: [], props: [] })).messageId;
+    const idSmall = (await admin.call('createMessage', { folderId: inbox, raw: small, flags: [], props: [] }))
+      .messageId;
+    // Our client asks for MTOM: the bytes come back exact.
+    const r = await admin.call('loadMessages', { messageIds: [idBig, idSmall] });
+    expect(r.messages.map((m) => m.raw.equals(m.messageId === idBig ? big : small))).toEqual([true, true]);
+
+    const post = async (accept?: string) => {
+      const body = `<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><loadMessages xmlns="urn:kgc-ts:soap:1"><sessionId>${admin.id}</sessionId><messageIds>${idBig}</messageIds><messageIds>${idSmall}</messageIds></loadMessages></soap:Body></soap:Envelope>`;
+      const res = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml; charset=utf-8', ...(accept ? { accept } : {}) },
+        body,
+      });
+      return { type: res.headers.get('content-type') ?? '', text: Buffer.from(await res.arrayBuffer()) };
+    };
+    const plain = await post();
+    expect(plain.type).toMatch(/^text\/xml/);
+    expect(plain.text.toString()).toContain(`<raw>${big.toString('base64')}</raw>`);
+    const mtom = await post('multipart/related, text/xml');
+    expect(mtom.type).toMatch(/^multipart\/related; type="application\/xop\+xml"; boundary="kgc-[0-9a-f]{24}"/);
+    expect(mtom.text.includes(big)).toBe(true);
+    expect(mtom.text.toString('latin1')).toContain(`<raw>${small.toString('base64')}</raw>`);
+    expect(mtom.text.toString('latin1')).toContain('href="cid:1@kgc-ts"');
+  });
+});

@@ -6,6 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { fromXml, toXml } from './codec.js';
 import { isKcErrorCode, KcError } from './errors.js';
+import { MTOM_ACCEPT, parseMultipart } from './mtom.js';
 import type { Fields } from './schema.js';
 import { type Input, type OperationName, type Output, operations } from './spec.js';
 import { NAMESPACE } from './wsdl.js';
@@ -50,7 +51,12 @@ export class SoapClient {
     const body = `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><${name} xmlns="${NAMESPACE}">${toXml(spec.input as Fields, input as Record<string, unknown>)}</${name}></soap:Body></soap:Envelope>`;
     const extra =
       name === 'notifyGetItems' ? ((input as Input<'notifyGetItems'>).timeoutSeconds ?? 60) * 1000 + 10_000 : 0;
-    const { status, text } = await this.post(name, Buffer.from(body, 'utf8'), this.timeoutMs + extra);
+    const reply = await this.post(name, Buffer.from(body, 'utf8'), this.timeoutMs + extra);
+    const { status } = reply;
+    // An MTOM reply: the XML part, and the binary parts its xop:Include elements name.
+    const { root: text, parts } = /^multipart\/related\s*;/i.test(reply.contentType)
+      ? parseMultipart(reply.contentType, reply.body)
+      : { root: reply.body.toString('utf8'), parts: undefined };
     let doc: ReturnType<typeof parseXml>;
     try {
       doc = parseXml(text);
@@ -67,10 +73,14 @@ export class SoapClient {
     }
     const resp = child(bodyNode, `${name}Response`);
     if (!resp) throw new KcError('KCERR_NETWORK_ERROR', `no ${name}Response in reply (HTTP ${status})`);
-    return fromXml(spec.output as Fields, resp) as Output<N>;
+    return fromXml(spec.output as Fields, resp, '', parts) as Output<N>;
   }
 
-  private post(name: string, body: Buffer, timeoutMs: number): Promise<{ status: number; text: string }> {
+  private post(
+    name: string,
+    body: Buffer,
+    timeoutMs: number,
+  ): Promise<{ status: number; contentType: string; body: Buffer }> {
     return new Promise((resolve, reject) => {
       const mod = this.target.protocol === 'https:' ? https : http;
       const req = mod.request(
@@ -83,6 +93,7 @@ export class SoapClient {
           headers: {
             'content-type': 'text/xml; charset=utf-8',
             'content-length': body.length,
+            accept: MTOM_ACCEPT,
             soapaction: `"${NAMESPACE}#${name}"`,
           },
           timeout: timeoutMs,
@@ -98,7 +109,13 @@ export class SoapClient {
             }
             chunks.push(c);
           });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              contentType: res.headers['content-type'] ?? '',
+              body: Buffer.concat(chunks),
+            }),
+          );
           res.on('error', (e) => reject(asNetworkError(e)));
         },
       );

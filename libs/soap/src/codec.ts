@@ -4,6 +4,7 @@
  * strong-soap serialises the server's replies from.
  */
 import { KcError } from './errors.js';
+import { partId, XOP_MIN_BYTES, XOP_NAMESPACE } from './mtom.js';
 import type { Field, Fields, ScalarType } from './schema.js';
 import { escapeText, sanitizeString, type XmlNode } from './xml.js';
 
@@ -102,23 +103,30 @@ function scalarXml(type: ScalarType, v: unknown): string {
   }
 }
 
-/** Typed values to XML child elements in spec order (document/literal, default namespace). */
-export function toXml(fields: Fields, value: Record<string, unknown>): string {
+/**
+ * Typed values to XML child elements in spec order (document/literal, default namespace). With
+ * `parts` (an MTOM reply), base64 values of XOP_MIN_BYTES or more are moved there and referenced
+ * by an `xop:Include`.
+ */
+export function toXml(fields: Fields, value: Record<string, unknown>, parts?: Buffer[]): string {
   let out = '';
   for (const { name, field, open, close } of slotsOf(fields).list) {
     const v = value[name];
     if (v === undefined || v === null) continue;
     if (field.occurs === 'many') {
-      for (const item of v as unknown[]) out += open + itemXml(field, item) + close;
-    } else out += open + itemXml(field, v) + close;
+      for (const item of v as unknown[]) out += open + itemXml(field, item, parts) + close;
+    } else out += open + itemXml(field, v, parts) + close;
   }
   return out;
 }
 
-function itemXml(field: Field, item: unknown): string {
-  return field.type.kind === 'scalar'
-    ? scalarXml(field.type, item)
-    : toXml(field.type.fields, item as Record<string, unknown>);
+function itemXml(field: Field, item: unknown, parts: Buffer[] | undefined): string {
+  if (field.type.kind !== 'scalar') return toXml(field.type.fields, item as Record<string, unknown>, parts);
+  if (parts && field.type.xsd === 'base64' && Buffer.isBuffer(item) && item.length >= XOP_MIN_BYTES) {
+    parts.push(item);
+    return `<xop:Include xmlns:xop="${XOP_NAMESPACE}" href="cid:${partId(parts.length)}"/>`;
+  }
+  return scalarXml(field.type, item);
 }
 
 interface Slot {
@@ -149,12 +157,22 @@ function slotsOf(fields: Fields): { list: Slot[]; byName: Map<string, Slot> } {
   return s;
 }
 
-function convert(field: Field, n: XmlNode): unknown {
-  if (field.type.kind !== 'scalar') return decode(field.type.fields, n);
+/** MTOM parts by Content-ID, while a reply that came with them is decoded. */
+type Parts = ReadonlyMap<string, Buffer> | undefined;
+
+function convert(field: Field, n: XmlNode, parts: Parts): unknown {
+  if (field.type.kind !== 'scalar') return decode(field.type.fields, n, parts);
+  if (field.type.xsd === 'base64' && n.children.length > 0) {
+    const include = n.children.length === 1 ? n.children[0] : undefined;
+    const href = include?.name === 'Include' ? include.href : undefined;
+    const part = parts && href?.startsWith('cid:') ? parts.get(decodeURIComponent(href.slice(4))) : undefined;
+    if (!part) throw new DecodeError([], 'expected base64 or an xop:Include of a part of the reply');
+    return part;
+  }
   return scalarFrom(field.type, n.text);
 }
 
-function decode(fields: Fields, node: XmlNode): Record<string, unknown> {
+function decode(fields: Fields, node: XmlNode, parts: Parts): Record<string, unknown> {
   const { list, byName } = slotsOf(fields);
   const found: Array<XmlNode | XmlNode[] | undefined> = new Array(list.length);
   for (const c of node.children) {
@@ -174,7 +192,7 @@ function decode(fields: Fields, node: XmlNode): Record<string, unknown> {
       const values = new Array<unknown>(nodes.length);
       for (let i = 0; i < nodes.length; i++) {
         try {
-          values[i] = convert(field, nodes[i] as XmlNode);
+          values[i] = convert(field, nodes[i] as XmlNode, parts);
         } catch (e) {
           if (e instanceof DecodeError) e.segments.unshift(`${name}[${i}]`);
           throw e;
@@ -183,7 +201,7 @@ function decode(fields: Fields, node: XmlNode): Record<string, unknown> {
       out[name] = values;
     } else if (have) {
       try {
-        out[name] = convert(field, have as XmlNode);
+        out[name] = convert(field, have as XmlNode, parts);
       } catch (e) {
         if (e instanceof DecodeError) e.segments.unshift(name);
         throw e;
@@ -196,10 +214,18 @@ function decode(fields: Fields, node: XmlNode): Record<string, unknown> {
   return out;
 }
 
-/** XML element children to typed values; a failure names the path (`rows[3].uid: expected an integer`). */
-export function fromXml(fields: Fields, node: XmlNode, path = ''): Record<string, unknown> {
+/**
+ * XML element children to typed values; a failure names the path (`rows[3].uid: expected an
+ * integer`). `parts`: the MTOM parts of the reply the XML came in.
+ */
+export function fromXml(
+  fields: Fields,
+  node: XmlNode,
+  path = '',
+  parts?: ReadonlyMap<string, Buffer>,
+): Record<string, unknown> {
   try {
-    return decode(fields, node);
+    return decode(fields, node, parts);
   } catch (e) {
     if (!(e instanceof DecodeError)) throw e;
     const at = [...(path ? [path] : []), ...e.segments].join('.').replace(/\.\[/g, '[');

@@ -1,6 +1,7 @@
 export * from './client.js';
 export * from './codec.js';
 export * from './errors.js';
+export * from './mtom.js';
 export * from './schema.js';
 export * from './server-link.js';
 export * from './spec.js';

@@ -7,6 +7,8 @@ export interface XmlNode {
   name: string;
   children: XmlNode[];
   text: string;
+  /** The href of an `xop:Include` (MTOM): the only attribute the codec reads. */
+  href?: string;
 }
 
 /** Characters XML 1.0 cannot carry (C0 controls but TAB/LF/CR, U+FFFE/U+FFFF, lone surrogates); replaced with U+FFFD. */
@@ -54,6 +56,7 @@ export function parseXml(xml: string): XmlNode {
   parser.on('opentag', (tag) => {
     const colon = tag.name.indexOf(':');
     const node: XmlNode = { name: colon >= 0 ? tag.name.slice(colon + 1) : tag.name, children: [], text: '' };
+    if (node.name === 'Include' && typeof tag.attributes.href === 'string') node.href = tag.attributes.href;
     current.children.push(node);
     stack.push(node);
     current = node;

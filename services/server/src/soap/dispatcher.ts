@@ -7,6 +7,8 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  acceptsMtom,
+  buildMultipart,
   child,
   type Fields,
   fromXml,
@@ -116,13 +118,21 @@ export async function createDispatcher<C>(
    */
   const execute = (name: OperationName, req: IncomingMessage, res: ServerResponse) => {
     void run(name, req).then((r) => {
-      if ('error' in r) fault(res, 500, r.error);
-      else
-        send(
-          res,
-          200,
-          `${ENVELOPE_OPEN}<${name}Response xmlns="${NAMESPACE}">${toXml(operations[name].output as Fields, r.out)}</${name}Response>${ENVELOPE_CLOSE}`,
-        );
+      if ('error' in r) {
+        fault(res, 500, r.error);
+        return;
+      }
+      // MTOM when the client accepts it: large base64 values go as binary parts.
+      const parts: Buffer[] | undefined = acceptsMtom(req.headers.accept) ? [] : undefined;
+      const xml = (p: Buffer[] | undefined) =>
+        `${ENVELOPE_OPEN}<${name}Response xmlns="${NAMESPACE}">${toXml(operations[name].output as Fields, r.out, p)}</${name}Response>${ENVELOPE_CLOSE}`;
+      const text = xml(parts);
+      const multipart = parts && parts.length > 0 ? buildMultipart(text, parts) : null;
+      if (multipart) {
+        if (res.headersSent) return;
+        res.writeHead(200, { 'content-type': multipart.contentType, 'content-length': multipart.body.length });
+        res.end(multipart.body);
+      } else send(res, 200, parts && parts.length > 0 ? xml(undefined) : text);
     });
   };
 
