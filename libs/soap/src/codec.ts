@@ -157,6 +157,15 @@ function slotsOf(fields: Fields): { list: Slot[]; byName: Map<string, Slot> } {
   return s;
 }
 
+/** The Content-ID a `cid:` URL names (RFC 2392: URL-encoded); '' when it is not well encoded. */
+function cidOf(href: string): string {
+  try {
+    return decodeURIComponent(href.slice(4));
+  } catch {
+    return '';
+  }
+}
+
 /** MTOM parts by Content-ID, while a reply that came with them is decoded. */
 type Parts = ReadonlyMap<string, Buffer> | undefined;
 
@@ -165,7 +174,7 @@ function convert(field: Field, n: XmlNode, parts: Parts): unknown {
   if (field.type.xsd === 'base64' && n.children.length > 0) {
     const include = n.children.length === 1 ? n.children[0] : undefined;
     const href = include?.name === 'Include' ? include.href : undefined;
-    const part = parts && href?.startsWith('cid:') ? parts.get(decodeURIComponent(href.slice(4))) : undefined;
+    const part = parts && href?.startsWith('cid:') ? parts.get(cidOf(href)) : undefined;
     if (!part) throw new DecodeError([], 'expected base64 or an xop:Include of a part of the reply');
     return part;
   }

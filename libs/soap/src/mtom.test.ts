@@ -34,9 +34,21 @@ describe('MTOM replies', () => {
     expect(fromXml(fields, parseXml(root).children[0] as XmlNode, '', got)).toEqual(value);
   });
 
-  it('falls back to XML when a part holds the delimiter', () => {
-    const evil = Buffer.from('data\r\n--kgc-fixed\r\nmore');
-    expect(buildMultipart('<r/>', [evil], 'kgc-fixed')).toBeNull();
+  it('falls back to XML when a part holds the delimiter, or starts with the boundary', () => {
+    expect(buildMultipart('<r/>', [Buffer.from('data\r\n--kgc-fixed\r\nmore')], 'kgc-fixed')).toBeNull();
+    expect(buildMultipart('<r/>', [Buffer.from('--kgc-fixed\r\nmore')], 'kgc-fixed')).toBeNull();
+    expect(buildMultipart('<r/>', [Buffer.from('-kgc-fixed\r\nmore')], 'kgc-fixed')).not.toBeNull();
+  });
+
+  it('copies parts out of the reply (a cached body must not pin it), and reads a long header fast', () => {
+    const body = Buffer.from(
+      `--b\r\nContent-ID: <root>\r\n\r\n<r/>\r\n--b\r\nContent-ID:${' '.repeat(100_000)}x>y\r\n\r\nDATA\r\n--b--\r\n`,
+      'latin1',
+    );
+    const { parts } = parseMultipart(ct('b'), body);
+    const data = parts.get('x>y');
+    expect(data?.toString()).toBe('DATA');
+    expect(data?.buffer).not.toBe(body.buffer);
   });
 
   it('negotiates by Accept only', () => {
@@ -53,6 +65,8 @@ describe('MTOM replies', () => {
       /messages\[0\]\.raw: expected base64 or an xop:Include/,
     );
     expect(() => fromXml(fields, rootOf(xml))).toThrow(KcError);
+    const badUrl = '<messages><id>1</id><raw><xop:Include xmlns:xop="x" href="cid:%"/></raw></messages>';
+    expect(() => fromXml(fields, rootOf(badUrl), '', new Map([['%', Buffer.from('x')]]))).toThrow(KcError);
     const nested = '<messages><id>1</id><raw>QUJD<x/></raw></messages>';
     expect(() => fromXml(fields, rootOf(nested))).toThrow(KcError);
   });

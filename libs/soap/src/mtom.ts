@@ -33,7 +33,9 @@ export function buildMultipart(
   boundary = `kgc-${randomBytes(12).toString('hex')}`,
 ): { contentType: string; body: Buffer } | null {
   const delimiter = Buffer.from(`\r\n--${boundary}`, 'latin1');
-  for (const p of parts) if (p.includes(delimiter)) return null;
+  const open = delimiter.subarray(2);
+  // A part that starts with `--boundary` completes a delimiter with the CRLF before it.
+  for (const p of parts) if (p.includes(delimiter) || p.subarray(0, open.length).equals(open)) return null;
   const chunks: Buffer[] = [
     Buffer.from(
       `--${boundary}\r\nContent-Type: application/xop+xml; charset=UTF-8; type="text/xml"\r\n` +
@@ -69,10 +71,21 @@ function param(contentType: string, name: string): string | undefined {
   return m ? (m[1] ?? m[2]) : undefined;
 }
 
+/** The Content-ID of a part's header block, without its angle brackets. */
+function contentId(headers: string): string | undefined {
+  for (const line of headers.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon < 0 || line.slice(0, colon).trim().toLowerCase() !== 'content-id') continue;
+    const v = line.slice(colon + 1).trim();
+    return v.startsWith('<') && v.endsWith('>') ? v.slice(1, -1) : v;
+  }
+  return undefined;
+}
+
 /**
  * Splits a multipart/related body (RFC 2387) into the root part (the XML, the `start` part or the
- * first) and the other parts by Content-ID (without angle brackets). Part bodies are slices of
- * `body`, not copies.
+ * first) and the other parts by Content-ID (without angle brackets). Parts are copies: a cached
+ * message body must not keep the whole reply alive.
  */
 export function parseMultipart(contentType: string, body: Buffer): { root: string; parts: Map<string, Buffer> } {
   const boundary = param(contentType, 'boundary');
@@ -110,8 +123,7 @@ export function parseMultipart(contentType: string, body: Buffer): { root: strin
     const dataStart = headersEnd + 4;
     const next = nextDelimiter(dataStart);
     if (next < 0) throw bad('no close delimiter');
-    const id = /^content-id:\s*<?([^>\r\n]*)>?\s*$/im.exec(headers)?.[1];
-    found.push({ id, data: body.subarray(dataStart, next) });
+    found.push({ id: contentId(headers), data: Buffer.from(body.subarray(dataStart, next)) });
     pos = next + delimiter.length;
   }
   const rootIndex = start ? found.findIndex((f) => f.id === start) : 0;

@@ -357,6 +357,8 @@ describe('IMAP transcripts: literals, pipelining, renumbering, IDLE', () => {
     const stored = await a.until(/s2 .*\r\n/);
     expect(stored).toMatch(/s2 OK/);
     expect(stored).not.toContain(`UID ${appended}`);
+    // The expunged message is not said to have flags the server never gave it.
+    expect(stored).not.toMatch(/FLAGS \(\\Flagged\) UID 3\)/);
     const { rows } = await admin.call('tableQueryRows', {
       folderId: folderOf(u, 'inbox'),
       columns: ['uid', 'flags'],

@@ -24,11 +24,6 @@ function uidIntervals(text: string): UidInterval[] {
   }
 }
 
-/** Uids listed run by run as a sequence set. */
-function runsText(runs: readonly UidInterval[]): string {
-  return runs.map(([a, b]) => (a === b ? String(a) : `${a}:${b}`)).join(',');
-}
-
 export const setMessageFlags: Op<'setMessageFlags'> = async (ctx, input) => {
   const p = await principal(ctx, input.sessionId);
   const folder = await accessFolder(ctx, p, input.folderId);
@@ -62,7 +57,7 @@ export const setMessageFlags: Op<'setMessageFlags'> = async (ctx, input) => {
       groups: r.groups.map((g) => ({
         modseq: r.modseq,
         flags: joinFlags(g.flags, g.keywords),
-        uids: runsText(g.runs),
+        uids: formatNumberSet(g.uids),
       })),
       ...(r.modified.length > 0 ? { failedUids: formatNumberSet(r.modified) } : {}),
     };

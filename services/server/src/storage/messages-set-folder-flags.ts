@@ -25,8 +25,13 @@ const INTERVALS_PER_STATEMENT = 250;
 export interface FolderFlagGroup {
   flags: number;
   keywords: string[];
-  /** Runs of consecutive messages (uid intervals, ascending) that now have these flags. */
+  /**
+   * Runs of consecutive messages (uid intervals, ascending) that now have these flags; a run may
+   * span uids of messages that are gone, never one of another message.
+   */
   runs: UidInterval[];
+  /** The uids of the messages changed, ascending (exact: what the answer names). */
+  uids: number[];
 }
 
 export interface SetFolderFlagsResult {
@@ -132,7 +137,9 @@ export async function setFolderFlags(
       }
       // Grouped by the whole result (keywords too): each group is answered with one flag list.
       const key = `${newFlags}|${encoded}`;
-      if (!groups.has(key)) groups.set(key, { flags: newFlags, keywords: decodeKeywords(encoded), runs: [] });
+      const group = groups.get(key) ?? { flags: newFlags, keywords: decodeKeywords(encoded), runs: [], uids: [] };
+      if (!groups.has(key)) groups.set(key, group);
+      group.uids.push(uid);
       const wasSeen = (flags & MessageFlag.Seen) !== 0;
       const isSeen = (newFlags & MessageFlag.Seen) !== 0;
       if (wasSeen !== isSeen) unseen += isSeen ? -1 : 1;
