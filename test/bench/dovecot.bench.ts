@@ -7,18 +7,57 @@
  * switches to the mail user).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RawClient } from '../../services/gateway/src/testing/harness.js';
 import { message4k, runLoad } from './lib.js';
 import { LMTP_CONNECTIONS, lmtpFigures, lmtpPool } from './lmtp-workload.js';
-import { imapSessions, mailboxFigures, pop3Session } from './mail-workloads.js';
+import { cmd, imapLogin, imapSessions, mailboxFigures, pop3Session } from './mail-workloads.js';
 
 const DOVECOT = '/usr/sbin/dovecot';
 const PASS = 'bench-pw-0123';
 const IMAP_MESSAGES = 2_000;
 const POP3_MESSAGES = 1_000;
+/** Idle (IDLE) connections for the memory figure: Dovecot runs a process per connection. */
+const IDLE_CONNECTIONS = 200;
+
+/** Proportional set size (KiB) of a process and all its descendants. */
+function treePssKiB(root: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let total = 0;
+  for (const pending = [root]; pending.length > 0; ) {
+    const pid = pending.pop() as number;
+    try {
+      total += Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // gone meanwhile
+    }
+    pending.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -83,6 +122,12 @@ service pop3-login {
     port = 0
   }
 }
+service imap {
+  process_limit = ${IDLE_CONNECTIONS + 100}
+}
+protocol imap {
+  mail_max_userip_connections = ${IDLE_CONNECTIONS + 100}
+}
 service lmtp {
   inet_listener lmtp {
     address = 127.0.0.1
@@ -126,6 +171,21 @@ export async function benchDovecot(): Promise<string[]> {
     out.push(...(await mailboxFigures(ports.imap, 'imap2k', PASS, IMAP_MESSAGES)));
     out.push(await imapSessions(ports.imap, 'imap2k', PASS));
     out.push(await pop3Session(ports.pop3, 'popbench', PASS, POP3_MESSAGES));
+    const before = treePssKiB(child.pid ?? 0);
+    const idle: RawClient[] = [];
+    for (let i = 0; i < IDLE_CONNECTIONS; i++) {
+      const c = await imapLogin(ports.imap, 'popbench', PASS);
+      await cmd(c, 'SELECT INBOX');
+      c.send('i IDLE\r\n');
+      await c.until(/\+ idling\r\n/);
+      idle.push(c);
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = treePssKiB(child.pid ?? 0);
+    out.push(
+      `${IDLE_CONNECTIONS} idle IMAP connections (IDLE): PSS of Dovecot's processes ${before} KiB -> ${after} KiB = ${((after - before) / IDLE_CONNECTIONS).toFixed(1)} KiB per connection`,
+    );
+    for (const c of idle) c.close();
   } finally {
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
