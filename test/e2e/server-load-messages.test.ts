@@ -101,4 +101,45 @@ describe('MTOM', () => {
     expect(mtom.text.toString('latin1')).toContain(`<raw>${small.toString('base64')}</raw>`);
     expect(mtom.text.toString('latin1')).toContain('href="cid:1@kgc-ts"');
   });
+
+  it('reads MTOM requests (message uploads), and refuses malformed ones with a fault', async () => {
+    const admin = await server.admin();
+    const { user } = await admin.call('createUser', {
+      user: { username: 'mtomup', password: 'pw-0123456789', fullName: 'm', email: 'mtomup@example.com', aliases: [] },
+    });
+    const { folders } = await admin.call('getHierarchy', { storeId: user.storeId ?? 0 });
+    const inbox = folders.find((f) => f.specialUse === 'inbox')?.folderId ?? 0;
+    const raw = Buffer.concat([Buffer.from('Subject: up\r\n\r\n'), Buffer.alloc(5000, 0x41), Buffer.from('\r\n')]);
+    // Our client sends a body this large as a part; it is stored byte for byte.
+    const created = await admin.call('createMessage', { folderId: inbox, raw, flags: [], props: [] });
+    const back = await admin.call('loadMessages', { messageIds: [created.messageId] });
+    expect(back.messages[0]?.raw.equals(raw)).toBe(true);
+
+    const envelope = (rawXml: string) =>
+      `<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><createMessage xmlns="urn:kgc-ts:soap:1"><sessionId>${admin.id}</sessionId><folderId>${inbox}</folderId><raw>${rawXml}</raw></createMessage></soap:Body></soap:Envelope>`;
+    const include = '<xop:Include xmlns:xop="http://www.w3.org/2004/08/xop/include" href="cid:1@kgc-ts"/>';
+    const multipart = (root: string, part: string, boundary = 'b1') =>
+      Buffer.from(
+        `--${boundary}\r\nContent-ID: <root@kgc-ts>\r\n\r\n${root}\r\n--${boundary}\r\nContent-ID: <1@kgc-ts>\r\n\r\n${part}\r\n--${boundary}--\r\n`,
+        'latin1',
+      );
+    const post = async (type: string, body: Buffer) => {
+      const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': type }, body });
+      return { status: res.status, text: await res.text() };
+    };
+    const type = 'multipart/related; type="application/xop+xml"; boundary="b1"; start="<root@kgc-ts>"';
+    const ok = await post(type, multipart(envelope(include), 'Subject: by hand\r\n\r\nhi\r\n'));
+    expect(ok.status).toBe(200);
+    const uid = Number(/<uid>(\d+)<\/uid>/.exec(ok.text)?.[1]);
+    expect(uid).toBeGreaterThan(created.uid);
+    // A part that is not there, a body that is not multipart, a DTD in the root part.
+    const missing = await post(type, multipart(envelope(include.replace('cid:1', 'cid:2')), 'x'));
+    expect(missing.status).toBe(500);
+    expect(missing.text).toContain('KCERR_INVALID_PARAMETER');
+    const broken = await post(type, Buffer.from('not multipart at all'));
+    expect(broken.status).toBe(400);
+    expect(broken.text).toContain('KCERR_INVALID_PARAMETER');
+    const dtd = await post(type, multipart(`<!DOCTYPE x [<!ENTITY e "e">]>${envelope(include)}`, 'x'));
+    expect(dtd.status).toBe(400);
+  });
 });

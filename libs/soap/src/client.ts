@@ -6,7 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { fromXml, toXml } from './codec.js';
 import { isKcErrorCode, KcError } from './errors.js';
-import { MTOM_ACCEPT, parseMultipart } from './mtom.js';
+import { buildMultipart, MTOM_ACCEPT, parseMultipart } from './mtom.js';
 import type { Fields } from './schema.js';
 import { type Input, type OperationName, type Output, operations } from './spec.js';
 import { NAMESPACE } from './wsdl.js';
@@ -48,10 +48,18 @@ export class SoapClient {
 
   async call<N extends OperationName>(name: N, input: Input<N>): Promise<Output<N>> {
     const spec = operations[name];
-    const body = `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><${name} xmlns="${NAMESPACE}">${toXml(spec.input as Fields, input as Record<string, unknown>)}</${name}></soap:Body></soap:Envelope>`;
+    // Large base64 values (message uploads) go as MTOM parts: the server parses no base64 in XML.
+    const envelope = (parts?: Buffer[]) =>
+      `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><${name} xmlns="${NAMESPACE}">${toXml(spec.input as Fields, input as Record<string, unknown>, parts)}</${name}></soap:Body></soap:Envelope>`;
+    const uploads: Buffer[] = [];
+    const xml = envelope(uploads);
+    const request = (uploads.length > 0 ? buildMultipart(xml, uploads) : null) ?? {
+      contentType: 'text/xml; charset=utf-8',
+      body: Buffer.from(uploads.length > 0 ? envelope() : xml, 'utf8'),
+    };
     const extra =
       name === 'notifyGetItems' ? ((input as Input<'notifyGetItems'>).timeoutSeconds ?? 60) * 1000 + 10_000 : 0;
-    const reply = await this.post(name, Buffer.from(body, 'utf8'), this.timeoutMs + extra);
+    const reply = await this.post(name, request, this.timeoutMs + extra);
     const { status } = reply;
     // An MTOM reply: the XML part, and the binary parts its xop:Include elements name.
     const { root: text, parts } = /^multipart\/related\s*;/i.test(reply.contentType)
@@ -78,9 +86,10 @@ export class SoapClient {
 
   private post(
     name: string,
-    body: Buffer,
+    request: { contentType: string; body: Buffer },
     timeoutMs: number,
   ): Promise<{ status: number; contentType: string; body: Buffer }> {
+    const { body } = request;
     return new Promise((resolve, reject) => {
       const mod = this.target.protocol === 'https:' ? https : http;
       const req = mod.request(
@@ -91,7 +100,7 @@ export class SoapClient {
             ? { socketPath: this.socketPath, path: '/' }
             : { host: this.target.hostname, port: this.target.port, path: this.target.pathname || '/' }),
           headers: {
-            'content-type': 'text/xml; charset=utf-8',
+            'content-type': request.contentType,
             'content-length': body.length,
             accept: MTOM_ACCEPT,
             soapaction: `"${NAMESPACE}#${name}"`,

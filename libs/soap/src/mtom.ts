@@ -4,7 +4,8 @@
  * holding `<xop:Include href="cid:…"/>` in their place, as KGC's server streams bulk data. A
  * message body then costs neither base64 (a third more bytes) nor an XML parser walking it
  * character by character. A client asks for it with `Accept: multipart/related`; one that does
- * not gets plain XML.
+ * not gets plain XML. Requests that upload messages come the same way from our client; the server
+ * reads either form.
  */
 import { randomBytes } from 'node:crypto';
 import { KcError } from './errors.js';
@@ -62,7 +63,7 @@ export function buildMultipart(
 }
 
 function bad(why: string): KcError {
-  return new KcError('KCERR_NETWORK_ERROR', `malformed MTOM reply: ${why}`);
+  return new KcError('KCERR_NETWORK_ERROR', `malformed MTOM message: ${why}`);
 }
 
 /** A Content-Type parameter (quoted or not). */

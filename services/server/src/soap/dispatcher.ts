@@ -20,6 +20,7 @@ import {
   type Output,
   operations,
   PORT_NAME,
+  parseMultipart,
   parseXml,
   SERVICE_NAME,
   toLoose,
@@ -62,6 +63,8 @@ export async function createDispatcher<C>(
   const wsdl = generateWsdl(opts.location);
   /** The request body as our own strict parser read it; operation inputs are decoded from it. */
   const bodies = new WeakMap<IncomingMessage, XmlNode>();
+  /** The binary parts of an MTOM request, by Content-ID. */
+  const requestParts = new WeakMap<IncomingMessage, ReadonlyMap<string, Buffer>>();
   /** Decodes the input, runs the operation, reports the outcome; a failure becomes a KcError. */
   const run = async (
     name: OperationName,
@@ -72,7 +75,7 @@ export async function createDispatcher<C>(
     try {
       const node = child(bodies.get(req), name);
       if (!node) throw new KcError('KCERR_INVALID_PARAMETER', `no ${name} element in the request`);
-      const input = fromXml(operations[name].input as Fields, node) as Input<typeof name>;
+      const input = fromXml(operations[name].input as Fields, node, '', requestParts.get(req)) as Input<typeof name>;
       const out = await (table[name] as OpHandler<C, typeof name>)(ctx, input, call);
       opts.hooks?.onResult?.(name, 'ok', performance.now() - started);
       return { out: out as Record<string, unknown> };
@@ -171,7 +174,23 @@ export async function createDispatcher<C>(
       });
       req.on('end', () => {
         if (aborted) return;
-        const xml = Buffer.concat(chunks).toString('utf8');
+        const raw = Buffer.concat(chunks);
+        // An MTOM request (message uploads): the XML part, and the binary parts it names.
+        let xml: string;
+        if (/^multipart\/related\s*;/i.test(req.headers['content-type'] ?? '')) {
+          try {
+            const mtom = parseMultipart(req.headers['content-type'] ?? '', raw);
+            xml = mtom.root;
+            requestParts.set(req, mtom.parts);
+          } catch (e) {
+            fault(
+              res,
+              400,
+              new KcError('KCERR_INVALID_PARAMETER', e instanceof KcError ? e.message : 'malformed MTOM'),
+            );
+            return;
+          }
+        } else xml = raw.toString('utf8');
         if (DTD.test(xml)) {
           fault(res, 400, new KcError('KCERR_INVALID_PARAMETER', 'DTDs and entity declarations are not accepted'));
           return;
@@ -190,6 +209,7 @@ export async function createDispatcher<C>(
             execute(opName as OperationName, req, res);
             return;
           }
+          if (requestParts.has(req)) throw new KcError('KCERR_INVALID_PARAMETER', 'MTOM is for known operations only');
           soap._process(xml, req, (out, status) => send(res, status ?? 200, out));
         } catch {
           fault(res, 400, new KcError('KCERR_INVALID_PARAMETER', 'not a SOAP request for a known operation'));
