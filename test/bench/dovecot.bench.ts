@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import type { RawClient } from '../../services/gateway/src/testing/harness.js';
 import { message4k, runLoad } from './lib.js';
 import { LMTP_CONNECTIONS, lmtpFigures, lmtpPool } from './lmtp-workload.js';
-import { cmd, imapLogin, imapSessions, mailboxFigures, pop3Session } from './mail-workloads.js';
+import { cmd, headerSync, imapLogin, imapSessions, mailboxFigures, pop3Session } from './mail-workloads.js';
 
 const DOVECOT = '/usr/sbin/dovecot';
 const PASS = 'bench-pw-0123';
@@ -153,7 +153,10 @@ export async function benchDovecot(): Promise<string[]> {
   writeFileSync(conf, config(dir, ports));
   const hash = execFileSync('doveadm', ['-c', conf, 'pw', '-s', 'SHA512-CRYPT', '-p', PASS]).toString().trim();
   const lmtpUsers = Array.from({ length: 40 }, (_, i) => `bench${i}`);
-  writeFileSync(join(dir, 'passwd'), [...lmtpUsers, 'imap2k', 'popbench'].map((u) => `${u}:${hash}\n`).join(''));
+  writeFileSync(
+    join(dir, 'passwd'),
+    [...lmtpUsers, 'imap2k', 'popbench', 'hdr2k'].map((u) => `${u}:${hash}\n`).join(''),
+  );
   const child = spawn(DOVECOT, ['-F', '-c', conf], { stdio: 'ignore' });
   try {
     await Promise.all([ports.imap, ports.pop3, ports.lmtp].map((p) => waitForPort(p, child)));
@@ -167,9 +170,11 @@ export async function benchDovecot(): Promise<string[]> {
     const pool = await lmtpPool(ports.lmtp);
     await runLoad(IMAP_MESSAGES, LMTP_CONNECTIONS, (i) => pool.send(['imap2k@example.com'], message4k(i)));
     await runLoad(POP3_MESSAGES, LMTP_CONNECTIONS, (i) => pool.send(['popbench@example.com'], message4k(i)));
+    await runLoad(IMAP_MESSAGES, LMTP_CONNECTIONS, (i) => pool.send(['hdr2k@example.com'], message4k(i)));
     pool.close();
     out.push(...(await mailboxFigures(ports.imap, 'imap2k', PASS, IMAP_MESSAGES)));
     out.push(await imapSessions(ports.imap, 'imap2k', PASS));
+    out.push(await headerSync(ports.imap, 'hdr2k', PASS, IMAP_MESSAGES));
     out.push(await pop3Session(ports.pop3, 'popbench', PASS, POP3_MESSAGES));
     const before = treePssKiB(child.pid ?? 0);
     const idle: RawClient[] = [];

@@ -19,7 +19,7 @@ import type { RawClient } from '../../services/gateway/src/testing/harness.js';
 import { createMysqlDatabase, mysqlServerEnv } from '../support/server.js';
 import { ROOT, serviceArgs, spawnServer } from '../support/server-process.js';
 import { fmt, message4k, runLoad } from './lib.js';
-import { cmd, imapLogin, imapSessions, mailboxFigures, pop3Session } from './mail-workloads.js';
+import { cmd, headerSync, imapLogin, imapSessions, mailboxFigures, pop3Session } from './mail-workloads.js';
 
 const INBOX_MESSAGES = 10_000;
 /** The INBOX size of the Dovecot figures. */
@@ -118,6 +118,10 @@ export async function benchGateway(): Promise<string[]> {
     await runLoad(DOVECOT_MESSAGES, 16, async (i) => {
       await admin.call('createMessage', { folderId: small, raw: message4k(i), flags: [], props: [] });
     });
+    const fresh = await inboxOf('hdr2k');
+    await runLoad(DOVECOT_MESSAGES, 16, async (i) => {
+      await admin.call('createMessage', { folderId: fresh, raw: message4k(i), flags: [], props: [] });
+    });
     client.close();
 
     gw = await spawnGateway(gatewayEnv(server.url, true));
@@ -127,6 +131,7 @@ export async function benchGateway(): Promise<string[]> {
     out.push(...(await mailboxFigures(port, 'imap2k', pass, DOVECOT_MESSAGES)));
 
     out.push(await imapSessions(port, 'imapbench', pass));
+    out.push(await headerSync(port, 'hdr2k', pass, DOVECOT_MESSAGES));
     out.push(await pop3Session(gw.pop3, 'popbench', pass, POP3_MESSAGES));
 
     // Memory on a fresh gateway (little garbage yet): PSS after 50 warm-up sessions, then with

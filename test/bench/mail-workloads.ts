@@ -52,6 +52,20 @@ export async function mailboxFigures(port: number, user: string, pass: string, n
   return out;
 }
 
+/** What Thunderbird asks for when it lists a folder it has not seen (its header fields, verbatim). */
+const THUNDERBIRD_HEADERS =
+  'UID RFC822.SIZE FLAGS BODY.PEEK[HEADER.FIELDS (From To Cc Bcc Subject Date Message-ID Priority X-Priority References Newsgroups In-Reply-To Content-Type Reply-To)]';
+
+/** A client's first listing of a folder nobody has read yet: SELECT, then every message's header fields. */
+export async function headerSync(port: number, user: string, pass: string, n: number): Promise<string> {
+  const c = await imapLogin(port, user, pass);
+  await cmd(c, 'SELECT INBOX');
+  const [ms, fetched] = await timed(() => cmd(c, `UID FETCH 1:* (${THUNDERBIRD_HEADERS})`));
+  await cmd(c, 'LOGOUT').catch(() => undefined);
+  c.close();
+  return `Thunderbird's header listing of a fresh ${n}-message INBOX (UID FETCH 1:* (… BODY.PEEK[HEADER.FIELDS (14 fields)])): ${ms.toFixed(0)} ms (${(fetched.length / 1024 / 1024).toFixed(1)} MiB)`;
+}
+
 /** 200 sessions, 50 at a time: login, select, fetch 20 bodies, logout. */
 export async function imapSessions(port: number, user: string, pass: string): Promise<string> {
   const sessions = await runLoad(200, 50, async () => {

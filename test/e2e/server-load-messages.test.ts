@@ -1,7 +1,7 @@
 /** loadMessages: many raw messages in one call; gone or foreign ones are left out; bounded. */
 import { KcError, SoapClient, userLogon } from '@kgc/soap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { headerBlock } from '../../services/server/src/ops/load-messages.js';
+import { headerBlock } from '../../libs/mapi/src/mime/header-block.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;

@@ -16,10 +16,18 @@ export { type BodyTextPart, decodedBodyParts, decodedBodyText, decodedPartBody }
 export type { MessageSize } from './bytes.js';
 export { decodeCharset, isKnownCharset } from './charset.js';
 export { type Envelope, envelopeOf } from './envelope.js';
+export { headerBlock } from './header-block.js';
 export { decodeHeaderText } from './header-decode.js';
 export { type HeaderField, parseHeaderBlock } from './header-parser.js';
 export { MAX_MIME_DEPTH, MAX_MIME_PARTS } from './limits.js';
 export { findPart, parseMimeTree } from './mime-parser.js';
 export type { MimeParam } from './rfc2231.js';
-export { parseSection, type SectionPartial, type SectionSpec, type SectionText, sectionOf } from './section.js';
+export {
+  headerSectionOf,
+  parseSection,
+  type SectionPartial,
+  type SectionSpec,
+  type SectionText,
+  sectionOf,
+} from './section.js';
 export type { DecodedParam, MimeNode } from './types.js';

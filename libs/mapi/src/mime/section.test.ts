@@ -1,6 +1,10 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findMimeCorpus } from '../../../../test/support/mime-corpus.js';
+import { headerBlock } from './header-block.js';
 import { parseMimeTree } from './mime-parser.js';
-import { parseSection, type SectionSpec, sectionOf } from './section.js';
+import { headerSectionOf, parseSection, type SectionSpec, sectionOf } from './section.js';
 
 describe('parseSection', () => {
   it.each<[string, SectionSpec | null]>([
@@ -92,5 +96,76 @@ describe('sectionOf', () => {
     expect(sectionOf(r, t, '1.MIME')?.toString('latin1')).toBe('');
     expect(sectionOf(r, t, '1')?.toString('latin1')).toBe('');
     expect(sectionOf(r, t, 'TEXT')?.toString('latin1')).toBe('--b\r\n\r\n--b--\r\n');
+  });
+});
+
+describe('headerSectionOf', () => {
+  const shapes: Array<[string, string]> = [
+    ['CRLF', 'Subject: a\r\nFrom: b@example.com\r\nX-A: 1\r\n\r\nbody\r\n\r\nmore\r\n'],
+    ['bare LF', 'Subject: a\nFrom: b\n\nbody\n'],
+    ['no body', 'Subject: a\r\nFrom: b\r\n'],
+    ['no line end at all', 'Subject: a'],
+    ['starts with the empty line', '\r\nbody\r\n'],
+    ['empty', ''],
+    ['folded, repeated, NUL', 'Subject: a\r\n b\r\nsubject: again\r\nX-N: a\u0000b\r\n\r\nbody'],
+    [
+      'multipart',
+      'Content-Type: multipart/mixed; boundary="b"\r\nSubject: m\r\n\r\n--b\r\nX-Part: 1\r\n\r\np\r\n--b--\r\n',
+    ],
+    ['obsolete syntax', 'Subject : spaced\r\nNoColonLine\r\nFrom:x\r\n\r\n'],
+  ];
+  const sections = [
+    'HEADER',
+    'HEADER.FIELDS (SUBJECT FROM)',
+    'HEADER.FIELDS.NOT (SUBJECT)',
+    'HEADER.FIELDS (X-PART)',
+    'HEADER.FIELDS (NOCOLONLINE)',
+  ];
+  const header = (raw: Buffer): Buffer => {
+    const crlf = raw.indexOf('\r\n\r\n');
+    const lf = raw.indexOf('\n\n');
+    const ends = [crlf >= 0 ? crlf + 4 : -1, lf >= 0 ? lf + 2 : -1].filter((n) => n >= 0);
+    if (raw[0] === 0x0a) return raw.subarray(0, 1);
+    if (raw[0] === 0x0d && raw[1] === 0x0a) return raw.subarray(0, 2);
+    return ends.length > 0 ? raw.subarray(0, Math.min(...ends)) : raw;
+  };
+  it.each(shapes)('%s: the same bytes as sectionOf, from the message or its header block', (_name, text) => {
+    const raw = Buffer.from(text, 'latin1');
+    const tree = parseMimeTree(raw);
+    for (const s of sections) {
+      const spec = parseSection(s) as SectionSpec;
+      for (const partial of [undefined, { offset: 0, length: 5 }, { offset: 3 }]) {
+        const expected = sectionOf(raw, tree, spec, partial);
+        expect(headerSectionOf(raw, spec, partial)).toEqual(expected);
+        expect(headerSectionOf(header(raw), spec, partial)).toEqual(expected);
+      }
+    }
+  });
+  it('answers nothing for other sections', () => {
+    const raw = Buffer.from('Subject: a\r\n\r\nb');
+    for (const s of ['', 'TEXT', '1', '1.HEADER', '1.MIME']) {
+      expect(headerSectionOf(raw, parseSection(s) as SectionSpec)).toBeNull();
+    }
+  });
+});
+
+describe('headerSectionOf on the MIME corpus (../shared/fixtures/mime)', () => {
+  it('answers every top-level header section of every message as sectionOf does', () => {
+    const dir = findMimeCorpus();
+    const files = readdirSync(dir).filter((f) => f.endsWith('.eml'));
+    expect(files.length).toBeGreaterThan(50);
+    for (const f of files) {
+      const raw = readFileSync(join(dir, f));
+      const tree = parseMimeTree(raw);
+      const block = headerBlock(raw);
+      for (const s of [
+        'HEADER',
+        'HEADER.FIELDS (FROM TO CC SUBJECT DATE MESSAGE-ID CONTENT-TYPE)',
+        'HEADER.FIELDS.NOT (RECEIVED)',
+      ]) {
+        const spec = parseSection(s) as SectionSpec;
+        expect(headerSectionOf(block, spec), `${f} ${s}`).toEqual(sectionOf(raw, tree, spec));
+      }
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { CR, LF, toImapLineEnds } from './bytes.js';
+import { type HeaderField, parseHeaderBlock } from './header-parser.js';
 import { findPart } from './mime-parser.js';
 import type { MimeNode } from './types.js';
 
@@ -78,10 +79,10 @@ export function parseSection(section: string): SectionSpec | null {
 }
 
 /** The header fields whose names are (or, with `not`, are not) in the list, each line ending CRLF, then CRLF. */
-function filterHeader(raw: Buffer, node: MimeNode, names: readonly string[], not: boolean): Buffer {
+function filterHeader(raw: Buffer, fields: readonly HeaderField[], names: readonly string[], not: boolean): Buffer {
   const wanted = new Set(names.map((n) => n.toLowerCase()));
   const chunks: Buffer[] = [];
-  for (const f of node.fields) {
+  for (const f of fields) {
     if (wanted.has(f.name.toLowerCase()) === not) continue;
     const bytes = raw.subarray(f.start, f.end);
     chunks.push(bytes);
@@ -108,7 +109,27 @@ export function sectionOf(
 ): Buffer | null {
   const spec = typeof section === 'string' ? parseSection(section) : section;
   if (spec === null) return null;
-  const data = sectionBytes(raw, tree, spec);
+  return finish(sectionBytes(raw, tree, spec), partial);
+}
+
+/**
+ * A top-level header section (`HEADER`, `HEADER.FIELDS (…)`, `HEADER.FIELDS.NOT (…)`) read from the
+ * message's header alone, without a MIME tree: what sectionOf answers for it, from the whole
+ * message or from its header block (a FETCH of a message list needs nothing more). Null for any
+ * other section.
+ */
+export function headerSectionOf(raw: Buffer, spec: SectionSpec, partial?: SectionPartial): Buffer | null {
+  if (spec.part !== '') return null;
+  const text = spec.text;
+  if (text.kind !== 'header' && text.kind !== 'header-fields') return null;
+  const block = parseHeaderBlock(raw, 0, null);
+  const data =
+    text.kind === 'header' ? raw.subarray(0, block.end) : filterHeader(raw, block.fields, text.fields, text.not);
+  return finish(data, partial);
+}
+
+/** Section bytes as IMAP sends them, cut to `partial`. */
+function finish(data: Buffer, partial: SectionPartial | undefined): Buffer {
   const out = toImapLineEnds(data);
   if (partial === undefined) return out;
   if (partial.offset >= out.length) return EMPTY;
@@ -133,6 +154,6 @@ function sectionBytes(raw: Buffer, tree: MimeNode, spec: SectionSpec): Buffer {
     case 'text':
       return raw.subarray(message.bodyStart, message.bodyEnd);
     case 'header-fields':
-      return filterHeader(raw, message, text.fields, text.not);
+      return filterHeader(raw, message.fields, text.fields, text.not);
   }
 }

@@ -417,6 +417,43 @@ describe('IMAP transcripts: literals, pipelining, renumbering, IDLE', () => {
   });
 });
 
+describe('FETCH of header sections', () => {
+  it('answers HEADER, HEADER.FIELDS(.NOT) and RFC822.HEADER from header blocks as from the whole message', async () => {
+    const u = await createMailUser(admin, ['imap']);
+    const raws = [
+      'Subject: crlf\r\nFrom: a@example.com\r\nX-Big: 1\r\n\r\nbody\r\n\r\nmore\r\n',
+      'Subject: bare lf\nFrom: b@example.com\n\nbody\n',
+      'Subject: no body\r\nFrom: c@example.com\r\n',
+      '\r\nstarts with its empty line\r\n',
+      'Subject: multipart\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\npart\r\n--b--\r\n',
+      `Subject: big\r\nFrom: d@example.com\r\n\r\n${'x'.repeat(200_000)}\r\n`,
+    ].map((r) => Buffer.from(r, 'latin1'));
+    // Stored through SOAP: the gateway has none of them cached.
+    for (const raw of raws) await putMessage(admin, folderOf(u, 'inbox'), raw);
+    const c = await rawLogin(u);
+    c.send('h1 EXAMINE INBOX\r\n');
+    await c.until(/h1 OK.*\r\n/);
+    const items =
+      'BODY.PEEK[HEADER.FIELDS (SUBJECT FROM)] BODY.PEEK[HEADER.FIELDS.NOT (X-BIG)] RFC822.HEADER BODY.PEEK[HEADER]<0.10>';
+    c.send(`h2 FETCH 1:* (${items})\r\n`);
+    const headersFirst = await c.until(/h2 OK.*\r\n/);
+    // The same items once the whole messages are loaded (and cached) in the gateway.
+    c.send('h3 FETCH 1:* (BODY.PEEK[])\r\n');
+    await c.until(/h3 OK.*\r\n/);
+    // With an item that needs the whole message, every item is cut from the whole message.
+    c.send(`h4 FETCH 1:* (BODY.PEEK[TEXT]<0.1> ${items})\r\n`);
+    const fromWhole = (await c.until(/h4 OK.*\r\n/)).replace(/BODY\[TEXT\]<0> (?:\{1\}\r\n[\s\S]|\{0\}\r\n|"") /g, '');
+    expect(headersFirst.replace(/h2 OK/, 'hX OK')).toBe(fromWhole.replace(/h4 OK/, 'hX OK'));
+    const lit = (name: string, text: string) => `${name} {${Buffer.byteLength(text)}}\r\n${text}`;
+    expect(headersFirst).toContain(
+      lit('BODY[HEADER.FIELDS (SUBJECT FROM)]', 'Subject: crlf\r\nFrom: a@example.com\r\n\r\n'),
+    );
+    expect(headersFirst).toContain(lit('RFC822.HEADER', 'Subject: bare lf\r\nFrom: b@example.com\r\n\r\n'));
+    expect(headersFirst).toContain(lit('BODY[HEADER]<0>', 'Subject: b'));
+    c.close();
+  });
+});
+
 describe('IMAP authentication and limits', () => {
   it('AUTHENTICATE PLAIN with SASL-IR and as a continuation; * cancels', async () => {
     const { u } = await userWith(0);

@@ -7,6 +7,7 @@
 
 import { iterateSequenceSet, parseSequenceSet, resolveSequenceSet, type SeqInterval } from '@kgc/imap-proto';
 import type { Logger } from '@kgc/log';
+import { headerBlock } from '@kgc/mapi';
 import { type Input, KgcSession, type OperationName, type Output, type SoapClient } from '@kgc/soap';
 import {
   CHANGES_PAGE,
@@ -393,15 +394,37 @@ export class SoapMailStore implements MailStore {
       if (fields) out.set(id, fields);
       else missing.push(id);
     }
+    for (const [id, block] of await this.loadHeaderBlocks(missing)) {
+      const fields = this.deps.headers.get(this.storeId, id) ?? headerFieldsOf(block);
+      out.set(id, fields);
+    }
+    return out;
+  }
+
+  async headerBlocks(messageIds: readonly number[]): Promise<Map<number, Buffer>> {
+    const out = new Map<number, Buffer>();
+    const missing: number[] = [];
+    for (const id of messageIds) {
+      const raw = this.deps.bodies.get(this.storeId, id);
+      if (raw) out.set(id, headerBlock(raw));
+      else missing.push(id);
+    }
+    for (const [id, block] of await this.loadHeaderBlocks(missing, false)) out.set(id, block);
+    return out;
+  }
+
+  /** Header blocks from the server (calls in parallel); with `cacheFields`, their decoded fields are cached. */
+  private async loadHeaderBlocks(ids: readonly number[], cacheFields = true): Promise<Map<number, Buffer>> {
+    const out = new Map<number, Buffer>();
     const batches: number[][] = [];
-    for (let i = 0; i < missing.length; i += LOAD_HEADERS_BATCH) batches.push(missing.slice(i, i + LOAD_HEADERS_BATCH));
+    for (let i = 0; i < ids.length; i += LOAD_HEADERS_BATCH) batches.push(ids.slice(i, i + LOAD_HEADERS_BATCH));
     await Promise.all(
-      batches.map(async (ids) => {
-        const r = await this.call('loadMessages', { messageIds: ids, headersOnly: true });
+      batches.map(async (part) => {
+        const r = await this.call('loadMessages', { messageIds: part, headersOnly: true });
         for (const m of r.messages) {
-          const fields = headerFieldsOf(m.raw);
-          this.deps.headers.set(this.storeId, m.messageId, fields);
-          out.set(m.messageId, fields);
+          out.set(m.messageId, m.raw);
+          if (cacheFields && !this.deps.headers.get(this.storeId, m.messageId))
+            this.deps.headers.set(this.storeId, m.messageId, headerFieldsOf(m.raw));
         }
       }),
     );

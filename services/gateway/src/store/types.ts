@@ -131,6 +131,12 @@ export interface MailStore {
    * missing ones load as header blocks only, in few calls. Gone messages are left out.
    */
   headerFields(messageIds: readonly number[]): Promise<Map<number, HeaderFields>>;
+  /**
+   * Header blocks (the bytes through the first empty line) of many messages, for FETCH of header
+   * sections: from cached messages, else loaded as header blocks only, in few calls. Gone
+   * messages are left out.
+   */
+  headerBlocks(messageIds: readonly number[]): Promise<Map<number, Buffer>>;
   /** The raw message (cached per process; bytes never change for a message id). */
   raw(messageId: number): Promise<Buffer>;
   /** Flags of the folder's messages with uids in `uids` (sorted intervals; uids that are gone are skipped). */

@@ -1,3 +1,4 @@
+import { headerBlock } from '@kgc/mapi';
 import { KcError } from '@kgc/soap';
 import { assertBlobHash, blobRefStatements, blobRowQueries, readBlobRows, sha256Hex } from './blobs.js';
 import type { Ctx } from './context.js';
@@ -212,6 +213,7 @@ export async function createMessages(
       imap_envelope: p.input.imapEnvelope ?? null,
       imap_body: p.input.imapBody ?? null,
       imap_bodystructure: p.input.imapBodystructure ?? null,
+      header_block: p.input.mime ? headerBlockOf(p.input.mime) : null,
       blob_hash: p.hash,
       has_attachments: p.input.hasAttachments ?? false,
       created_at: now,
@@ -287,4 +289,9 @@ export async function createMessages(
     results,
     changes: [...storeCounters].sort(([a], [b]) => a - b).map(([storeId, c]) => ({ storeId, modseq: c.modseq })),
   };
+}
+
+/** The header block of a message's bytes (a view, not a copy). */
+function headerBlockOf(mime: Uint8Array): Buffer {
+  return headerBlock(Buffer.from(mime.buffer, mime.byteOffset, mime.byteLength));
 }

@@ -3,7 +3,7 @@ import { notFound } from './db-errors.js';
 import { toMessage } from './message-rows.js';
 import type { LoadedMessage, LoadOptions, MessageRecord } from './message-types.js';
 import { loadProperties } from './properties.js';
-import { chunks, num } from './rows.js';
+import { bufOrNull, chunks, num } from './rows.js';
 import { runStatements } from './statement-batch.js';
 
 /** Loads whole messages (columns, optionally properties and MIME bytes); missing ids are skipped. */
@@ -40,23 +40,36 @@ export interface RawMessage {
 /**
  * The original bytes of messages, in the order of `ids` (repeats and missing ids skipped): the
  * messages' store and blob only, not their columns (whose stored IMAP answers are as large as a
- * small message), then the blobs in one read per chunk.
+ * small message), then the blobs in one read per chunk. With `headersOnly`, the header block kept
+ * with the row where there is one (the caller cuts the header from whole messages).
  */
-export async function getRawMessages(ctx: Ctx, ids: readonly number[]): Promise<RawMessage[]> {
+export async function getRawMessages(
+  ctx: Ctx,
+  ids: readonly number[],
+  opts: { headersOnly?: boolean } = {},
+): Promise<RawMessage[]> {
   const unique = [...new Set(ids)];
+  const columns = ['id', 'store_id', 'blob_hash', ...(opts.headersOnly ? ['header_block'] : [])];
   const results = await runStatements(
     ctx,
-    chunks(unique).map((part) => ctx.db('messages').select('id', 'store_id', 'blob_hash').whereIn('id', part)),
+    chunks(unique).map((part) => ctx.db('messages').select(columns).whereIn('id', part)),
   );
-  const rows = new Map<number, { storeId: number; hash: string | null }>();
+  const rows = new Map<number, { storeId: number; hash: string | null; header: Buffer | null }>();
   for (const list of results)
     for (const r of list as Array<Record<string, unknown>>)
-      rows.set(num(r.id), { storeId: num(r.store_id), hash: typeof r.blob_hash === 'string' ? r.blob_hash : null });
-  const hashes = [...rows.values()].flatMap((r) => (r.hash ? [r.hash] : []));
+      rows.set(num(r.id), {
+        storeId: num(r.store_id),
+        hash: typeof r.blob_hash === 'string' ? r.blob_hash : null,
+        header: bufOrNull(r.header_block),
+      });
+  // Header blocks kept with the rows need no blob read; older rows have their message read.
+  const hashes = [...rows.values()].flatMap((r) => (r.hash && !r.header ? [r.hash] : []));
   const bytes = hashes.length > 0 ? await ctx.env.blobs.readMany(ctx, hashes) : new Map<string, Buffer>();
   return unique.flatMap((id) => {
     const r = rows.get(id);
-    return r ? [{ id, storeId: r.storeId, mime: r.hash ? (bytes.get(r.hash) ?? null) : null }] : [];
+    if (!r) return [];
+    const mime = r.header ?? (r.hash ? (bytes.get(r.hash) ?? null) : null);
+    return [{ id, storeId: r.storeId, mime }];
   });
 }
 

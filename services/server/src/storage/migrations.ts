@@ -297,7 +297,20 @@ const journalUidRanges: Migration = {
   },
 };
 
-const MIGRATIONS: readonly Migration[] = [initialSchema, deliveryKeys, imapStructures, journalUidRanges];
+/**
+ * Each message's header block (its bytes through the first empty line), kept when it is stored, as
+ * KGC keeps PR_TRANSPORT_MESSAGE_HEADERS: a client listing a folder (Thunderbird's
+ * `BODY.PEEK[HEADER.FIELDS (…)]`) and a first header SEARCH read it instead of every message.
+ * Rows stored before have none; their header is cut from the message as before.
+ */
+const headerBlocks: Migration = {
+  name: '0005-header-blocks',
+  async up(knex, engine) {
+    await knex.raw(`alter table messages add column header_block ${blobType(engine)} null`);
+  },
+};
+
+const MIGRATIONS: readonly Migration[] = [initialSchema, deliveryKeys, imapStructures, journalUidRanges, headerBlocks];
 
 export function migrationSource(engine: Engine): Knex.MigrationSource<Migration> {
   return {

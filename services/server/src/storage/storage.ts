@@ -350,8 +350,8 @@ export class MessageStorage {
     return this.run.read((ctx) => getMessages(ctx, ids, opts));
   }
   /** Original bytes and store of messages, nothing else (loadMessages). */
-  getRawMessages(ids: readonly number[]): Promise<RawMessage[]> {
-    return this.run.read((ctx) => getRawMessages(ctx, ids));
+  getRawMessages(ids: readonly number[], opts: { headersOnly?: boolean } = {}): Promise<RawMessage[]> {
+    return this.run.read((ctx) => getRawMessages(ctx, ids, opts));
   }
   /** Store and folder of each message (missing ones left out): access checks of bulk operations. */
   messagePlaces(ids: readonly number[]): Promise<Array<{ id: number; storeId: number; folderId: number }>> {

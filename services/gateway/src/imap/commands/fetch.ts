@@ -22,7 +22,15 @@ import {
   serializeBodyStructure,
   serializeEnvelope,
 } from '@kgc/imap-proto';
-import { type BodyStructure, bodyStructureOf, envelopeOf, type MimeNode, parseMimeTree, sectionOf } from '@kgc/mapi';
+import {
+  type BodyStructure,
+  bodyStructureOf,
+  envelopeOf,
+  headerSectionOf,
+  type MimeNode,
+  parseMimeTree,
+  sectionOf,
+} from '@kgc/mapi';
 import { viewRuns } from '../../store/flag-groups.js';
 import type { MailStore } from '../../store/types.js';
 import type { AnswerKind } from '../answer-cache.js';
@@ -44,6 +52,19 @@ function needsRaw(a: FetchAttribute): boolean {
   return a.kind === 'BODY[]' || a.kind === 'RFC822' || a.kind === 'RFC822.HEADER' || a.kind === 'RFC822.TEXT';
 }
 
+/**
+ * The message's own header is all it needs (RFC822.HEADER, BODY[HEADER], BODY[HEADER.FIELDS …]):
+ * what clients fetch for a message list, answered from the header block, not the whole message.
+ */
+function needsHeaderOnly(a: FetchAttribute): boolean {
+  if (a.kind === 'RFC822.HEADER') return true;
+  return (
+    a.kind === 'BODY[]' &&
+    a.section.part === '' &&
+    (a.section.text.kind === 'header' || a.section.text.kind === 'header-fields')
+  );
+}
+
 interface Loaded {
   raw?: Buffer;
   tree?: MimeNode;
@@ -54,6 +75,13 @@ interface Loaded {
 async function load(store: MailStore, e: ViewEntry): Promise<Loaded> {
   const raw = await store.raw(e.messageId);
   return { raw, tree: parseMimeTree(raw) };
+}
+
+/** Only the message's header block (header sections are cut from it as from the message). */
+async function loadHeader(store: MailStore, e: ViewEntry): Promise<Loaded> {
+  const raw = (await store.headerBlocks([e.messageId])).get(e.messageId);
+  if (!raw) throw new Error('message gone');
+  return { raw };
 }
 
 const ANSWER_KINDS: readonly AnswerKind[] = ['ENVELOPE', 'BODY', 'BODYSTRUCTURE'];
@@ -79,6 +107,8 @@ function computed(tree: MimeNode, kinds: readonly AnswerKind[]): Map<AnswerKind,
 interface Ahead {
   hits: Map<number, Map<AnswerKind, Buffer>>;
   structures: Promise<Awaited<ReturnType<MailStore['structures']>> | undefined>;
+  /** Header blocks of the batch, when the items need no more of the messages. */
+  heads: Promise<Map<number, Buffer>>;
 }
 
 function remember(ctx: ImapContext, store: MailStore, e: ViewEntry, kind: AnswerKind, answer: Buffer): Buffer {
@@ -91,7 +121,15 @@ function part(name: string, value: Buffer | string): Array<Buffer | string> {
   return typeof value === 'string' ? [`${name} ${value}`] : [`${name} `, value];
 }
 
-function item(a: FetchAttribute, mailbox: SelectedMailbox, e: ViewEntry, l: Loaded): Array<Buffer | string> {
+const HEADER_SECTION = { part: '', text: { kind: 'header' } } as const;
+
+function item(
+  a: FetchAttribute,
+  mailbox: SelectedMailbox,
+  e: ViewEntry,
+  l: Loaded,
+  names: ReadonlyMap<FetchAttribute, string>,
+): Array<Buffer | string> {
   switch (a.kind) {
     case 'UID':
       return [`UID ${e.uid}`];
@@ -107,16 +145,24 @@ function item(a: FetchAttribute, mailbox: SelectedMailbox, e: ViewEntry, l: Load
     case 'BODY':
     case 'BODYSTRUCTURE':
       return part(a.kind, l.answers?.get(a.kind) ?? 'NIL');
-    case 'RFC822':
     case 'RFC822.HEADER':
+      return part(a.kind, literal((l.raw && headerSectionOf(l.raw, HEADER_SECTION)) ?? Buffer.alloc(0)));
+    case 'RFC822':
     case 'RFC822.TEXT': {
-      const section = a.kind === 'RFC822' ? '' : a.kind === 'RFC822.HEADER' ? 'HEADER' : 'TEXT';
+      const section = a.kind === 'RFC822' ? '' : 'TEXT';
       const data = l.raw && l.tree ? sectionOf(l.raw, l.tree, section) : null;
       return part(a.kind, literal(data ?? Buffer.alloc(0)));
     }
     case 'BODY[]': {
-      const data = l.raw && l.tree ? sectionOf(l.raw, l.tree, a.section, a.partial ?? undefined) : null;
-      return part(fetchResponseName(a), literal(data ?? Buffer.alloc(0)));
+      // Header sections come from the header alone (the header block, or the message's).
+      const data = !l.raw
+        ? null
+        : needsHeaderOnly(a)
+          ? headerSectionOf(l.raw, a.section, a.partial ?? undefined)
+          : l.tree
+            ? sectionOf(l.raw, l.tree, a.section, a.partial ?? undefined)
+            : null;
+      return part(names.get(a) ?? fetchResponseName(a), literal(data ?? Buffer.alloc(0)));
     }
     default:
       throw bad(`${a.kind} is not offered.`);
@@ -226,7 +272,10 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
     const changedSince = command.changedSince;
     const setsSeen = !mailbox.readOnly && attributes.some(fetchSetsSeen);
     const withStructure = attributes.some(needsStructure);
-    const withRaw = attributes.some(needsRaw);
+    const withRaw = attributes.some((a) => needsRaw(a) && !needsHeaderOnly(a));
+    const withHeader = attributes.some(needsHeaderOnly);
+    /** Response names of body sections, made once per command, not per message. */
+    const names = new Map(attributes.filter((a) => a.kind === 'BODY[]').map((a) => [a, fetchResponseName(a)]));
     if (command.vanished && changedSince !== null) {
       // RFC 7162 §3.2.6: UIDs of the set expunged since CHANGEDSINCE, before the FETCH answers.
       const gone = await store.expungedSince(mailbox.folder.folderId, changedSince);
@@ -259,10 +308,15 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
           if (found.size < kinds.length) uncached.push(t.entry.uid);
         }
       }
-      if (uncached.length === 0) return { hits, structures: Promise.resolve(undefined) };
+      // Header sections only: the whole batch's header blocks, asked for with the batch ahead.
+      const heads =
+        withHeader && !withRaw
+          ? store.headerBlocks(batch.map((t) => t.entry.messageId)).catch(() => new Map<number, Buffer>())
+          : Promise.resolve(new Map<number, Buffer>());
+      if (uncached.length === 0) return { hits, structures: Promise.resolve(undefined), heads };
       const structures = store.structures(mailbox.folder.folderId, uncached, kinds);
       structures.catch(() => undefined); // awaited (and so reported) when its batch's turn comes
-      return { hits, structures };
+      return { hits, structures, heads };
     };
     const live = (all: ReadonlyArray<{ seq: number; entry: ViewEntry }>) =>
       all.filter((t) => !mailbox.isExpunged(t.entry.uid));
@@ -293,6 +347,7 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
       /** The answers asked for that neither the process cache nor the server has. */
       const unstored = (uid: number, answers: ReadonlyMap<AnswerKind, Buffer> | undefined) =>
         kinds.filter((k) => !answers?.has(k) && !structures?.get(uid)?.[k]);
+      const heads = (await currentAhead?.heads) ?? new Map<number, Buffer>();
       let raws = new Map<number, Buffer>();
       for (const [j, t] of batch.entries()) {
         // Messages that need their bytes (body items, or answers computed from them) load a
@@ -320,7 +375,16 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
         let loaded: Loaded;
         try {
           const raw = raws.get(e.messageId);
-          loaded = raw ? { raw, tree: parseMimeTree(raw) } : needRaw ? await load(store, e) : {};
+          const head = needRaw ? undefined : heads.get(e.messageId);
+          loaded = raw
+            ? { raw, tree: parseMimeTree(raw) }
+            : head
+              ? { raw: head }
+              : needRaw
+                ? await load(store, e)
+                : withHeader
+                  ? await loadHeader(store, e)
+                  : {};
         } catch (err) {
           // Expunged by another session meanwhile: left out (RFC 3501 §7.4.1 allows either way).
           ctx.log.debug({ uid: e.uid, err: err instanceof Error ? err.message : String(err) }, 'FETCH: message gone');
@@ -335,11 +399,11 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
         out.add(`* ${seq} FETCH (`);
         attributes.forEach((a, k) => {
           if (k > 0) out.add(' ');
-          for (const p of item(a, mailbox, e, loaded)) out.add(p);
+          for (const p of item(a, mailbox, e, loaded, names)) out.add(p);
         });
-        if (addFlags) out.add(` ${item({ kind: 'FLAGS' }, mailbox, e, loaded).join('')}`);
+        if (addFlags) out.add(` ${item({ kind: 'FLAGS' }, mailbox, e, loaded, names).join('')}`);
         if (addFlags && ctx.condstore && !attributes.some((a) => a.kind === 'MODSEQ'))
-          out.add(` ${item({ kind: 'MODSEQ' }, mailbox, e, loaded).join('')}`);
+          out.add(` ${item({ kind: 'MODSEQ' }, mailbox, e, loaded, names).join('')}`);
         out.add(')\r\n');
         await out.maybeFlush();
       }
