@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { SoapClient, serviceLogon } from '@kgc/soap';
 import { createMysqlDatabase, dropMysqlDatabase, mysqlServerEnv } from '../support/server.js';
 import { ROOT, serviceArgs, spawnServer } from '../support/server-process.js';
+import { MYSQL_SOCKET } from './lib.js';
 import { LMTP_CONNECTIONS, lmtpFigures } from './lmtp-workload.js';
 
 interface Dagent {
@@ -55,9 +56,6 @@ async function spawnDagent(env: Record<string, string>, dir: string): Promise<Da
   child.kill('SIGKILL');
   throw new Error(`dagent did not start:\n${readFileSync(logFile, 'utf8')}`);
 }
-
-/** Where MariaDB's unix socket is on Debian. */
-const MYSQL_SOCKET = '/run/mysqld/mysqld.sock';
 
 export async function benchDagent(): Promise<string[]> {
   const out = await benchDagentOver('loopback TCP');

@@ -22,7 +22,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RawClient } from '../../services/gateway/src/testing/harness.js';
-import { message4k, runLoad } from './lib.js';
+import { message4k, pssKiB, runLoad } from './lib.js';
 import { LMTP_CONNECTIONS, lmtpFigures, lmtpPool } from './lmtp-workload.js';
 import { cmd, headerSync, imapLogin, imapSessions, mailboxFigures, pop3Session } from './mail-workloads.js';
 
@@ -49,11 +49,7 @@ function treePssKiB(root: number): number {
   let total = 0;
   for (const pending = [root]; pending.length > 0; ) {
     const pid = pending.pop() as number;
-    try {
-      total += Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      // gone meanwhile
-    }
+    total += pssKiB(pid);
     pending.push(...(children.get(pid) ?? []));
   }
   return total;

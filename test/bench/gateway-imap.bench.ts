@@ -10,7 +10,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -18,7 +18,7 @@ import { SoapClient, serviceLogon } from '@kgc/soap';
 import type { RawClient } from '../../services/gateway/src/testing/harness.js';
 import { createMysqlDatabase, mysqlServerEnv } from '../support/server.js';
 import { ROOT, serviceArgs, spawnServer } from '../support/server-process.js';
-import { fmt, message4k, runLoad } from './lib.js';
+import { fmt, message4k, pssKiB, runLoad } from './lib.js';
 import { cmd, headerSync, imapLogin, imapSessions, mailboxFigures, pop3Session } from './mail-workloads.js';
 
 const INBOX_MESSAGES = 10_000;
@@ -77,12 +77,6 @@ function gatewayEnv(serverUrl: string, pop3: boolean): Record<string, string> {
     KGC_METRICS_LISTEN: '',
     KGC_MAX_CONNECTIONS: String(IDLE_CONNECTIONS + 100),
   };
-}
-
-/** Proportional set size of a process (KiB), as the issue measures Dovecot's. */
-function pssKiB(pid: number): number {
-  const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-  return Number(m?.[1] ?? 0);
 }
 
 export async function benchGateway(): Promise<string[]> {

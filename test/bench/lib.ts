@@ -1,4 +1,17 @@
-/** Small helpers for the benchmarks: timing, percentiles, a bounded concurrent loop. */
+/** Small helpers for the benchmarks: timing, percentiles, a bounded concurrent loop, memory. */
+import { readFileSync } from 'node:fs';
+
+/** Where MariaDB's unix socket is on Debian. */
+export const MYSQL_SOCKET = '/run/mysqld/mysqld.sock';
+
+/** Proportional set size of a process (KiB); 0 when it is gone. */
+export function pssKiB(pid: number): number {
+  try {
+    return Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));

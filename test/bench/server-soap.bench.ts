@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { SoapClient, serviceLogon, userLogon } from '@kgc/soap';
 import { createMysqlDatabase, dropMysqlDatabase, mysqlServerEnv } from '../support/server.js';
 import { spawnServer } from '../support/server-process.js';
-import { fmt, message4k, runLoad } from './lib.js';
+import { fmt, MYSQL_SOCKET, message4k, runLoad } from './lib.js';
 
 export async function benchServer(): Promise<string[]> {
   const out: string[] = [];
@@ -114,9 +114,6 @@ async function createLoad(url: string) {
   });
   return { creates, first, inbox, clients };
 }
-
-/** Where MariaDB's unix socket is on Debian. */
-const MYSQL_SOCKET = '/run/mysqld/mysqld.sock';
 
 /**
  * The create load again with everything on one host talking over unix sockets, as KGC installs

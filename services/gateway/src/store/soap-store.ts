@@ -395,7 +395,8 @@ export class SoapMailStore implements MailStore {
       else missing.push(id);
     }
     for (const [id, block] of await this.loadHeaderBlocks(missing)) {
-      const fields = this.deps.headers.get(this.storeId, id) ?? headerFieldsOf(block);
+      const fields = headerFieldsOf(block);
+      this.deps.headers.set(this.storeId, id, fields);
       out.set(id, fields);
     }
     return out;
@@ -409,23 +410,19 @@ export class SoapMailStore implements MailStore {
       if (raw) out.set(id, headerBlock(raw));
       else missing.push(id);
     }
-    for (const [id, block] of await this.loadHeaderBlocks(missing, false)) out.set(id, block);
+    for (const [id, block] of await this.loadHeaderBlocks(missing)) out.set(id, block);
     return out;
   }
 
-  /** Header blocks from the server (calls in parallel); with `cacheFields`, their decoded fields are cached. */
-  private async loadHeaderBlocks(ids: readonly number[], cacheFields = true): Promise<Map<number, Buffer>> {
+  /** Header blocks from the server (calls in parallel). */
+  private async loadHeaderBlocks(ids: readonly number[]): Promise<Map<number, Buffer>> {
     const out = new Map<number, Buffer>();
     const batches: number[][] = [];
     for (let i = 0; i < ids.length; i += LOAD_HEADERS_BATCH) batches.push(ids.slice(i, i + LOAD_HEADERS_BATCH));
     await Promise.all(
       batches.map(async (part) => {
         const r = await this.call('loadMessages', { messageIds: part, headersOnly: true });
-        for (const m of r.messages) {
-          out.set(m.messageId, m.raw);
-          if (cacheFields && !this.deps.headers.get(this.storeId, m.messageId))
-            this.deps.headers.set(this.storeId, m.messageId, headerFieldsOf(m.raw));
-        }
+        for (const m of r.messages) out.set(m.messageId, m.raw);
       }),
     );
     return out;

@@ -19,6 +19,18 @@ export async function storesOfMessages(ctx: Ctx, ids: readonly number[]): Promis
   return [...out];
 }
 
+/** The system flags a message has after `change`. */
+export function applyFlags(flags: number, change: FlagChange): number {
+  return change.replace ?? (flags | (change.add ?? 0)) & ~(change.remove ?? 0);
+}
+
+/** How a message's change moves its folder's unseen count (-1, 0 or +1). */
+export function unseenDelta(before: number, after: number): number {
+  const was = (before & MessageFlag.Seen) !== 0;
+  const is = (after & MessageFlag.Seen) !== 0;
+  return was === is ? 0 : is ? -1 : 1;
+}
+
 export function applyKeywords(current: string[], change: FlagChange): string[] {
   if (change.replaceKeywords) return normalizeKeywords(change.replaceKeywords);
   const remove = new Set((change.removeKeywords ?? []).map((k) => k.toLowerCase()));
@@ -83,7 +95,7 @@ export async function setFlags(
       }
       const flags = num(r.flags);
       const keywords = decodeKeywords(r.keywords);
-      const newFlags = change.replace ?? (flags | (change.add ?? 0)) & ~(change.remove ?? 0);
+      const newFlags = applyFlags(flags, change);
       const newKeywords = keywordOp ? applyKeywords(keywords, change) : keywords;
       const encoded = encodeKeywords(newKeywords);
       const changed = newFlags !== flags || encoded !== encodeKeywords(keywords);
@@ -105,9 +117,7 @@ export async function setFlags(
       const g = groups.get(key) ?? { flags: newFlags, keywords: encoded, modseq: store.modseq, ids: [] };
       g.ids.push(id);
       groups.set(key, g);
-      const wasSeen = (flags & MessageFlag.Seen) !== 0;
-      const isSeen = (newFlags & MessageFlag.Seen) !== 0;
-      deltas.add(folderId, { unseen: wasSeen === isSeen ? 0 : isSeen ? -1 : 1, modseq: store.modseq });
+      deltas.add(folderId, { unseen: unseenDelta(flags, newFlags), modseq: store.modseq });
       journal.push({ storeId, modseq: store.modseq, folderId, messageId: id, uid, kind: 'message-flags' });
     }
   }

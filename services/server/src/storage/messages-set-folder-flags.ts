@@ -10,9 +10,9 @@ import { createCounterStatements, lockFolderStores } from './create-lock.js';
 import { notFound } from './db-errors.js';
 import type { StoreChange } from './journal.js';
 import { journalStatements, type NewJournalEntry } from './journal.js';
-import { decodeKeywords, encodeKeywords, MessageFlag } from './message-flags.js';
+import { decodeKeywords, encodeKeywords } from './message-flags.js';
 import type { FlagChange, SetFlagsOptions } from './message-types.js';
-import { applyKeywords, checkFlagChange } from './messages-set-flags.js';
+import { applyFlags, applyKeywords, checkFlagChange, unseenDelta } from './messages-set-flags.js';
 import { chunks, num } from './rows.js';
 import { runStatements, type Statement } from './statement-batch.js';
 
@@ -128,7 +128,7 @@ export async function setFolderFlags(
         continue;
       }
       const flags = num(r.flags);
-      const newFlags = change.replace ?? (flags | (change.add ?? 0)) & ~(change.remove ?? 0);
+      const newFlags = applyFlags(flags, change);
       const stored = typeof r.keywords === 'string' ? r.keywords : '';
       const encoded = keywordOp ? encodeKeywords(applyKeywords(decodeKeywords(stored), change)) : stored;
       if (newFlags === flags && encoded === stored) {
@@ -140,9 +140,7 @@ export async function setFolderFlags(
       const group = groups.get(key) ?? { flags: newFlags, keywords: decodeKeywords(encoded), runs: [], uids: [] };
       if (!groups.has(key)) groups.set(key, group);
       group.uids.push(uid);
-      const wasSeen = (flags & MessageFlag.Seen) !== 0;
-      const isSeen = (newFlags & MessageFlag.Seen) !== 0;
-      if (wasSeen !== isSeen) unseen += isSeen ? -1 : 1;
+      unseen += unseenDelta(flags, newFlags);
       if (run && run.key === key && run.interval === interval) run.to = uid;
       else {
         close();

@@ -48,8 +48,9 @@ function needsStructure(a: FetchAttribute): boolean {
   return a.kind === 'ENVELOPE' || a.kind === 'BODY' || a.kind === 'BODYSTRUCTURE';
 }
 
+/** The whole message is needed (a header section needs only the header, needsHeaderOnly). */
 function needsRaw(a: FetchAttribute): boolean {
-  return a.kind === 'BODY[]' || a.kind === 'RFC822' || a.kind === 'RFC822.HEADER' || a.kind === 'RFC822.TEXT';
+  return a.kind === 'RFC822' || a.kind === 'RFC822.TEXT' || (a.kind === 'BODY[]' && !needsHeaderOnly(a));
 }
 
 /**
@@ -272,7 +273,7 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
     const changedSince = command.changedSince;
     const setsSeen = !mailbox.readOnly && attributes.some(fetchSetsSeen);
     const withStructure = attributes.some(needsStructure);
-    const withRaw = attributes.some((a) => needsRaw(a) && !needsHeaderOnly(a));
+    const withRaw = attributes.some(needsRaw);
     const withHeader = attributes.some(needsHeaderOnly);
     /** Response names of body sections, made once per command, not per message. */
     const names = new Map(attributes.filter((a) => a.kind === 'BODY[]').map((a) => [a, fetchResponseName(a)]));
