@@ -15,9 +15,9 @@ test: build
 	$(PNPM) exec biome check .
 	$(PNPM) exec vitest run
 
-## bench: the benchmarks under test/bench (MariaDB)
+## bench: the benchmarks under test/bench (MariaDB); ONLY="dagent dovecot" runs those sections
 bench: build
-	$(PNPM) exec tsx test/bench/run.ts
+	$(PNPM) exec tsx test/bench/run.ts $(ONLY)
 
 install: node_modules/.modules.yaml
 

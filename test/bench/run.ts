@@ -1,20 +1,29 @@
-/** `make bench`: every benchmark, figures to stdout. */
+/** `make bench`: every benchmark, figures to stdout; `tsx test/bench/run.ts dagent dovecot` runs only those. */
 import { benchDagent } from './dagent-lmtp.bench.js';
 import { benchDovecot } from './dovecot.bench.js';
 import { benchGateway } from './gateway-imap.bench.js';
 import { benchServer } from './server-soap.bench.js';
 import { benchSpooler } from './spooler-relay.bench.js';
 
+const sections: [string, string, () => Promise<string[]>][] = [
+  ['server', 'server', benchServer],
+  ['dagent', 'dagent', benchDagent],
+  ['spooler', 'spooler', benchSpooler],
+  ['gateway', 'gateway', benchGateway],
+  ['dovecot', 'dovecot: the bar, same machine, same loads', benchDovecot],
+];
+const only = process.argv.slice(2);
+const unknown = only.filter((name) => !sections.some(([n]) => n === name));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown section ${unknown.join(', ')}; sections: ${sections.map(([n]) => n).join(', ')}\n`);
+  process.exit(2);
+}
 const started = Date.now();
-process.stdout.write('KGC-TS benchmarks (MariaDB at 127.0.0.1:3306)\n\n[server]\n');
-for (const line of await benchServer()) process.stdout.write(`  ${line}\n`);
-process.stdout.write('\n[dagent]\n');
-for (const line of await benchDagent()) process.stdout.write(`  ${line}\n`);
-process.stdout.write('\n[spooler]\n');
-for (const line of await benchSpooler()) process.stdout.write(`  ${line}\n`);
-process.stdout.write('\n[gateway]\n');
-for (const line of await benchGateway()) process.stdout.write(`  ${line}\n`);
-process.stdout.write('\n[dovecot: the bar, same machine, same loads]\n');
-for (const line of await benchDovecot()) process.stdout.write(`  ${line}\n`);
+process.stdout.write('KGC-TS benchmarks (MariaDB at 127.0.0.1:3306)\n');
+for (const [name, title, run] of sections) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  process.stdout.write(`\n[${title}]\n`);
+  for (const line of await run()) process.stdout.write(`  ${line}\n`);
+}
 process.stdout.write(`\ndone in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 process.exit(0);
