@@ -116,6 +116,36 @@ describeEngines('server messages', (engine) => {
     expect((await load(r.messageId)).raw).toBeUndefined();
   });
 
+  it('keeps the decoded value of every Subject field for SEARCH SUBJECT (tableQueryRows searchSubjects)', async () => {
+    const folderId = await mkdir();
+    const raw = (head: string) => Buffer.from(`${head}From: a@example.net\r\n\r\nbody\r\n`);
+    const two = await s.call('createMessage', {
+      folderId,
+      raw: raw('Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?= first\r\nSubject: second\r\n'),
+      flags: [],
+      props: [],
+    });
+    const none = await s.call('createMessage', { folderId, raw: raw(''), flags: [], props: [] });
+    const control = await s.call('createMessage', {
+      folderId,
+      raw: raw('Subject: =?UTF-8?Q?a=01b=0Ac?=\r\n'),
+      flags: [],
+      props: [],
+    });
+    const noMime = await s.call('createMessage', {
+      folderId,
+      flags: [],
+      props: [{ name: 'PR_SUBJECT_X', type: 'string', value: 'from properties' }],
+    });
+    const { rows } = await s.call('tableQueryRows', { folderId, columns: ['searchSubjects'], sort: [] });
+    const of = (id: number) => rows.find((r) => r.messageId === id)?.searchSubjects;
+    expect(JSON.parse(of(two.messageId) ?? 'null')).toEqual(['Grüße first', 'second']);
+    expect(of(none.messageId)).toBe('[]');
+    // Control characters survive the XML reply as JSON escapes.
+    expect(JSON.parse(of(control.messageId) ?? 'null')).toEqual(['a\u0001b\nc']);
+    expect(of(noMime.messageId)).toBeUndefined();
+  });
+
   it('createMessage from properties only, and from raw plus properties', async () => {
     const folderId = await mkdir();
     const props = [

@@ -171,6 +171,8 @@ export const RowT = t.struct('Row', {
   imapEnvelope: opt(t.base64),
   imapBody: opt(t.base64),
   imapBodystructure: opt(t.base64),
+  /** The decoded value of every top-level Subject field, a JSON array of strings (what SEARCH SUBJECT compares); absent for messages stored without it. */
+  searchSubjects: opt(t.string),
 });
 
 export const RangeT = t.struct('Range', { from: one(t.long), to: one(t.long) });

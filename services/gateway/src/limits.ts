@@ -43,6 +43,8 @@ export const HIERARCHY_TTL_MS = 2000;
 export const BODY_CACHE_BYTES = 64 * 1024 * 1024;
 /** Decoded header fields kept per process for SEARCH, by estimated memory (about 1 KiB a message). */
 export const HEADER_CACHE_BYTES = 32 * 1024 * 1024;
+/** Decoded Subject values kept per process for SEARCH SUBJECT (about 100 bytes a message). */
+export const SUBJECT_CACHE_BYTES = 8 * 1024 * 1024;
 /** Header blocks per loadMessages call (headersOnly) when a SEARCH needs headers it has not cached. */
 export const LOAD_HEADERS_BATCH = 256;
 /**

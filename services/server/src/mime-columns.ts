@@ -5,17 +5,19 @@
  * neither parser understands is still stored byte for byte with the columns that could be filled.
  */
 import { serializeBodyStructure, serializeEnvelope } from '@kgc/imap-proto';
-import { bodyStructureOf, envelopeOf, type HeaderField, type MimeNode, parseMimeTree } from '@kgc/mapi';
+import { bodyStructureOf, envelopeOf, type HeaderField, type MimeNode, parseMimeTree, searchSubjects } from '@kgc/mapi';
 import libmime from 'libmime';
 import { type AddressObject, parseAddressHeader, simpleParser } from 'mailparser';
 import type { NewMessage } from './storage/message-types.js';
 
 export type MimeColumns = Pick<
   NewMessage,
-  'envelope' | 'imapEnvelope' | 'imapBody' | 'imapBodystructure' | 'hasAttachments'
+  'envelope' | 'imapEnvelope' | 'imapBody' | 'imapBodystructure' | 'hasAttachments' | 'searchSubjects'
 >;
 
 const MAX_COLUMN = 1000;
+/** Longest searchSubjects kept (characters of JSON); a message with more is searched from its header. */
+export const MAX_SEARCH_SUBJECTS = 8000;
 
 function clip(s: string | undefined | null): string | null {
   if (s === undefined || s === null || s === '') return null;
@@ -139,6 +141,12 @@ export async function mimeColumns(raw: Buffer): Promise<MimeColumns> {
     out.imapBody = serializeBodyStructure(structure, false);
     out.imapBodystructure = serializeBodyStructure(structure, true);
     out.hasAttachments = hasAttachmentParts(tree);
+  } catch {
+    // As above.
+  }
+  try {
+    const subjects = JSON.stringify(searchSubjects(tree.fields));
+    if (subjects.length <= MAX_SEARCH_SUBJECTS) out.searchSubjects = subjects;
   } catch {
     // As above.
   }

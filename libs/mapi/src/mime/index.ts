@@ -22,6 +22,7 @@ export { type HeaderField, parseHeaderBlock } from './header-parser.js';
 export { MAX_MIME_DEPTH, MAX_MIME_PARTS } from './limits.js';
 export { findPart, parseMimeTree } from './mime-parser.js';
 export type { MimeParam } from './rfc2231.js';
+export { searchSubjects } from './search-subjects.js';
 export {
   headerSectionOf,
   parseSection,

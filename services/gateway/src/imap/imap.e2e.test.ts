@@ -783,6 +783,36 @@ describe('SEARCH across windows', () => {
   });
 });
 
+describe('SEARCH SUBJECT', () => {
+  it('matches every Subject field, from the values kept with the rows or, for a subject too long to keep, the header', async () => {
+    const { u } = await userWith(0);
+    const inbox = folderOf(u, 'inbox');
+    const msg = (head: string) => Buffer.from(`${head}From: a@example.com\r\n\r\nbody\r\n`);
+    await putMessage(admin, inbox, msg('Subject: the first\r\nSubject: =?UTF-8?Q?zw=C3=B6lf?= second\r\n'));
+    await putMessage(admin, inbox, msg(`Subject: ${'long '.repeat(2000)}tail-word\r\n`));
+    await putMessage(admin, inbox, msg('Subject: plain\r\n'));
+    const c = await rawLogin(u);
+    c.send('s1 SELECT INBOX\r\n');
+    await c.until(/s1 .*\r\n/);
+    const search = async (tag: string, what: string) => {
+      c.send(`${tag} UID SEARCH ${what}\r\n`);
+      const answer = await c.until(new RegExp(`${tag} (OK|NO|BAD).*\r\n`));
+      expect(answer).toContain(`${tag} OK`);
+      return (/\* SEARCH([\d ]*)\r\n/.exec(answer)?.[1] ?? '').trim();
+    };
+    // First from the rows (one table query), then from the cache; after a FETCH of ENVELOPE too.
+    expect(await search('s2', 'CHARSET UTF-8 SUBJECT {6+}\r\nZWÖLF')).toBe('1');
+    expect(await search('s3', 'SUBJECT first')).toBe('1');
+    expect(await search('s4', 'SUBJECT tail-word')).toBe('2');
+    expect(await search('s5', 'OR SUBJECT plain SUBJECT second')).toBe('1 3');
+    expect(await search('s6', 'NOT SUBJECT o')).toBe('3');
+    c.send('s7 UID FETCH 1:* (ENVELOPE)\r\n');
+    await c.until(/s7 OK.*\r\n/, 64);
+    expect(await search('s8', 'SUBJECT SECOND')).toBe('1');
+    c.close();
+  });
+});
+
 describe('ESEARCH (RFC 4731)', () => {
   it('RETURN (MIN MAX COUNT ALL), RETURN () and no match', async () => {
     const { u } = await userWith(5);

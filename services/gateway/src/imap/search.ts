@@ -19,6 +19,8 @@ export interface SearchTarget {
   recent: boolean;
   /** The decoded header fields (cached); rejects when the message is gone. */
   headers(): Promise<HeaderFields>;
+  /** The decoded values of its Subject fields (cached); rejects when the message is gone. */
+  subjects(): Promise<readonly string[]>;
   /** Loads the raw message (cached). */
   raw(): Promise<Buffer>;
 }
@@ -29,25 +31,32 @@ interface Parsed {
   body?: string;
 }
 
-const ADDRESS_FIELDS: Record<string, string> = { BCC: 'bcc', CC: 'cc', FROM: 'from', TO: 'to', SUBJECT: 'subject' };
+const ADDRESS_FIELDS: Record<string, string> = { BCC: 'bcc', CC: 'cc', FROM: 'from', TO: 'to' };
 
-/** What a search needs besides the metadata cache: the header fields, and the bodies. */
-export function needsContent(k: SearchKey): { headers: boolean; body: boolean } {
+/** What a search needs besides the metadata cache: the Subject values, the header fields, the bodies. */
+export interface Content {
+  subjects: boolean;
+  headers: boolean;
+  body: boolean;
+}
+
+export function needsContent(k: SearchKey): Content {
   switch (k.key) {
+    case 'SUBJECT':
+      return { subjects: true, headers: false, body: false };
     case 'BCC':
     case 'CC':
     case 'FROM':
     case 'TO':
-    case 'SUBJECT':
     case 'HEADER':
     case 'SENTBEFORE':
     case 'SENTON':
     case 'SENTSINCE':
-      return { headers: true, body: false };
+      return { subjects: false, headers: true, body: false };
     case 'BODY':
-      return { headers: false, body: true };
+      return { subjects: false, headers: false, body: true };
     case 'TEXT':
-      return { headers: true, body: true };
+      return { subjects: false, headers: true, body: true };
     case 'NOT':
       return needsContent(k.operand);
     case 'OR':
@@ -55,12 +64,16 @@ export function needsContent(k: SearchKey): { headers: boolean; body: boolean } 
     case 'AND':
       return merge(k.operands.map(needsContent));
     default:
-      return { headers: false, body: false };
+      return { subjects: false, headers: false, body: false };
   }
 }
 
-function merge(list: ReadonlyArray<{ headers: boolean; body: boolean }>): { headers: boolean; body: boolean } {
-  return { headers: list.some((x) => x.headers), body: list.some((x) => x.body) };
+function merge(list: readonly Content[]): Content {
+  return {
+    subjects: list.some((x) => x.subjects),
+    headers: list.some((x) => x.headers),
+    body: list.some((x) => x.body),
+  };
 }
 
 export function usesModseq(k: SearchKey): boolean {
@@ -182,11 +195,12 @@ export class SearchEvaluator {
         if (day === null) return false;
         return compareDay(day, k.key.slice(4) as 'BEFORE' | 'ON' | 'SINCE', dayOfSearch(k.date));
       }
+      case 'SUBJECT':
+        return (await t.subjects()).some((v) => contains(v, k.value));
       case 'BCC':
       case 'CC':
       case 'FROM':
       case 'TO':
-      case 'SUBJECT':
         return headerValues(await t.headers(), ADDRESS_FIELDS[k.key] as string).some((v) => contains(v, k.value));
       case 'HEADER': {
         const values = headerValues(await t.headers(), k.field);

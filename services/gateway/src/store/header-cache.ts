@@ -1,12 +1,16 @@
 /**
- * Decoded top-level header fields by store and message, for SEARCH's header keys (SUBJECT, FROM,
- * TO, CC, BCC, HEADER, SENT*, the header half of TEXT): least recently used out first, bounded by
- * an estimate of their memory. A message's header never changes, so entries need no
- * invalidation. With them a repeated header search touches no message bytes at all, and a first
- * one loads only header blocks (loadMessages headersOnly), not whole messages.
+ * Decoded top-level header fields by store and message, for SEARCH's header keys (FROM, TO, CC,
+ * BCC, HEADER, SENT*, the header half of TEXT): least recently used out first, bounded by an
+ * estimate of their memory. A message's header never changes, so entries need no invalidation.
+ * With them a repeated header search touches no message bytes at all, and a first one loads only
+ * header blocks (loadMessages headersOnly), not whole messages.
+ *
+ * SUBJECT needs only the decoded Subject values, which the server keeps with each row
+ * (searchSubjects): they are kept apart, much smaller, filled by a FETCH of ENVELOPE (as a client
+ * lists a folder) or by one table query, so a first SUBJECT search loads no header at all.
  */
 import { decodeHeaderText, parseHeaderBlock } from '@kgc/mapi';
-import { HEADER_CACHE_BYTES } from '../limits.js';
+import { HEADER_CACHE_BYTES, SUBJECT_CACHE_BYTES } from '../limits.js';
 import { ByteLru } from './byte-lru.js';
 
 export interface HeaderField {
@@ -43,11 +47,43 @@ function sizeOf(h: HeaderFields): number {
   return n;
 }
 
+/** The decoded values of the Subject fields, from a row's searchSubjects (JSON); undefined if malformed. */
+export function parseSearchSubjects(json: string): string[] | undefined {
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The decoded values of the Subject fields of decoded header fields (as the server computes them). */
+export function subjectsOf(h: HeaderFields): string[] {
+  return h.fields.filter((f) => f.key === 'subject').map((f) => f.value);
+}
+
 export class HeaderCache {
   private readonly lru: ByteLru<HeaderFields>;
+  private readonly subjectLru: ByteLru<readonly string[]>;
 
-  constructor(maxBytes = HEADER_CACHE_BYTES) {
+  constructor(maxBytes = HEADER_CACHE_BYTES, subjectBytes = SUBJECT_CACHE_BYTES) {
     this.lru = new ByteLru(maxBytes);
+    this.subjectLru = new ByteLru(subjectBytes);
+  }
+
+  /** The Subject values of a message: kept on their own, or from its cached header fields. */
+  subjects(storeId: number, messageId: number): readonly string[] | undefined {
+    const key = `${storeId}:${messageId}`;
+    const kept = this.subjectLru.get(key);
+    if (kept) return kept;
+    const fields = this.lru.get(key);
+    return fields ? subjectsOf(fields) : undefined;
+  }
+
+  setSubjects(storeId: number, messageId: number, subjects: readonly string[]): void {
+    let size = 48;
+    for (const s of subjects) size += 32 + s.length * 2;
+    this.subjectLru.set(`${storeId}:${messageId}`, subjects, size);
   }
 
   get(storeId: number, messageId: number): HeaderFields | undefined {

@@ -20,7 +20,13 @@ import type { BodyCache } from './body-cache.js';
 import type { ChangeWatcher } from './change-watcher.js';
 import { storeCall, toStoreError } from './errors.js';
 import type { FolderCache, FolderCaches, StoreCall } from './folder-cache.js';
-import { type HeaderCache, type HeaderFields, headerFieldsOf } from './header-cache.js';
+import {
+  type HeaderCache,
+  type HeaderFields,
+  headerFieldsOf,
+  parseSearchSubjects,
+  subjectsOf,
+} from './header-cache.js';
 import { type CachedLogon, LogonCache, type SharedStoreState } from './logon-cache.js';
 import {
   type AppendInput,
@@ -307,13 +313,8 @@ export class SoapMailStore implements MailStore {
     return { uids: [...new Set(uids)].sort((a, b) => a - b), complete: true };
   }
 
-  async structures(
-    folderId: number,
-    uids: readonly number[],
-    want: ReadonlyArray<keyof Structures>,
-  ): Promise<Map<number, Structures>> {
-    const out = new Map<number, Structures>();
-    if (uids.length === 0) return out;
+  /** Rows of a folder's messages with these uids, in uid order, with `columns`. */
+  private async rowsByUid(folderId: number, uids: readonly number[], columns: readonly string[]) {
     const sorted = [...uids].sort((a, b) => a - b);
     const ranges: Array<{ from: number; to: number }> = [];
     for (const u of sorted) {
@@ -323,11 +324,58 @@ export class SoapMailStore implements MailStore {
     }
     const r = await this.call('tableQueryRows', {
       folderId,
-      columns: ['uid', ...want.map((k) => STRUCTURE_COLUMNS[k])],
+      columns: ['uid', ...columns],
       restriction: { uidRanges: ranges, flagsSet: [], flagsUnset: [], headers: [] },
       sort: [{ column: 'uid', descending: false }],
     });
-    for (const row of r.rows) out.set(row.uid, structuresOf(row));
+    return r.rows;
+  }
+
+  /** With ENVELOPE the Subject values come along (a few bytes a row), for a SUBJECT search to come. */
+  async structures(
+    folderId: number,
+    uids: readonly number[],
+    want: ReadonlyArray<keyof Structures>,
+  ): Promise<Map<number, Structures>> {
+    const out = new Map<number, Structures>();
+    if (uids.length === 0) return out;
+    const columns = want.map((k) => STRUCTURE_COLUMNS[k]);
+    if (want.includes('ENVELOPE')) columns.push('searchSubjects');
+    for (const row of await this.rowsByUid(folderId, uids, columns)) {
+      out.set(row.uid, structuresOf(row));
+      const subjects = row.searchSubjects === undefined ? undefined : parseSearchSubjects(row.searchSubjects);
+      if (subjects) this.deps.headers.setSubjects(this.storeId, row.messageId, subjects);
+    }
+    return out;
+  }
+
+  async subjects(
+    folderId: number,
+    messages: ReadonlyArray<{ uid: number; messageId: number }>,
+  ): Promise<Map<number, readonly string[]>> {
+    const out = new Map<number, readonly string[]>();
+    const missing: Array<{ uid: number; messageId: number }> = [];
+    for (const m of messages) {
+      const kept = this.deps.headers.subjects(this.storeId, m.messageId);
+      if (kept) out.set(m.messageId, kept);
+      else missing.push(m);
+    }
+    if (missing.length === 0) return out;
+    const stored = new Set<number>();
+    for (const row of await this.rowsByUid(
+      folderId,
+      missing.map((m) => m.uid),
+      ['searchSubjects'],
+    )) {
+      const subjects = row.searchSubjects === undefined ? undefined : parseSearchSubjects(row.searchSubjects);
+      if (!subjects) continue;
+      this.deps.headers.setSubjects(this.storeId, row.messageId, subjects);
+      out.set(row.messageId, subjects);
+      stored.add(row.messageId);
+    }
+    // Rows stored without them: from the header, as before.
+    const rest = missing.filter((m) => !stored.has(m.messageId)).map((m) => m.messageId);
+    if (rest.length > 0) for (const [id, h] of await this.headerFields(rest)) out.set(id, subjectsOf(h));
     return out;
   }
 

@@ -124,6 +124,15 @@ export interface MailStore {
     uids: readonly number[],
     want: ReadonlyArray<keyof Structures>,
   ): Promise<Map<number, Structures>>;
+  /**
+   * The decoded Subject values of many messages of a folder (SEARCH SUBJECT), by message id:
+   * cached per process, else in one table query (the server keeps them with the rows), else from
+   * the header. Gone messages are left out.
+   */
+  subjects(
+    folderId: number,
+    messages: ReadonlyArray<{ uid: number; messageId: number }>,
+  ): Promise<Map<number, readonly string[]>>;
   /** Raw messages of many ids in one server call (cached ones from the cache); gone ones are left out. */
   rawMany(messageIds: readonly number[]): Promise<Map<number, Buffer>>;
   /**

@@ -29,6 +29,7 @@ const COLUMNS: Record<RowField, MessageColumn[]> = {
   imapEnvelope: ['imapEnvelope'],
   imapBody: ['imapBody'],
   imapBodystructure: ['imapBodystructure'],
+  searchSubjects: ['searchSubjects'],
 };
 
 const SORT: Record<string, SortField> = {
@@ -102,6 +103,7 @@ function rowOut(m: Partial<MessageRecord> & Pick<MessageRecord, 'id' | 'uid'>, w
   if (has('imapEnvelope')) row.imapEnvelope = m.imapEnvelope ?? undefined;
   if (has('imapBody')) row.imapBody = m.imapBody ?? undefined;
   if (has('imapBodystructure')) row.imapBodystructure = m.imapBodystructure ?? undefined;
+  if (has('searchSubjects')) row.searchSubjects = m.searchSubjects ?? undefined;
   return row;
 }
 

@@ -25,6 +25,7 @@ export const MESSAGE_COLUMNS: Readonly<Record<keyof MessageRecord, string>> = {
   imapEnvelope: 'imap_envelope',
   imapBody: 'imap_body',
   imapBodystructure: 'imap_bodystructure',
+  searchSubjects: 'search_subjects',
   blobHash: 'blob_hash',
   hasAttachments: 'has_attachments',
   createdAt: 'created_at',

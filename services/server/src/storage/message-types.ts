@@ -32,6 +32,11 @@ export interface MessageRecord {
   imapEnvelope: Buffer | null;
   imapBody: Buffer | null;
   imapBodystructure: Buffer | null;
+  /**
+   * The decoded value of every top-level Subject field, as a JSON array of strings (what SEARCH
+   * SUBJECT compares; @kgc/mapi searchSubjects); null for messages stored without it.
+   */
+  searchSubjects: string | null;
   /** SHA-256 of the original MIME, or null for messages without one. */
   blobHash: string | null;
   hasAttachments: boolean;
@@ -69,6 +74,7 @@ export interface NewMessage {
   imapEnvelope?: Buffer | null;
   imapBody?: Buffer | null;
   imapBodystructure?: Buffer | null;
+  searchSubjects?: string | null;
   hasAttachments?: boolean;
   properties?: PropertyMap;
   /**

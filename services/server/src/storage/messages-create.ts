@@ -214,6 +214,7 @@ export async function createMessages(
       imap_body: p.input.imapBody ?? null,
       imap_bodystructure: p.input.imapBodystructure ?? null,
       header_block: p.input.mime ? headerBlockOf(p.input.mime) : null,
+      search_subjects: p.input.searchSubjects ?? null,
       blob_hash: p.hash,
       has_attachments: p.input.hasAttachments ?? false,
       created_at: now,

@@ -310,7 +310,26 @@ const headerBlocks: Migration = {
   },
 };
 
-const MIGRATIONS: readonly Migration[] = [initialSchema, deliveryKeys, imapStructures, journalUidRanges, headerBlocks];
+/**
+ * Each message's decoded Subject values (JSON), kept when it is stored: SEARCH SUBJECT over a
+ * folder reads them with the rows instead of every header block. Older rows have none; the
+ * gateway decodes their header as before.
+ */
+const searchSubjectsColumn: Migration = {
+  name: '0006-search-subjects',
+  async up(knex) {
+    await knex.raw('alter table messages add column search_subjects text null');
+  },
+};
+
+const MIGRATIONS: readonly Migration[] = [
+  initialSchema,
+  deliveryKeys,
+  imapStructures,
+  journalUidRanges,
+  headerBlocks,
+  searchSubjectsColumn,
+];
 
 export function migrationSource(engine: Engine): Knex.MigrationSource<Migration> {
   return {

@@ -1,7 +1,8 @@
 /**
  * SEARCH / UID SEARCH (RFC 3501 §6.4.4): every RFC 3501 key and MODSEQ (RFC 7162), OR/NOT
  * nesting, sequence sets; charset UTF-8 or US-ASCII (others: NO [BADCHARSET], from the parser).
- * Header keys read the decoded header fields (cached per process; missing ones load as header
+ * SUBJECT reads the decoded Subject values (cached per process; missing ones come with the rows),
+ * other header keys the decoded header fields (cached per process; missing ones load as header
  * blocks), body keys the raw messages, a window at a time, the next window loading meanwhile.
  * ESEARCH (RFC 4731): RETURN (MIN MAX COUNT ALL); SAVE (SEARCHRES) is not offered.
  */
@@ -25,6 +26,7 @@ const BODY_WINDOW_BYTES = 8 * 1024 * 1024;
 interface Loaded {
   raws: Map<number, Buffer>;
   headers: Map<number, HeaderFields>;
+  subjects: Map<number, readonly string[]>;
 }
 
 /** The ESEARCH answer (RFC 4731 §3.1): RETURN () means ALL; nothing matched: only COUNT 0. */
@@ -61,6 +63,7 @@ export const search: ImapCommandSpec<'SEARCH'> = {
     const modseq = usesModseq(command.criteria);
     if (modseq) ctx.enableCondstore();
     const view = mailbox.view;
+    const folderId = mailbox.folder.folderId;
     const evaluator = new SearchEvaluator(view.length, view[view.length - 1]?.uid ?? 0);
     const content = needsContent(command.criteria);
     const hits: number[] = [];
@@ -85,10 +88,13 @@ export const search: ImapCommandSpec<'SEARCH'> = {
       const headers = content.headers
         ? await store.headerFields(entries.map((e) => e.messageId)).catch(() => new Map<number, HeaderFields>())
         : new Map<number, HeaderFields>();
-      return { raws, headers };
+      const subjects = content.subjects
+        ? await store.subjects(folderId, entries).catch(() => new Map<number, readonly string[]>())
+        : new Map<number, readonly string[]>();
+      return { raws, headers, subjects };
     };
-    const loading = content.body || content.headers;
-    let loaded: Loaded = { raws: new Map(), headers: new Map() };
+    const loading = content.body || content.headers || content.subjects;
+    let loaded: Loaded = { raws: new Map(), headers: new Map(), subjects: new Map() };
     /** End of the window in `loaded`; the next window, loading. */
     let loadedEnd = loading ? 0 : view.length;
     let pending: { end: number; data: Promise<Loaded> } | undefined;
@@ -106,7 +112,7 @@ export const search: ImapCommandSpec<'SEARCH'> = {
         if (loadedEnd < view.length) launch(loadedEnd);
       }
       if (!entry || mailbox.isExpunged(entry.uid)) continue;
-      const { raws, headers } = loaded;
+      const { raws, headers, subjects } = loaded;
       const target = {
         seq: i + 1,
         entry,
@@ -115,6 +121,11 @@ export const search: ImapCommandSpec<'SEARCH'> = {
           const h = headers.get(entry.messageId) ?? (await store.headerFields([entry.messageId])).get(entry.messageId);
           if (!h) throw new Error('message gone');
           return h;
+        },
+        subjects: async () => {
+          const s = subjects.get(entry.messageId) ?? (await store.subjects(folderId, [entry])).get(entry.messageId);
+          if (!s) throw new Error('message gone');
+          return s;
         },
         raw: async () => raws.get(entry.messageId) ?? store.raw(entry.messageId),
       };
