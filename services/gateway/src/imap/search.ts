@@ -17,10 +17,16 @@ export interface SearchTarget {
   entry: ViewEntry;
   /** \Recent in this session. */
   recent: boolean;
-  /** The decoded header fields (cached); rejects when the message is gone. */
-  headers(): Promise<HeaderFields>;
+  /** What is loaded already (the search's window), or undefined. */
+  loaded: {
+    subjects(): readonly string[] | undefined;
+    headers(): HeaderFields | undefined;
+    raw(): Buffer | undefined;
+  };
   /** The decoded values of its Subject fields (cached); rejects when the message is gone. */
   subjects(): Promise<readonly string[]>;
+  /** The decoded header fields (cached); rejects when the message is gone. */
+  headers(): Promise<HeaderFields>;
   /** Loads the raw message (cached). */
   raw(): Promise<Buffer>;
 }
@@ -29,6 +35,18 @@ interface Parsed {
   raw: Buffer;
   tree: MimeNode;
   body?: string;
+}
+
+/** What one message's evaluation has in hand. */
+interface Data {
+  subjects?: readonly string[];
+  headers?: HeaderFields;
+  parsed?: Parsed;
+}
+
+/** Thrown while evaluating when a key needs data not in hand yet: it is loaded and evaluation starts over. */
+class Need {
+  constructor(readonly what: keyof Data) {}
 }
 
 const ADDRESS_FIELDS: Record<string, string> = { BCC: 'bcc', CC: 'cc', FROM: 'from', TO: 'to' };
@@ -147,25 +165,68 @@ function compareDay(day: number, key: 'BEFORE' | 'ON' | 'SINCE', target: number)
   return key === 'BEFORE' ? day < target : key === 'ON' ? day === target : day >= target;
 }
 
+/**
+ * Evaluation is synchronous over what the target has loaded (a window of the search loads ahead);
+ * only a message whose data is missing goes async, loads it and is evaluated again. A search
+ * over thousands of loaded messages so costs no promise per message.
+ */
 export class SearchEvaluator {
   constructor(
     private readonly exists: number,
     private readonly maxUid: number,
   ) {}
 
-  async matches(t: SearchTarget, key: SearchKey): Promise<boolean> {
-    let parsed: Parsed | undefined;
-    const content = async (): Promise<Parsed> => {
-      if (!parsed) {
-        const raw = await t.raw();
-        parsed = { raw, tree: parseMimeTree(raw) };
-      }
-      return parsed;
-    };
-    return this.eval(t, key, content);
+  matches(t: SearchTarget, key: SearchKey): boolean | Promise<boolean> {
+    const data: Data = {};
+    try {
+      return this.eval(t, key, data);
+    } catch (e) {
+      if (!(e instanceof Need)) throw e;
+      return this.loadAndMatch(t, key, data, e);
+    }
   }
 
-  private async eval(t: SearchTarget, k: SearchKey, content: () => Promise<Parsed>): Promise<boolean> {
+  private async loadAndMatch(t: SearchTarget, key: SearchKey, data: Data, need: Need): Promise<boolean> {
+    for (;;) {
+      if (need.what === 'subjects') data.subjects = await t.subjects();
+      else if (need.what === 'headers') data.headers = await t.headers();
+      else {
+        const raw = await t.raw();
+        data.parsed = { raw, tree: parseMimeTree(raw) };
+      }
+      try {
+        return this.eval(t, key, data);
+      } catch (e) {
+        if (!(e instanceof Need)) throw e;
+        need = e;
+      }
+    }
+  }
+
+  private subjects(t: SearchTarget, data: Data): readonly string[] {
+    data.subjects ??= t.loaded.subjects();
+    if (!data.subjects) throw new Need('subjects');
+    return data.subjects;
+  }
+
+  private headers(t: SearchTarget, data: Data): HeaderFields {
+    data.headers ??= t.loaded.headers();
+    if (!data.headers) throw new Need('headers');
+    return data.headers;
+  }
+
+  private bodyText(t: SearchTarget, data: Data): string {
+    if (!data.parsed) {
+      const raw = t.loaded.raw();
+      if (!raw) throw new Need('parsed');
+      data.parsed = { raw, tree: parseMimeTree(raw) };
+    }
+    const p = data.parsed;
+    p.body ??= decodedBodyText(p.raw, p.tree);
+    return p.body;
+  }
+
+  private eval(t: SearchTarget, k: SearchKey, data: Data): boolean {
     const e = t.entry;
     switch (k.key) {
       case 'ALL':
@@ -191,38 +252,34 @@ export class SearchEvaluator {
       case 'SENTBEFORE':
       case 'SENTON':
       case 'SENTSINCE': {
-        const day = sentDay(await t.headers());
+        const day = sentDay(this.headers(t, data));
         if (day === null) return false;
         return compareDay(day, k.key.slice(4) as 'BEFORE' | 'ON' | 'SINCE', dayOfSearch(k.date));
       }
       case 'SUBJECT':
-        return (await t.subjects()).some((v) => contains(v, k.value));
+        return this.subjects(t, data).some((v) => contains(v, k.value));
       case 'BCC':
       case 'CC':
       case 'FROM':
       case 'TO':
-        return headerValues(await t.headers(), ADDRESS_FIELDS[k.key] as string).some((v) => contains(v, k.value));
+        return headerValues(this.headers(t, data), ADDRESS_FIELDS[k.key] as string).some((v) => contains(v, k.value));
       case 'HEADER': {
-        const values = headerValues(await t.headers(), k.field);
+        const values = headerValues(this.headers(t, data), k.field);
         return k.value === '' ? values.length > 0 : values.some((v) => contains(v, k.value));
       }
-      case 'BODY': {
-        const p = await content();
-        p.body ??= decodedBodyText(p.raw, p.tree);
-        return contains(p.body, k.value);
-      }
-      case 'TEXT': {
-        if ((await t.headers()).fields.some((f) => contains(`${f.name}: ${f.value}`, k.value))) return true;
-        const p = await content();
-        p.body ??= decodedBodyText(p.raw, p.tree);
-        return contains(p.body, k.value);
-      }
+      case 'BODY':
+        return contains(this.bodyText(t, data), k.value);
+      case 'TEXT':
+        return (
+          this.headers(t, data).fields.some((f) => contains(`${f.name}: ${f.value}`, k.value)) ||
+          contains(this.bodyText(t, data), k.value)
+        );
       case 'NOT':
-        return !(await this.eval(t, k.operand, content));
+        return !this.eval(t, k.operand, data);
       case 'OR':
-        return (await this.eval(t, k.left, content)) || (await this.eval(t, k.right, content));
+        return this.eval(t, k.left, data) || this.eval(t, k.right, data);
       case 'AND':
-        for (const o of k.operands) if (!(await this.eval(t, o, content))) return false;
+        for (const o of k.operands) if (!this.eval(t, o, data)) return false;
         return true;
       default:
         throw bad(`${k.key} is not offered.`);

@@ -12,7 +12,7 @@ import type { HeaderFields } from '../../store/types.js';
 import type { ImapCommandSpec } from '../context.js';
 import { bad, ImapError } from '../errors.js';
 import { prefetchRaw } from '../prefetch.js';
-import { checkSupported, needsContent, SearchEvaluator, usesModseq } from '../search.js';
+import { checkSupported, needsContent, SearchEvaluator, type SearchTarget, usesModseq } from '../search.js';
 import { selectedOf, storeOf } from './common.js';
 
 /** Numbers per piece of a long `* SEARCH` answer (the socket drains between pieces). */
@@ -113,25 +113,32 @@ export const search: ImapCommandSpec<'SEARCH'> = {
       }
       if (!entry || mailbox.isExpunged(entry.uid)) continue;
       const { raws, headers, subjects } = loaded;
-      const target = {
+      const id = entry.messageId;
+      const target: SearchTarget = {
         seq: i + 1,
         entry,
         recent: mailbox.isRecent(entry.uid),
-        headers: async () => {
-          const h = headers.get(entry.messageId) ?? (await store.headerFields([entry.messageId])).get(entry.messageId);
-          if (!h) throw new Error('message gone');
-          return h;
+        loaded: {
+          subjects: () => subjects.get(id),
+          headers: () => headers.get(id),
+          raw: () => raws.get(id),
         },
         subjects: async () => {
-          const s = subjects.get(entry.messageId) ?? (await store.subjects(folderId, [entry])).get(entry.messageId);
+          const s = (await store.subjects(folderId, [entry])).get(id);
           if (!s) throw new Error('message gone');
           return s;
         },
-        raw: async () => raws.get(entry.messageId) ?? store.raw(entry.messageId),
+        headers: async () => {
+          const h = (await store.headerFields([id])).get(id);
+          if (!h) throw new Error('message gone');
+          return h;
+        },
+        raw: () => store.raw(id),
       };
       let hit: boolean;
       try {
-        hit = await evaluator.matches(target, command.criteria);
+        const r = evaluator.matches(target, command.criteria);
+        hit = typeof r === 'boolean' ? r : await r;
       } catch (e) {
         if (e instanceof ImapError) throw e;
         // Expunged by another session meanwhile: not a match.
