@@ -13,6 +13,13 @@ export interface Connection {
   skipLocked: boolean;
   /** INSERT … RETURNING is available (MariaDB ≥ 10.5, SQLite ≥ 3.35; not MySQL). */
   returning: boolean;
+  /**
+   * MySQL: the rows of one multi-row INSERT get consecutive auto-increment ids, this far apart
+   * (auto_increment_increment), starting at LAST_INSERT_ID(): InnoDB guarantees it for such
+   * inserts in its traditional and consecutive lock modes (innodb_autoinc_lock_mode 0 or 1, the
+   * default); null in interleaved mode (2, Galera's) and on SQLite.
+   */
+  consecutiveIds: number | null;
 }
 
 /** Every transaction runs READ COMMITTED; set once per pooled connection, not per transaction. */
@@ -51,7 +58,13 @@ async function connectSqlite(cfg: SqliteEngineConfig): Promise<Connection> {
   });
   try {
     const rows = (await knex.raw('SELECT sqlite_version() AS v')) as Array<{ v: string }>;
-    return { knex, engine: 'sqlite', skipLocked: false, returning: sqliteHasReturning(rows[0]?.v ?? '') };
+    return {
+      knex,
+      engine: 'sqlite',
+      skipLocked: false,
+      returning: sqliteHasReturning(rows[0]?.v ?? ''),
+      consecutiveIds: null,
+    };
   } catch (err) {
     await knex.destroy();
     throw err;
@@ -92,14 +105,26 @@ async function connectMysql(cfg: MysqlEngineConfig): Promise<Connection> {
     },
   });
   let version: string;
+  let consecutiveIds: number | null;
   try {
-    const rows = (await knex.raw('SELECT VERSION() AS v'))[0] as Array<{ v: string }>;
+    const rows = (
+      await knex.raw('SELECT VERSION() AS v, @@innodb_autoinc_lock_mode AS mode, @@auto_increment_increment AS inc')
+    )[0] as Array<{ v: string; mode: unknown; inc: unknown }>;
     version = rows[0]?.v ?? '';
+    const mode = Number(rows[0]?.mode);
+    const inc = Number(rows[0]?.inc);
+    consecutiveIds = (mode === 0 || mode === 1) && Number.isSafeInteger(inc) && inc >= 1 ? inc : null;
   } catch (err) {
     await knex.destroy();
     throw err;
   }
-  return { knex, engine: 'mysql', skipLocked: supportsSkipLocked(version), returning: mysqlHasReturning(version) };
+  return {
+    knex,
+    engine: 'mysql',
+    skipLocked: supportsSkipLocked(version),
+    returning: mysqlHasReturning(version),
+    consecutiveIds,
+  };
 }
 
 function versionOf(version: string): [number, number, number] | null {

@@ -188,23 +188,22 @@ function assignments(parts: ReadonlyArray<readonly [string, Case]>): Case {
   };
 }
 
-function storeSets(alias: string, stores: ReadonlyArray<readonly [number, StoreCounters]>): Case {
-  const a = alias ? `${alias}.` : '';
+function storeSets(stores: ReadonlyArray<readonly [number, StoreCounters]>): Case {
   return assignments([
     [
-      `${a}highest_modseq`,
+      'highest_modseq',
       caseOf(
-        `${a}id`,
+        'id',
         stores.map(([id, c]) => [id, c.modseq]),
-        `${a}highest_modseq`,
+        'highest_modseq',
       ),
     ],
     [
-      `${a}size`,
+      'size',
       plus(
-        `${a}size`,
+        'size',
         caseOf(
-          `${a}id`,
+          'id',
           stores.map(([id, c]) => [id, c.sizeDelta]),
           '0',
         ),
@@ -213,38 +212,37 @@ function storeSets(alias: string, stores: ReadonlyArray<readonly [number, StoreC
   ]);
 }
 
-function folderSets(alias: string, folders: ReadonlyArray<readonly [number, FolderCounters]>): Case {
-  const a = alias ? `${alias}.` : '';
+function folderSets(folders: ReadonlyArray<readonly [number, FolderCounters]>): Case {
   const by = (pick: (c: FolderCounters) => number, otherwise: string) =>
     caseOf(
-      `${a}id`,
+      'id',
       folders.map(([id, c]) => [id, pick(c)]),
       otherwise,
     );
   return assignments([
     [
-      `${a}message_count`,
+      'message_count',
       plus(
-        `${a}message_count`,
+        'message_count',
         by((c) => c.count, '0'),
       ),
     ],
     [
-      `${a}unseen_count`,
+      'unseen_count',
       plus(
-        `${a}unseen_count`,
+        'unseen_count',
         by((c) => c.unseen, '0'),
       ),
     ],
     [
-      `${a}size`,
+      'size',
       plus(
-        `${a}size`,
+        'size',
         by((c) => c.sizeDelta, '0'),
       ),
     ],
-    [`${a}uidnext`, by((c) => c.uidnext, `${a}uidnext`)],
-    [`${a}highest_modseq`, by((c) => c.modseq, `${a}highest_modseq`)],
+    ['uidnext', by((c) => c.uidnext, 'uidnext')],
+    ['highest_modseq', by((c) => c.modseq, 'highest_modseq')],
   ]);
 }
 
@@ -256,41 +254,27 @@ function plus(column: string, c: Case): Case {
 const FOLDERS_PER_UPDATE = 200;
 
 /**
- * Statements that write the stores' modseq and size and the folders' counters of a creation.
- * MySQL: one multi-table UPDATE (each row is updated once however often the join matches it);
- * otherwise one UPDATE for the stores and one for the folders. Every row is already locked by
- * this transaction.
+ * Statements that write the stores' modseq and size and the folders' counters of a creation: one
+ * UPDATE for the stores and one for the folders (a multi-table UPDATE joining them costs MariaDB
+ * more than the two). Every row is already locked by this transaction.
  */
 export function createCounterStatements(
-  ctx: Ctx,
   stores: ReadonlyMap<number, StoreCounters>,
   folders: ReadonlyMap<number, FolderCounters>,
 ): Statement[] {
   const storeList = [...stores].sort(([a], [b]) => a - b);
   const folderList = [...folders].sort(([a], [b]) => a - b);
   if (folderList.length === 0) return [];
-  if (ctx.env.engine === 'mysql' && folderList.length <= FOLDERS_PER_UPDATE) {
-    const s = storeSets('s', storeList);
-    const f = folderSets('f', folderList);
-    return [
-      {
-        sql:
-          'update stores s force index (primary) join folders f force index (primary) on f.store_id = s.id ' +
-          `set ${s.sql}, ${f.sql} where f.id in (${marks(folderList.length)}) and s.id in (${marks(storeList.length)})`,
-        bindings: [...s.bindings, ...f.bindings, ...folderList.map(([id]) => id), ...storeList.map(([id]) => id)],
-      },
-    ];
-  }
   const out: Statement[] = [];
   for (const part of chunks(storeList, FOLDERS_PER_UPDATE)) {
-    const s = storeSets('', part);
+    const s = storeSets(part);
     out.push({
       sql: `update stores set ${s.sql} where id in (${marks(part.length)})`,
       bindings: [...s.bindings, ...part.map(([id]) => id)],
     });
   }
   for (const part of chunks(folderList, FOLDERS_PER_UPDATE)) {
-    const f = folderSets('', part);
+    const f = folderSets(part);
     out.push({
       sql: `update folders set ${f.sql} where id in (${marks(part.length)})`,
       bindings: [...f.bindings, ...part.map(([id]) => id)],

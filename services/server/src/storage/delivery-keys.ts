@@ -1,4 +1,5 @@
 import type { Ctx } from './context.js';
+import type { IdRef } from './journal.js';
 import { chunks, num, strOrNull } from './rows.js';
 import type { Statement } from './statement-batch.js';
 
@@ -62,6 +63,20 @@ export function deliveryKeyStatements(
       'insert into delivery_keys (delivery_key, store_id, message_id, created_at) ' +
       'select ?, ?, id, ? from messages where folder_id = ? and uid = ?',
     bindings: [r.key, r.storeId, now, r.folderId, r.uid],
+  }));
+}
+
+/** The same rows when the trip knows the new messages' ids as expressions (messages-create.ts). */
+export function deliveryKeyValues(
+  ctx: Ctx,
+  rows: ReadonlyArray<{ storeId: number; key: string; id: IdRef }>,
+): Statement[] {
+  const now = ctx.env.now();
+  return chunks(rows, 500).map((part) => ({
+    sql:
+      'insert into delivery_keys (delivery_key, store_id, message_id, created_at) values ' +
+      part.map((r) => `(?, ?, ${r.id.sql}, ?)`).join(', '),
+    bindings: part.flatMap((r) => [r.key, r.storeId, r.id.binding, now]),
   }));
 }
 

@@ -61,6 +61,29 @@ export function journalStatements(ctx: Ctx, entries: readonly NewJournalEntry[])
   );
 }
 
+/** SQL for a new message's id inside a statement trip, and its binding (see messages-create.ts). */
+export interface IdRef {
+  sql: string;
+  binding: number;
+}
+
+/**
+ * `message-new` entries for new messages whose ids the same trip knows as expressions (consecutive
+ * ids, captured after their INSERT): plain VALUES, 500 rows each, in the order given.
+ */
+export function newMessagesJournalValues(
+  ctx: Ctx,
+  entries: ReadonlyArray<{ storeId: number; modseq: number; folderId: number; uid: number; id: IdRef }>,
+): Statement[] {
+  const now = ctx.env.now();
+  return chunks(entries, 500).map((part) => ({
+    sql:
+      'insert into journal (store_id, modseq, folder_id, message_id, uid, kind, created_at) values ' +
+      part.map((e) => `(?, ?, ?, ${e.id.sql}, ?, 'message-new', ?)`).join(', '),
+    bindings: part.flatMap((e) => [e.storeId, e.modseq, e.folderId, e.id.binding, e.uid, now]),
+  }));
+}
+
 /**
  * `message-new` entries for the messages created in a folder with uids in [fromUid, toUid), found
  * by folder and uid (their ids are not known yet), in uid order.

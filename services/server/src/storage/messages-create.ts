@@ -14,10 +14,11 @@ import {
   deliveredQueries,
   deliveryKeyOf,
   deliveryKeyStatements,
+  deliveryKeyValues,
   MAX_DELIVERY_KEY,
   readDelivered,
 } from './delivery-keys.js';
-import { newMessagesJournalStatement } from './journal.js';
+import { type IdRef, newMessagesJournalStatement, newMessagesJournalValues } from './journal.js';
 import { assertFlags, encodeKeywords, MessageFlag, normalizeKeywords } from './message-flags.js';
 import { baseSubject, truncateChars } from './message-rows.js';
 import type {
@@ -30,8 +31,11 @@ import type {
 import { propertyRow, propertyUpserts } from './properties.js';
 import { quotaLevel } from './quota.js';
 import { chunks, num, toBuffer } from './rows.js';
-import { insertRows, runStatements } from './statement-batch.js';
+import { insertRows, runStatements, type Statement } from './statement-batch.js';
 import { quotaStatusOf } from './stores.js';
+
+/** Rows per messages INSERT. */
+const ROWS_PER_INSERT = 100;
 
 interface Prepared {
   index: number;
@@ -233,21 +237,69 @@ export async function createMessages(
       ? [{ storeId: at.store.id, key: p.input.deliveryKey, folderId: at.folderId, uid: at.uid }]
       : [];
   });
-  const idQueries = ranges.map((r) =>
-    ctx
-      .db('messages')
-      .select('id', 'folder_id', 'uid')
-      .where('folder_id', r.folderId)
-      .andWhere('uid', '>=', r.from)
-      .andWhere('uid', '<', r.to),
-  );
+  // The new ids, for the journal, the delivery keys and the caller. With consecutive ids (MySQL,
+  // connect.ts) each INSERT's first id is kept in a user variable (ours, per chunk) and row j's is
+  // that plus its offset: plain VALUES follow, and one SELECT returns the first ids. Otherwise the
+  // rows are found again by folder and uid.
+  const step = ctx.env.engine === 'mysql' ? ctx.env.consecutiveIds : null;
+  const rowChunks = chunks(rows, ROWS_PER_INSERT);
+  const firstIdVar = (i: number) => `@kgc_first_id_${i}`;
+  const rowOf = new Map(accepted.map((p, j) => [p, j]));
+  const idRef = (p: Prepared): IdRef => {
+    const j = rowOf.get(p) ?? 0;
+    return { sql: `${firstIdVar(Math.floor(j / ROWS_PER_INSERT))} + ?`, binding: (j % ROWS_PER_INSERT) * (step ?? 1) };
+  };
+  const inserts = rowChunks.flatMap((part, i) => [
+    insertRows('messages', part),
+    ...(step !== null ? [{ sql: `set ${firstIdVar(i)} = last_insert_id()`, bindings: [] }] : []),
+  ]);
+  const byFolderUid = [...accepted].sort((a, b) => {
+    const x = placed.get(a);
+    const y = placed.get(b);
+    return (x?.folderId ?? 0) - (y?.folderId ?? 0) || (x?.uid ?? 0) - (y?.uid ?? 0);
+  });
+  const journal =
+    step !== null
+      ? newMessagesJournalValues(
+          ctx,
+          byFolderUid.flatMap((p) => {
+            const at = placed.get(p);
+            return at
+              ? [{ storeId: at.store.id, modseq: at.modseq, folderId: at.folderId, uid: at.uid, id: idRef(p) }]
+              : [];
+          }),
+        )
+      : ranges.map((r) => newMessagesJournalStatement(ctx, r.folderId, r.from, r.to));
+  const deliveryKeys =
+    step !== null
+      ? deliveryKeyValues(
+          ctx,
+          accepted.flatMap((p) => {
+            const at = placed.get(p);
+            return at && p.input.deliveryKey !== undefined
+              ? [{ storeId: at.store.id, key: p.input.deliveryKey, id: idRef(p) }]
+              : [];
+          }),
+        )
+      : deliveryKeyStatements(ctx, keys);
+  const idQueries: Statement[] =
+    step !== null
+      ? [{ sql: `select ${rowChunks.map((_, i) => `${firstIdVar(i)} as first_${i}`).join(', ')}`, bindings: [] }]
+      : ranges.map((r) =>
+          ctx
+            .db('messages')
+            .select('id', 'folder_id', 'uid')
+            .where('folder_id', r.folderId)
+            .andWhere('uid', '>=', r.from)
+            .andWhere('uid', '<', r.to),
+        );
   const writes = [
     ...blobRefStatements(ctx, withData, refs),
     ...inBatch.statements,
-    ...chunks(rows, 100).map((part) => insertRows('messages', part)),
-    ...createCounterStatements(ctx, storeCounters, folderCounters),
-    ...ranges.map((r) => newMessagesJournalStatement(ctx, r.folderId, r.from, r.to)),
-    ...deliveryKeyStatements(ctx, keys),
+    ...inserts,
+    ...createCounterStatements(storeCounters, folderCounters),
+    ...journal,
+    ...deliveryKeys,
   ];
   // Properties need the new ids, bytes the batch could not carry a trip of their own: without
   // either, COMMIT goes in this trip.
@@ -255,9 +307,19 @@ export async function createMessages(
   if (last && rows.length > 0) opts.onLastTrip?.();
   const done = rows.length > 0 ? await runStatements(ctx, [...writes, ...idQueries], { commit: last }) : [];
   const idByFolderUid = new Map<string, number>();
-  for (const found of done.slice(writes.length)) {
-    for (const r of found as Array<Record<string, unknown>>)
-      idByFolderUid.set(`${num(r.folder_id)}:${num(r.uid)}`, num(r.id));
+  if (step !== null) {
+    const firsts = (done[writes.length]?.[0] ?? {}) as Record<string, unknown>;
+    accepted.forEach((p, j) => {
+      const at = placed.get(p);
+      const first = firsts[`first_${Math.floor(j / ROWS_PER_INSERT)}`];
+      if (at && first !== null && first !== undefined)
+        idByFolderUid.set(`${at.folderId}:${at.uid}`, num(first) + (j % ROWS_PER_INSERT) * step);
+    });
+  } else {
+    for (const found of done.slice(writes.length)) {
+      for (const r of found as Array<Record<string, unknown>>)
+        idByFolderUid.set(`${num(r.folder_id)}:${num(r.uid)}`, num(r.id));
+    }
   }
   // Bytes the batch could not carry: written now, under the blob row locks the upsert took.
   await backend.store(ctx, inBatch.rest);

@@ -166,7 +166,6 @@ export async function setFolderFlags(
   }
   writes.push(
     ...createCounterStatements(
-      ctx,
       new Map([[store.id, { modseq, sizeDelta: 0 }]]),
       new Map([[folderId, { count: 0, unseen, sizeDelta: 0, uidnext: folder.uidnext, modseq }]]),
     ),

@@ -49,6 +49,38 @@ describe.each(TEST_ENGINES)('messages (%s)', (engine) => {
   });
   afterAll(() => h.cleanup());
 
+  it('knows the ids of a large batch across stores and folders: results, journal and delivery keys agree', async () => {
+    const a = await newUser();
+    const b = await newUser();
+    const since = Math.min(
+      (await storage.stores.getStore(a.storeId)).highestModseq,
+      (await storage.stores.getStore(b.storeId)).highestModseq,
+    );
+    // 250 rows: three INSERTs of at most 100, folders interleaved, every third with a delivery key.
+    const folders = [a.inbox.id, b.inbox.id, a.trash.id];
+    const input: NewMessage[] = Array.from({ length: 250 }, (_, i) => ({
+      folderId: folders[i % 3] as number,
+      mime: mime(`batch ${i}`),
+      ...(i % 3 === 1 ? { deliveryKey: `batch-${i}` } : {}),
+    }));
+    const made = created(await storage.messages.createMessages(input));
+    expect(new Set(made.map((m) => m.id)).size).toBe(250);
+    const stored = await storage.messages.getMessages(made.map((m) => m.id));
+    expect(stored.map((m) => [m.id, m.folderId, m.uid])).toEqual(made.map((m) => [m.id, m.folderId, m.uid]));
+    for (const [i, m] of made.entries()) expect(m.folderId).toBe(input[i]?.folderId);
+    for (const storeId of [a.storeId, b.storeId]) {
+      const entries = (await storage.journal.getChanges(storeId, since)).entries.filter((e) => e.kind === 'message-new');
+      const mine = made.filter((m) => m.storeId === storeId);
+      expect(entries.map((e) => [e.folderId, e.uid, e.messageId]).sort()).toEqual(
+        mine.map((m) => [m.folderId, m.uid, m.id]).sort(),
+      );
+    }
+    // The keys point at the messages they were stored with: a retry gets those back.
+    const retry = created(await storage.messages.createMessages(input.filter((m) => m.deliveryKey !== undefined)));
+    expect(retry.map((m) => m.id)).toEqual(made.filter((_, i) => i % 3 === 1).map((m) => m.id));
+    expect(retry.every((m) => m.existing)).toBe(true);
+  });
+
   it('assigns ascending uids and one modseq per store, and updates counters', async () => {
     const { storeId, inbox } = await newUser();
     const r = await storage.messages.createMessages([
