@@ -64,7 +64,8 @@ export function subjectsOf(h: HeaderFields): string[] {
 
 export class HeaderCache {
   private readonly lru: ByteLru<HeaderFields>;
-  private readonly subjectLru: ByteLru<readonly string[]>;
+  /** The values, or the row's JSON until a search first asks (a FETCH of ENVELOPE fills many never searched). */
+  private readonly subjectLru: ByteLru<readonly string[] | string>;
 
   constructor(maxBytes = HEADER_CACHE_BYTES, subjectBytes = SUBJECT_CACHE_BYTES) {
     this.lru = new ByteLru(maxBytes);
@@ -75,14 +76,21 @@ export class HeaderCache {
   subjects(storeId: number, messageId: number): readonly string[] | undefined {
     const key = `${storeId}:${messageId}`;
     const kept = this.subjectLru.get(key);
+    if (typeof kept === 'string') {
+      const parsed = parseSearchSubjects(kept);
+      if (parsed) this.setSubjects(storeId, messageId, parsed);
+      return parsed;
+    }
     if (kept) return kept;
     const fields = this.lru.get(key);
     return fields ? subjectsOf(fields) : undefined;
   }
 
-  setSubjects(storeId: number, messageId: number, subjects: readonly string[]): void {
+  /** `subjects`: the values, or a row's searchSubjects JSON (parsed when first asked for). */
+  setSubjects(storeId: number, messageId: number, subjects: readonly string[] | string): void {
     let size = 48;
-    for (const s of subjects) size += 32 + s.length * 2;
+    if (typeof subjects === 'string') size += subjects.length * 2;
+    else for (const s of subjects) size += 32 + s.length * 2;
     this.subjectLru.set(`${storeId}:${messageId}`, subjects, size);
   }
 

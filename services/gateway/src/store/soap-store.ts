@@ -343,8 +343,8 @@ export class SoapMailStore implements MailStore {
     if (want.includes('ENVELOPE')) columns.push('searchSubjects');
     for (const row of await this.rowsByUid(folderId, uids, columns)) {
       out.set(row.uid, structuresOf(row));
-      const subjects = row.searchSubjects === undefined ? undefined : parseSearchSubjects(row.searchSubjects);
-      if (subjects) this.deps.headers.setSubjects(this.storeId, row.messageId, subjects);
+      if (row.searchSubjects !== undefined)
+        this.deps.headers.setSubjects(this.storeId, row.messageId, row.searchSubjects);
     }
     return out;
   }
