@@ -41,6 +41,21 @@ describe('HeaderCache', () => {
     expect(headerFieldsOf(Buffer.from('no header at all')).date).toBeNull();
   });
 
+  it('keeps Subject values apart: the JSON of a row parsed when first asked for, else from cached header fields', () => {
+    const c = new HeaderCache();
+    c.setSubjects(1, 1, '["first","=?x?= second"]');
+    expect(c.subjects(1, 1)).toEqual(['first', '=?x?= second']);
+    expect(c.subjects(1, 1)).toEqual(['first', '=?x?= second']);
+    c.setSubjects(1, 2, '{"not":"a list"}');
+    expect(c.subjects(1, 2)).toBeUndefined();
+    c.setSubjects(1, 3, 'not json');
+    expect(c.subjects(1, 3)).toBeUndefined();
+    expect(c.subjects(1, 4)).toBeUndefined();
+    c.set(1, 4, headerFieldsOf(Buffer.from('Subject: one\r\nX: y\r\nsubject: =?utf-8?q?tw=C3=B6?=\r\n\r\n')));
+    expect(c.subjects(1, 4)).toEqual(['one', 'twö']);
+    expect(c.subjects(2, 1)).toBeUndefined();
+  });
+
   it('stays within its budget, least recently used out first, stores apart', () => {
     const c = new HeaderCache(4000);
     const f = headerFieldsOf(Buffer.from('Subject: hello\r\n\r\n'));
