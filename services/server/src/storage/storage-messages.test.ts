@@ -69,7 +69,9 @@ describe.each(TEST_ENGINES)('messages (%s)', (engine) => {
     expect(stored.map((m) => [m.id, m.folderId, m.uid])).toEqual(made.map((m) => [m.id, m.folderId, m.uid]));
     for (const [i, m] of made.entries()) expect(m.folderId).toBe(input[i]?.folderId);
     for (const storeId of [a.storeId, b.storeId]) {
-      const entries = (await storage.journal.getChanges(storeId, since)).entries.filter((e) => e.kind === 'message-new');
+      const entries = (await storage.journal.getChanges(storeId, since)).entries.filter(
+        (e) => e.kind === 'message-new',
+      );
       const mine = made.filter((m) => m.storeId === storeId);
       expect(entries.map((e) => [e.folderId, e.uid, e.messageId]).sort()).toEqual(
         mine.map((m) => [m.folderId, m.uid, m.id]).sort(),
