@@ -8,6 +8,7 @@ import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../../test/support/server.js';
 import { makeTestCert, type TestCert } from '../../../../test/support/tls.js';
+import { startSoapProxy } from '../../../dagent/src/testing/soap-proxy.js';
 import {
   createMailUser,
   folderOf,
@@ -810,6 +811,36 @@ describe('SEARCH SUBJECT', () => {
     await c.until(/s7 OK.*\r\n/, 64);
     expect(await search('s8', 'SUBJECT SECOND')).toBe('1');
     c.close();
+  });
+});
+
+describe('SEARCH when the server fails', () => {
+  it('answers NO [UNAVAILABLE], never OK with matches missing', async () => {
+    const proxy = await startSoapProxy(server.url);
+    const viaProxy = await startTestGateway(proxy.url);
+    try {
+      const { u } = await userWith(3);
+      const c = await RawClient.connect(viaProxy.imapPort);
+      await c.until(/^\* OK .*\r\n/);
+      c.send(`f0 LOGIN ${u.username} ${u.password}\r\nf1 SELECT INBOX\r\n`);
+      await c.until(/f1 OK.*\r\n/);
+      proxy.rule('tableQueryRows', { fault: 'KCERR_DATABASE_ERROR' });
+      proxy.rule('loadMessages', { fault: 'KCERR_DATABASE_ERROR' });
+      proxy.rule('loadObject', { fault: 'KCERR_DATABASE_ERROR' });
+      c.send('f2 SEARCH SUBJECT message\r\n');
+      expect(await c.until(/f2 .*\r\n/)).toMatch(/f2 NO \[UNAVAILABLE\]/);
+      c.send('f3 SEARCH BODY message\r\n');
+      expect(await c.until(/f3 .*\r\n/)).toMatch(/f3 NO \[UNAVAILABLE\]/);
+      proxy.rule('tableQueryRows', 'pass');
+      proxy.rule('loadMessages', 'pass');
+      proxy.rule('loadObject', 'pass');
+      c.send('f4 SEARCH SUBJECT message\r\n');
+      expect(await c.until(/f4 OK.*\r\n/)).toContain('* SEARCH 1 2 3\r\n');
+      c.close();
+    } finally {
+      await viaProxy.close();
+      await proxy.close();
+    }
   });
 });
 

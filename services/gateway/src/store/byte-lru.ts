@@ -36,6 +36,13 @@ export class ByteLru<V> {
   }
 
   /** Bytes held. */
+  delete(key: string): void {
+    const e = this.entries.get(key);
+    if (!e) return;
+    this.entries.delete(key);
+    this.bytes -= e.size;
+  }
+
   get size(): number {
     return this.bytes;
   }

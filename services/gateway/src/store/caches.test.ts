@@ -53,6 +53,8 @@ describe('HeaderCache', () => {
     expect(c.subjects(1, 4)).toBeUndefined();
     c.set(1, 4, headerFieldsOf(Buffer.from('Subject: one\r\nX: y\r\nsubject: =?utf-8?q?tw=C3=B6?=\r\n\r\n')));
     expect(c.subjects(1, 4)).toEqual(['one', 'twö']);
+    c.setSubjects(1, 4, 'not json');
+    expect(c.subjects(1, 4)).toEqual(['one', 'twö']);
     expect(c.subjects(2, 1)).toBeUndefined();
   });
 

@@ -78,10 +78,12 @@ export class HeaderCache {
     const kept = this.subjectLru.get(key);
     if (typeof kept === 'string') {
       const parsed = parseSearchSubjects(kept);
-      if (parsed) this.setSubjects(storeId, messageId, parsed);
-      return parsed;
-    }
-    if (kept) return kept;
+      if (parsed) {
+        this.setSubjects(storeId, messageId, parsed);
+        return parsed;
+      }
+      this.subjectLru.delete(key);
+    } else if (kept) return kept;
     const fields = this.lru.get(key);
     return fields ? subjectsOf(fields) : undefined;
   }

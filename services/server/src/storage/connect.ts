@@ -14,19 +14,28 @@ export interface Connection {
   /** INSERT … RETURNING is available (MariaDB ≥ 10.5, SQLite ≥ 3.35; not MySQL). */
   returning: boolean;
   /**
-   * MySQL: the rows of one multi-row INSERT get consecutive auto-increment ids, this far apart
-   * (auto_increment_increment), starting at LAST_INSERT_ID(): InnoDB guarantees it for such
-   * inserts in its traditional and consecutive lock modes (innodb_autoinc_lock_mode 0 or 1, the
-   * default); null in interleaved mode (2, Galera's) and on SQLite.
+   * MySQL: the rows of one multi-row INSERT get consecutive auto-increment ids (spaced by the
+   * session's auto_increment_increment) from LAST_INSERT_ID(): InnoDB guarantees it in its
+   * traditional and consecutive lock modes (innodb_autoinc_lock_mode 0 or 1, the default). Read on
+   * every new pooled connection (a failover may land on another server): false from the first one
+   * in interleaved mode (2, Galera's) or that cannot tell, for good. Always false on SQLite.
    */
-  consecutiveIds: number | null;
+  consecutiveIds(): boolean;
 }
 
 /** Every transaction runs READ COMMITTED; set once per pooled connection, not per transaction. */
 const MYSQL_SESSION_SETUP = 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED';
 
 interface MysqlRawConnection {
-  query(sql: string, cb: (err: Error | null) => void): void;
+  query(sql: string, cb: (err: Error | null, rows?: unknown) => void): void;
+}
+
+/** innodb_autoinc_lock_mode of the server a new connection reached: consecutive ids (0, 1) or not. */
+function readsConsecutiveIds(conn: MysqlRawConnection, cb: (consecutive: boolean) => void): void {
+  conn.query('SELECT @@innodb_autoinc_lock_mode AS mode', (err, rows) => {
+    const mode = err || !Array.isArray(rows) ? Number.NaN : Number((rows[0] as { mode?: unknown } | undefined)?.mode);
+    cb(mode === 0 || mode === 1);
+  });
 }
 
 /** Opens the engine. MySQL: creates the database if missing (utf8mb4). SQLite: WAL, foreign keys, FULL sync. */
@@ -63,7 +72,7 @@ async function connectSqlite(cfg: SqliteEngineConfig): Promise<Connection> {
       engine: 'sqlite',
       skipLocked: false,
       returning: sqliteHasReturning(rows[0]?.v ?? ''),
-      consecutiveIds: null,
+      consecutiveIds: () => false,
     };
   } catch (err) {
     await knex.destroy();
@@ -86,6 +95,7 @@ async function connectMysql(cfg: MysqlEngineConfig): Promise<Connection> {
   } finally {
     await admin.destroy();
   }
+  const consecutive = { ids: true };
   const knex = knexFactory({
     client: 'mysql2',
     // multipleStatements: the hot write paths send their statements in one round trip
@@ -100,20 +110,23 @@ async function connectMysql(cfg: MysqlEngineConfig): Promise<Connection> {
     pool: {
       ...(cfg.pool ?? { min: 0, max: 10 }),
       afterCreate(conn: MysqlRawConnection, done: (err: Error | null, conn: MysqlRawConnection) => void) {
-        conn.query(MYSQL_SESSION_SETUP, (err) => done(err, conn));
+        conn.query(MYSQL_SESSION_SETUP, (err) => {
+          if (err) {
+            done(err, conn);
+            return;
+          }
+          readsConsecutiveIds(conn, (ok) => {
+            if (!ok) consecutive.ids = false;
+            done(null, conn);
+          });
+        });
       },
     },
   });
   let version: string;
-  let consecutiveIds: number | null;
   try {
-    const rows = (
-      await knex.raw('SELECT VERSION() AS v, @@innodb_autoinc_lock_mode AS mode, @@auto_increment_increment AS inc')
-    )[0] as Array<{ v: string; mode: unknown; inc: unknown }>;
+    const rows = (await knex.raw('SELECT VERSION() AS v'))[0] as Array<{ v: string }>;
     version = rows[0]?.v ?? '';
-    const mode = Number(rows[0]?.mode);
-    const inc = Number(rows[0]?.inc);
-    consecutiveIds = (mode === 0 || mode === 1) && Number.isSafeInteger(inc) && inc >= 1 ? inc : null;
   } catch (err) {
     await knex.destroy();
     throw err;
@@ -123,7 +136,7 @@ async function connectMysql(cfg: MysqlEngineConfig): Promise<Connection> {
     engine: 'mysql',
     skipLocked: supportsSkipLocked(version),
     returning: mysqlHasReturning(version),
-    consecutiveIds,
+    consecutiveIds: () => consecutive.ids,
   };
 }
 

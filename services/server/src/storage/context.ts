@@ -15,8 +15,8 @@ export interface Env {
   skipLocked: boolean;
   /** INSERT … RETURNING is available. */
   returning: boolean;
-  /** The step between the ids of one multi-row INSERT when they are consecutive (connect.ts), else null. */
-  consecutiveIds: number | null;
+  /** The ids of one multi-row INSERT are consecutive (MySQL, connect.ts). */
+  consecutiveIds(): boolean;
   folderStores: FolderStoreCache;
   attachmentStorage: AttachmentStorage;
   blobs: BlobBackend;

@@ -239,60 +239,66 @@ export async function createMessages(
   });
   // The new ids, for the journal, the delivery keys and the caller. With consecutive ids (MySQL,
   // connect.ts) each INSERT's first id is kept in a user variable (ours, per chunk) and row j's is
-  // that plus its offset: plain VALUES follow, and one SELECT returns the first ids. Otherwise the
-  // rows are found again by folder and uid.
-  const step = ctx.env.engine === 'mysql' ? ctx.env.consecutiveIds : null;
+  // that plus j's offset times the session's auto_increment_increment: plain VALUES follow, and
+  // one SELECT returns the first ids and the step. Otherwise the rows are found again by folder
+  // and uid.
+  const consecutive = ctx.env.engine === 'mysql' && ctx.env.consecutiveIds();
   const rowChunks = chunks(rows, ROWS_PER_INSERT);
   const firstIdVar = (i: number) => `@kgc_first_id_${i}`;
   const rowOf = new Map(accepted.map((p, j) => [p, j]));
   const idRef = (p: Prepared): IdRef => {
     const j = rowOf.get(p) ?? 0;
-    return { sql: `${firstIdVar(Math.floor(j / ROWS_PER_INSERT))} + ?`, binding: (j % ROWS_PER_INSERT) * (step ?? 1) };
+    return {
+      sql: `${firstIdVar(Math.floor(j / ROWS_PER_INSERT))} + ? * @@session.auto_increment_increment`,
+      binding: j % ROWS_PER_INSERT,
+    };
   };
   const inserts = rowChunks.flatMap((part, i) => [
     insertRows('messages', part),
-    ...(step !== null ? [{ sql: `set ${firstIdVar(i)} = last_insert_id()`, bindings: [] }] : []),
+    ...(consecutive ? [{ sql: `set ${firstIdVar(i)} = last_insert_id()`, bindings: [] }] : []),
   ]);
   const byFolderUid = [...accepted].sort((a, b) => {
     const x = placed.get(a);
     const y = placed.get(b);
     return (x?.folderId ?? 0) - (y?.folderId ?? 0) || (x?.uid ?? 0) - (y?.uid ?? 0);
   });
-  const journal =
-    step !== null
-      ? newMessagesJournalValues(
-          ctx,
-          byFolderUid.flatMap((p) => {
-            const at = placed.get(p);
-            return at
-              ? [{ storeId: at.store.id, modseq: at.modseq, folderId: at.folderId, uid: at.uid, id: idRef(p) }]
-              : [];
-          }),
-        )
-      : ranges.map((r) => newMessagesJournalStatement(ctx, r.folderId, r.from, r.to));
-  const deliveryKeys =
-    step !== null
-      ? deliveryKeyValues(
-          ctx,
-          accepted.flatMap((p) => {
-            const at = placed.get(p);
-            return at && p.input.deliveryKey !== undefined
-              ? [{ storeId: at.store.id, key: p.input.deliveryKey, id: idRef(p) }]
-              : [];
-          }),
-        )
-      : deliveryKeyStatements(ctx, keys);
-  const idQueries: Statement[] =
-    step !== null
-      ? [{ sql: `select ${rowChunks.map((_, i) => `${firstIdVar(i)} as first_${i}`).join(', ')}`, bindings: [] }]
-      : ranges.map((r) =>
-          ctx
-            .db('messages')
-            .select('id', 'folder_id', 'uid')
-            .where('folder_id', r.folderId)
-            .andWhere('uid', '>=', r.from)
-            .andWhere('uid', '<', r.to),
-        );
+  const journal = consecutive
+    ? newMessagesJournalValues(
+        ctx,
+        byFolderUid.flatMap((p) => {
+          const at = placed.get(p);
+          return at
+            ? [{ storeId: at.store.id, modseq: at.modseq, folderId: at.folderId, uid: at.uid, id: idRef(p) }]
+            : [];
+        }),
+      )
+    : ranges.map((r) => newMessagesJournalStatement(ctx, r.folderId, r.from, r.to));
+  const deliveryKeys = consecutive
+    ? deliveryKeyValues(
+        ctx,
+        accepted.flatMap((p) => {
+          const at = placed.get(p);
+          return at && p.input.deliveryKey !== undefined
+            ? [{ storeId: at.store.id, key: p.input.deliveryKey, id: idRef(p) }]
+            : [];
+        }),
+      )
+    : deliveryKeyStatements(ctx, keys);
+  const idQueries: Statement[] = consecutive
+    ? [
+        {
+          sql: `select @@session.auto_increment_increment as step, ${rowChunks.map((_, i) => `${firstIdVar(i)} as first_${i}`).join(', ')}`,
+          bindings: [],
+        },
+      ]
+    : ranges.map((r) =>
+        ctx
+          .db('messages')
+          .select('id', 'folder_id', 'uid')
+          .where('folder_id', r.folderId)
+          .andWhere('uid', '>=', r.from)
+          .andWhere('uid', '<', r.to),
+      );
   const writes = [
     ...blobRefStatements(ctx, withData, refs),
     ...inBatch.statements,
@@ -307,8 +313,9 @@ export async function createMessages(
   if (last && rows.length > 0) opts.onLastTrip?.();
   const done = rows.length > 0 ? await runStatements(ctx, [...writes, ...idQueries], { commit: last }) : [];
   const idByFolderUid = new Map<string, number>();
-  if (step !== null) {
+  if (consecutive) {
     const firsts = (done[writes.length]?.[0] ?? {}) as Record<string, unknown>;
+    const step = num(firsts.step);
     accepted.forEach((p, j) => {
       const at = placed.get(p);
       const first = firsts[`first_${Math.floor(j / ROWS_PER_INSERT)}`];

@@ -588,7 +588,7 @@ export async function openStorage(cfg: StorageConfig): Promise<Storage> {
     engine: conn.engine,
     skipLocked: conn.skipLocked,
     returning: conn.returning && !cfg.portableSql,
-    consecutiveIds: cfg.portableSql ? null : conn.consecutiveIds,
+    consecutiveIds: cfg.portableSql ? () => false : conn.consecutiveIds,
     folderStores: new FolderStoreCache(),
     attachmentStorage: cfg.attachmentStorage,
     blobs,

@@ -8,9 +8,9 @@
  */
 import { formatNumberSet, type SearchReturnOption } from '@kgc/imap-proto';
 import { PREFETCH_MAX_SIZE } from '../../limits.js';
-import type { HeaderFields } from '../../store/types.js';
+import { type HeaderFields, StoreError } from '../../store/types.js';
 import type { ImapCommandSpec } from '../context.js';
-import { bad, ImapError } from '../errors.js';
+import { bad } from '../errors.js';
 import { prefetchRaw } from '../prefetch.js';
 import { checkSupported, needsContent, SearchEvaluator, type SearchTarget, usesModseq } from '../search.js';
 import { selectedOf, storeOf } from './common.js';
@@ -125,12 +125,12 @@ export const search: ImapCommandSpec<'SEARCH'> = {
         },
         subjects: async () => {
           const s = (await store.subjects(folderId, [entry])).get(id);
-          if (!s) throw new Error('message gone');
+          if (!s) throw new StoreError('not-found', 'message gone');
           return s;
         },
         headers: async () => {
           const h = (await store.headerFields([id])).get(id);
-          if (!h) throw new Error('message gone');
+          if (!h) throw new StoreError('not-found', 'message gone');
           return h;
         },
         raw: () => store.raw(id),
@@ -140,9 +140,10 @@ export const search: ImapCommandSpec<'SEARCH'> = {
         const r = evaluator.matches(target, command.criteria);
         hit = typeof r === 'boolean' ? r : await r;
       } catch (e) {
-        if (e instanceof ImapError) throw e;
-        // Expunged by another session meanwhile: not a match.
-        continue;
+        // Expunged by another session meanwhile: not a match. Anything else (the server failing)
+        // fails the command: an OK answer must not miss matches.
+        if (e instanceof StoreError && e.kind === 'not-found') continue;
+        throw e;
       }
       if (!hit) continue;
       hits.push(command.uid ? entry.uid : i + 1);
