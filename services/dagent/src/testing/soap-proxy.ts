@@ -7,7 +7,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type KcErrorCode, NAMESPACE } from '@kgc/soap';
 
-export type ProxyRule = 'pass' | 'stall' | 'drop-reply' | { fault: KcErrorCode };
+/** `once`: the fault answers the next call only, then calls pass again. */
+export type ProxyRule = 'pass' | 'stall' | 'drop-reply' | { fault: KcErrorCode; once?: boolean };
 
 export interface SoapProxy {
   url: string;
@@ -46,6 +47,7 @@ export async function startSoapProxy(target: string): Promise<SoapProxy> {
         return;
       }
       if (typeof rule === 'object') {
+        if (rule.once) rules.set(op, 'pass');
         res.writeHead(500, { 'content-type': 'text/xml; charset=utf-8' }).end(faultXml(rule.fault));
         return;
       }

@@ -844,6 +844,33 @@ describe('SEARCH when the server fails', () => {
   });
 });
 
+describe('a server without the searchSubjects column (gateway upgraded first)', () => {
+  it('fetches ENVELOPE without it and searches subjects from the headers', async () => {
+    const proxy = await startSoapProxy(server.url);
+    const viaProxy = await startTestGateway(proxy.url);
+    try {
+      const { u } = await userWith(3);
+      const c = await RawClient.connect(viaProxy.imapPort);
+      await c.until(/^\* OK .*\r\n/);
+      c.send(`v0 LOGIN ${u.username} ${u.password}\r\nv1 SELECT INBOX\r\n`);
+      await c.until(/v1 OK.*\r\n/);
+      proxy.rule('tableQueryRows', { fault: 'KCERR_INVALID_PARAMETER', once: true });
+      c.send('v2 FETCH 1:* (ENVELOPE)\r\n');
+      const fetched = await c.until(/v2 (OK|NO|BAD).*\r\n/, 64);
+      expect(fetched).toMatch(/v2 OK/);
+      expect(fetched.match(/ENVELOPE \(/g)).toHaveLength(3);
+      const loadsBefore = proxy.calls('loadMessages');
+      c.send('v3 SEARCH SUBJECT "message 2"\r\n');
+      expect(await c.until(/v3 OK.*\r\n/)).toContain('* SEARCH 2\r\n');
+      expect(proxy.calls('loadMessages')).toBeGreaterThan(loadsBefore);
+      c.close();
+    } finally {
+      await viaProxy.close();
+      await proxy.close();
+    }
+  });
+});
+
 describe('ESEARCH (RFC 4731)', () => {
   it('RETURN (MIN MAX COUNT ALL), RETURN () and no match', async () => {
     const { u } = await userWith(5);

@@ -53,6 +53,11 @@ export interface SoapStoreDeps {
   headers: HeaderCache;
   /** Change notices from the bus; without it, watching sessions long-poll. */
   watcher: ChangeWatcher | undefined;
+  /**
+   * The server returns the searchSubjects column (false once an older server refused it: a
+   * gateway upgraded before its server then searches subjects from the headers, as before).
+   */
+  server: { searchSubjects: boolean };
   log: Logger;
 }
 
@@ -313,7 +318,10 @@ export class SoapMailStore implements MailStore {
     return { uids: [...new Set(uids)].sort((a, b) => a - b), complete: true };
   }
 
-  /** Rows of a folder's messages with these uids, in uid order, with `columns`. */
+  /**
+   * Rows of a folder's messages with these uids, in uid order, with `columns`; searchSubjects is
+   * left out for a server that does not know it (and asked for again without it).
+   */
   private async rowsByUid(folderId: number, uids: readonly number[], columns: readonly string[]) {
     const sorted = [...uids].sort((a, b) => a - b);
     const ranges: Array<{ from: number; to: number }> = [];
@@ -322,13 +330,25 @@ export class SoapMailStore implements MailStore {
       if (last && u === last.to + 1) last.to = u;
       else if (!last || u > last.to) ranges.push({ from: u, to: u });
     }
-    const r = await this.call('tableQueryRows', {
-      folderId,
-      columns: ['uid', ...columns],
-      restriction: { uidRanges: ranges, flagsSet: [], flagsUnset: [], headers: [] },
-      sort: [{ column: 'uid', descending: false }],
-    });
-    return r.rows;
+    const query = (cols: readonly string[]) =>
+      this.call('tableQueryRows', {
+        folderId,
+        columns: ['uid', ...cols],
+        restriction: { uidRanges: ranges, flagsSet: [], flagsUnset: [], headers: [] },
+        sort: [{ column: 'uid', descending: false }],
+      });
+    const server = this.deps.server;
+    if (!columns.includes('searchSubjects')) return (await query(columns)).rows;
+    const rest = columns.filter((c) => c !== 'searchSubjects');
+    if (!server.searchSubjects) return (await query(rest)).rows;
+    try {
+      return (await query(columns)).rows;
+    } catch (e) {
+      if (!(e instanceof StoreError && e.kind === 'invalid')) throw e;
+      // An older server: no such column.
+      server.searchSubjects = false;
+      return (await query(rest)).rows;
+    }
   }
 
   /** With ENVELOPE the Subject values come along (a few bytes a row), for a SUBJECT search to come. */
@@ -362,11 +382,14 @@ export class SoapMailStore implements MailStore {
     }
     if (missing.length === 0) return out;
     const stored = new Set<number>();
-    for (const row of await this.rowsByUid(
-      folderId,
-      missing.map((m) => m.uid),
-      ['searchSubjects'],
-    )) {
+    const rows = this.deps.server.searchSubjects
+      ? await this.rowsByUid(
+          folderId,
+          missing.map((m) => m.uid),
+          ['searchSubjects'],
+        )
+      : [];
+    for (const row of rows) {
       const subjects = row.searchSubjects === undefined ? undefined : parseSearchSubjects(row.searchSubjects);
       if (!subjects) continue;
       this.deps.headers.setSubjects(this.storeId, row.messageId, subjects);
