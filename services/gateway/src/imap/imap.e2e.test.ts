@@ -814,46 +814,47 @@ describe('SEARCH SUBJECT', () => {
   });
 });
 
+/**
+ * A gateway reaching the server through a SOAP proxy that misbehaves on request, and a session
+ * of a new user with three messages, INBOX selected (tags x0, x1).
+ */
+async function throughProxy(
+  test: (c: RawClient, proxy: Awaited<ReturnType<typeof startSoapProxy>>) => Promise<void>,
+): Promise<void> {
+  const proxy = await startSoapProxy(server.url);
+  const viaProxy = await startTestGateway(proxy.url);
+  try {
+    const { u } = await userWith(3);
+    const c = await RawClient.connect(viaProxy.imapPort);
+    await c.until(/^\* OK .*\r\n/);
+    c.send(`x0 LOGIN ${u.username} ${u.password}\r\nx1 SELECT INBOX\r\n`);
+    await c.until(/x1 OK.*\r\n/);
+    await test(c, proxy);
+    c.close();
+  } finally {
+    await viaProxy.close();
+    await proxy.close();
+  }
+}
+
 describe('SEARCH when the server fails', () => {
-  it('answers NO [UNAVAILABLE], never OK with matches missing', async () => {
-    const proxy = await startSoapProxy(server.url);
-    const viaProxy = await startTestGateway(proxy.url);
-    try {
-      const { u } = await userWith(3);
-      const c = await RawClient.connect(viaProxy.imapPort);
-      await c.until(/^\* OK .*\r\n/);
-      c.send(`f0 LOGIN ${u.username} ${u.password}\r\nf1 SELECT INBOX\r\n`);
-      await c.until(/f1 OK.*\r\n/);
-      proxy.rule('tableQueryRows', { fault: 'KCERR_DATABASE_ERROR' });
-      proxy.rule('loadMessages', { fault: 'KCERR_DATABASE_ERROR' });
-      proxy.rule('loadObject', { fault: 'KCERR_DATABASE_ERROR' });
+  it('answers NO [UNAVAILABLE], never OK with matches missing', () =>
+    throughProxy(async (c, proxy) => {
+      const loads = ['tableQueryRows', 'loadMessages', 'loadObject'];
+      for (const op of loads) proxy.rule(op, { fault: 'KCERR_DATABASE_ERROR' });
       c.send('f2 SEARCH SUBJECT message\r\n');
       expect(await c.until(/f2 .*\r\n/)).toMatch(/f2 NO \[UNAVAILABLE\]/);
       c.send('f3 SEARCH BODY message\r\n');
       expect(await c.until(/f3 .*\r\n/)).toMatch(/f3 NO \[UNAVAILABLE\]/);
-      proxy.rule('tableQueryRows', 'pass');
-      proxy.rule('loadMessages', 'pass');
-      proxy.rule('loadObject', 'pass');
+      for (const op of loads) proxy.rule(op, 'pass');
       c.send('f4 SEARCH SUBJECT message\r\n');
       expect(await c.until(/f4 OK.*\r\n/)).toContain('* SEARCH 1 2 3\r\n');
-      c.close();
-    } finally {
-      await viaProxy.close();
-      await proxy.close();
-    }
-  });
+    }));
 });
 
 describe('a server without the searchSubjects column (gateway upgraded first)', () => {
-  it('fetches ENVELOPE without it and searches subjects from the headers', async () => {
-    const proxy = await startSoapProxy(server.url);
-    const viaProxy = await startTestGateway(proxy.url);
-    try {
-      const { u } = await userWith(3);
-      const c = await RawClient.connect(viaProxy.imapPort);
-      await c.until(/^\* OK .*\r\n/);
-      c.send(`v0 LOGIN ${u.username} ${u.password}\r\nv1 SELECT INBOX\r\n`);
-      await c.until(/v1 OK.*\r\n/);
+  it('fetches ENVELOPE without it and searches subjects from the headers', () =>
+    throughProxy(async (c, proxy) => {
       proxy.rule('tableQueryRows', { fault: 'KCERR_INVALID_PARAMETER', once: true });
       c.send('v2 FETCH 1:* (ENVELOPE)\r\n');
       const fetched = await c.until(/v2 (OK|NO|BAD).*\r\n/, 64);
@@ -863,12 +864,7 @@ describe('a server without the searchSubjects column (gateway upgraded first)', 
       c.send('v3 SEARCH SUBJECT "message 2"\r\n');
       expect(await c.until(/v3 OK.*\r\n/)).toContain('* SEARCH 2\r\n');
       expect(proxy.calls('loadMessages')).toBeGreaterThan(loadsBefore);
-      c.close();
-    } finally {
-      await viaProxy.close();
-      await proxy.close();
-    }
-  });
+    }));
 });
 
 describe('ESEARCH (RFC 4731)', () => {
