@@ -10,15 +10,7 @@ import {
   type TargetStore,
 } from './create-lock.js';
 import { invalid, notFound } from './db-errors.js';
-import {
-  deliveredQueries,
-  deliveryKeyOf,
-  deliveryKeyStatements,
-  deliveryKeyValues,
-  MAX_DELIVERY_KEY,
-  readDelivered,
-} from './delivery-keys.js';
-import { type IdRef, newMessagesJournalStatement, newMessagesJournalValues } from './journal.js';
+import { deliveredQueries, deliveryKeyOf, MAX_DELIVERY_KEY, readDelivered } from './delivery-keys.js';
 import { assertFlags, encodeKeywords, MessageFlag, normalizeKeywords } from './message-flags.js';
 import { baseSubject, truncateChars } from './message-rows.js';
 import type {
@@ -28,14 +20,12 @@ import type {
   NewMessage,
   RefusedMessage,
 } from './message-types.js';
+import { newRowStatements } from './new-message-ids.js';
 import { propertyRow, propertyUpserts } from './properties.js';
 import { quotaLevel } from './quota.js';
-import { chunks, num, toBuffer } from './rows.js';
-import { insertRows, runStatements, type Statement } from './statement-batch.js';
+import { toBuffer } from './rows.js';
+import { runStatements } from './statement-batch.js';
 import { quotaStatusOf } from './stores.js';
-
-/** Rows per messages INSERT. */
-const ROWS_PER_INSERT = 100;
 
 interface Prepared {
   index: number;
@@ -225,109 +215,36 @@ export async function createMessages(
     };
   });
 
-  // New rows are found by folder and uid: uids [first, uidnext) of each folder are this call's.
+  // Per folder, the uids [from, to) this call assigns.
   const ranges = [...folderCounters].map(([folderId, c]) => ({
     folderId,
     from: folders.get(folderId)?.uidnext ?? c.uidnext,
     to: c.uidnext,
   }));
-  const keys = accepted.flatMap((p) => {
-    const at = placed.get(p);
-    return at && p.input.deliveryKey !== undefined
-      ? [{ storeId: at.store.id, key: p.input.deliveryKey, folderId: at.folderId, uid: at.uid }]
-      : [];
-  });
-  // The new ids, for the journal, the delivery keys and the caller. With consecutive ids (MySQL,
-  // connect.ts) each INSERT's first id is kept in a user variable (ours, per chunk) and row j's is
-  // that plus j's offset times the session's auto_increment_increment: plain VALUES follow, and
-  // one SELECT returns the first ids and the step. Otherwise the rows are found again by folder
-  // and uid.
-  const consecutive = ctx.env.engine === 'mysql' && ctx.env.consecutiveIds();
-  const rowChunks = chunks(rows, ROWS_PER_INSERT);
-  const firstIdVar = (i: number) => `@kgc_first_id_${i}`;
-  const rowOf = new Map(accepted.map((p, j) => [p, j]));
-  const idRef = (p: Prepared): IdRef => {
-    const j = rowOf.get(p) ?? 0;
-    return {
-      sql: `${firstIdVar(Math.floor(j / ROWS_PER_INSERT))} + ? * @@session.auto_increment_increment`,
-      binding: j % ROWS_PER_INSERT,
-    };
-  };
-  const inserts = rowChunks.flatMap((part, i) => [
-    insertRows('messages', part),
-    ...(consecutive ? [{ sql: `set ${firstIdVar(i)} = last_insert_id()`, bindings: [] }] : []),
-  ]);
-  const byFolderUid = [...accepted].sort((a, b) => {
-    const x = placed.get(a);
-    const y = placed.get(b);
-    return (x?.folderId ?? 0) - (y?.folderId ?? 0) || (x?.uid ?? 0) - (y?.uid ?? 0);
-  });
-  const journal = consecutive
-    ? newMessagesJournalValues(
-        ctx,
-        byFolderUid.flatMap((p) => {
-          const at = placed.get(p);
-          return at
-            ? [{ storeId: at.store.id, modseq: at.modseq, folderId: at.folderId, uid: at.uid, id: idRef(p) }]
-            : [];
-        }),
-      )
-    : ranges.map((r) => newMessagesJournalStatement(ctx, r.folderId, r.from, r.to));
-  const deliveryKeys = consecutive
-    ? deliveryKeyValues(
-        ctx,
-        accepted.flatMap((p) => {
-          const at = placed.get(p);
-          return at && p.input.deliveryKey !== undefined
-            ? [{ storeId: at.store.id, key: p.input.deliveryKey, id: idRef(p) }]
-            : [];
-        }),
-      )
-    : deliveryKeyStatements(ctx, keys);
-  const idQueries: Statement[] = consecutive
-    ? [
-        {
-          sql: `select @@session.auto_increment_increment as step, ${rowChunks.map((_, i) => `${firstIdVar(i)} as first_${i}`).join(', ')}`,
-          bindings: [],
-        },
-      ]
-    : ranges.map((r) =>
-        ctx
-          .db('messages')
-          .select('id', 'folder_id', 'uid')
-          .where('folder_id', r.folderId)
-          .andWhere('uid', '>=', r.from)
-          .andWhere('uid', '<', r.to),
-      );
-  const writes = [
-    ...blobRefStatements(ctx, withData, refs),
-    ...inBatch.statements,
-    ...inserts,
-    ...createCounterStatements(storeCounters, folderCounters),
-    ...journal,
-    ...deliveryKeys,
-  ];
+  const newRows = newRowStatements(
+    ctx,
+    accepted.map((p, j) => {
+      const at = placed.get(p);
+      if (!at) throw new Error('unreachable');
+      return {
+        row: rows[j] as Record<string, unknown>,
+        storeId: at.store.id,
+        folderId: at.folderId,
+        uid: at.uid,
+        modseq: at.modseq,
+        ...(p.input.deliveryKey !== undefined ? { deliveryKey: p.input.deliveryKey } : {}),
+      };
+    }),
+    ranges,
+    createCounterStatements(storeCounters, folderCounters),
+  );
+  const writes = [...blobRefStatements(ctx, withData, refs), ...inBatch.statements, ...newRows.writes];
   // Properties need the new ids, bytes the batch could not carry a trip of their own: without
   // either, COMMIT goes in this trip.
   const last = inBatch.rest.size === 0 && !accepted.some((p) => Object.keys(p.input.properties ?? {}).length > 0);
   if (last && rows.length > 0) opts.onLastTrip?.();
-  const done = rows.length > 0 ? await runStatements(ctx, [...writes, ...idQueries], { commit: last }) : [];
-  const idByFolderUid = new Map<string, number>();
-  if (consecutive) {
-    const firsts = (done[writes.length]?.[0] ?? {}) as Record<string, unknown>;
-    const step = num(firsts.step);
-    accepted.forEach((p, j) => {
-      const at = placed.get(p);
-      const first = firsts[`first_${Math.floor(j / ROWS_PER_INSERT)}`];
-      if (at && first !== null && first !== undefined)
-        idByFolderUid.set(`${at.folderId}:${at.uid}`, num(first) + (j % ROWS_PER_INSERT) * step);
-    });
-  } else {
-    for (const found of done.slice(writes.length)) {
-      for (const r of found as Array<Record<string, unknown>>)
-        idByFolderUid.set(`${num(r.folder_id)}:${num(r.uid)}`, num(r.id));
-    }
-  }
+  const done = rows.length > 0 ? await runStatements(ctx, [...writes, ...newRows.idQueries], { commit: last }) : [];
+  const idByFolderUid = newRows.ids(done.slice(writes.length));
   // Bytes the batch could not carry: written now, under the blob row locks the upsert took.
   await backend.store(ctx, inBatch.rest);
 
