@@ -10,13 +10,13 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { SoapClient, serviceLogon } from '@kgc/soap';
 import type { RawClient } from '../../services/gateway/src/testing/harness.js';
-import { createMysqlDatabase, mysqlServerEnv } from '../support/server.js';
+import { createMysqlDatabase, dropMysqlDatabase, mysqlServerEnv } from '../support/server.js';
 import { ROOT, serviceArgs, spawnServer } from '../support/server-process.js';
 import { fmt, message4k, pssKiB, runLoad } from './lib.js';
 import { cmd, headerSync, imapLogin, imapSessions, mailboxFigures, pop3Session } from './mail-workloads.js';
@@ -153,6 +153,8 @@ export async function benchGateway(): Promise<string[]> {
   } finally {
     await gw?.stop();
     await server.kill();
+    await dropMysqlDatabase(db);
+    rmSync(dir, { recursive: true, force: true });
   }
   return out;
 }
