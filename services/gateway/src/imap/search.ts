@@ -41,12 +41,13 @@ interface Parsed {
 interface Data {
   subjects?: readonly string[];
   headers?: HeaderFields;
+  raw?: Buffer;
   parsed?: Parsed;
 }
 
 /** Thrown while evaluating when a key needs data not in hand yet: it is loaded and evaluation starts over. */
 class Need {
-  constructor(readonly what: keyof Data) {}
+  constructor(readonly what: 'subjects' | 'headers' | 'raw') {}
 }
 
 const ADDRESS_FIELDS: Record<string, string> = { BCC: 'bcc', CC: 'cc', FROM: 'from', TO: 'to' };
@@ -190,10 +191,7 @@ export class SearchEvaluator {
     for (;;) {
       if (need.what === 'subjects') data.subjects = await t.subjects();
       else if (need.what === 'headers') data.headers = await t.headers();
-      else {
-        const raw = await t.raw();
-        data.parsed = { raw, tree: parseMimeTree(raw) };
-      }
+      else data.raw = await t.raw();
       try {
         return this.eval(t, key, data);
       } catch (e) {
@@ -217,9 +215,9 @@ export class SearchEvaluator {
 
   private bodyText(t: SearchTarget, data: Data): string {
     if (!data.parsed) {
-      const raw = t.loaded.raw();
-      if (!raw) throw new Need('parsed');
-      data.parsed = { raw, tree: parseMimeTree(raw) };
+      data.raw ??= t.loaded.raw();
+      if (!data.raw) throw new Need('raw');
+      data.parsed = { raw: data.raw, tree: parseMimeTree(data.raw) };
     }
     const p = data.parsed;
     p.body ??= decodedBodyText(p.raw, p.tree);

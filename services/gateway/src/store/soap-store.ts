@@ -454,18 +454,11 @@ export class SoapMailStore implements MailStore {
     const out = new Map<number, HeaderFields>();
     const missing: number[] = [];
     for (const id of messageIds) {
-      let fields = this.deps.headers.get(this.storeId, id);
-      if (!fields) {
-        const raw = this.deps.bodies.get(this.storeId, id);
-        if (raw) {
-          fields = headerFieldsOf(raw);
-          this.deps.headers.set(this.storeId, id, fields);
-        }
-      }
+      const fields = this.deps.headers.get(this.storeId, id);
       if (fields) out.set(id, fields);
       else missing.push(id);
     }
-    for (const [id, block] of await this.loadHeaderBlocks(missing)) {
+    for (const [id, block] of await this.headerBlocks(missing)) {
       const fields = headerFieldsOf(block);
       this.deps.headers.set(this.storeId, id, fields);
       out.set(id, fields);

@@ -1,7 +1,6 @@
 import type { Ctx } from './context.js';
-import type { IdRef } from './journal.js';
 import { chunks, num, strOrNull } from './rows.js';
-import type { Statement } from './statement-batch.js';
+import { insertRows, type SqlExpr, type Statement } from './statement-batch.js';
 
 /** A message stored earlier under a delivery key, as createMessages reports it. */
 export interface DeliveredMessage {
@@ -66,18 +65,18 @@ export function deliveryKeyStatements(
   }));
 }
 
-/** The same rows when the trip knows the new messages' ids as expressions (messages-create.ts). */
+/** The same rows when the trip knows the new messages' ids as expressions (new-message-ids.ts). */
 export function deliveryKeyValues(
   ctx: Ctx,
-  rows: ReadonlyArray<{ storeId: number; key: string; id: IdRef }>,
+  rows: ReadonlyArray<{ storeId: number; key: string; id: SqlExpr }>,
 ): Statement[] {
   const now = ctx.env.now();
-  return chunks(rows, 500).map((part) => ({
-    sql:
-      'insert into delivery_keys (delivery_key, store_id, message_id, created_at) values ' +
-      part.map((r) => `(?, ?, ${r.id.sql}, ?)`).join(', '),
-    bindings: part.flatMap((r) => [r.key, r.storeId, r.id.binding, now]),
-  }));
+  return chunks(rows, 500).map((part) =>
+    insertRows(
+      'delivery_keys',
+      part.map((r) => ({ delivery_key: r.key, store_id: r.storeId, message_id: r.id, created_at: now })),
+    ),
+  );
 }
 
 export { keyOf as deliveryKeyOf };

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Ctx } from './context.js';
 import { notFound } from './db-errors.js';
 import { chunks, num, numOrNull } from './rows.js';
-import type { Statement } from './statement-batch.js';
+import { insertRows, type SqlExpr, type Statement } from './statement-batch.js';
 
 /** Announce `kgc.store.<storeId>.changed` with this after the transaction committed. */
 export interface StoreChange {
@@ -61,27 +61,29 @@ export function journalStatements(ctx: Ctx, entries: readonly NewJournalEntry[])
   );
 }
 
-/** SQL for a new message's id inside a statement trip, and its binding (see messages-create.ts). */
-export interface IdRef {
-  sql: string;
-  binding: number;
-}
-
 /**
- * `message-new` entries for new messages whose ids the same trip knows as expressions (consecutive
- * ids, captured after their INSERT): plain VALUES, 500 rows each, in the order given.
+ * `message-new` entries for new messages whose ids the same trip knows as expressions
+ * (new-message-ids.ts): plain VALUES, 500 rows each, in the order given.
  */
 export function newMessagesJournalValues(
   ctx: Ctx,
-  entries: ReadonlyArray<{ storeId: number; modseq: number; folderId: number; uid: number; id: IdRef }>,
+  entries: ReadonlyArray<{ storeId: number; modseq: number; folderId: number; uid: number; id: SqlExpr }>,
 ): Statement[] {
   const now = ctx.env.now();
-  return chunks(entries, 500).map((part) => ({
-    sql:
-      'insert into journal (store_id, modseq, folder_id, message_id, uid, kind, created_at) values ' +
-      part.map((e) => `(?, ?, ?, ${e.id.sql}, ?, 'message-new', ?)`).join(', '),
-    bindings: part.flatMap((e) => [e.storeId, e.modseq, e.folderId, e.id.binding, e.uid, now]),
-  }));
+  return chunks(entries, 500).map((part) =>
+    insertRows(
+      'journal',
+      part.map((e) => ({
+        store_id: e.storeId,
+        modseq: e.modseq,
+        folder_id: e.folderId,
+        message_id: e.id,
+        uid: e.uid,
+        kind: 'message-new',
+        created_at: now,
+      })),
+    ),
+  );
 }
 
 /**

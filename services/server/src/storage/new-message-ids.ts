@@ -10,9 +10,9 @@
  */
 import type { Ctx } from './context.js';
 import { deliveryKeyStatements, deliveryKeyValues } from './delivery-keys.js';
-import { type IdRef, newMessagesJournalStatement, newMessagesJournalValues } from './journal.js';
+import { newMessagesJournalStatement, newMessagesJournalValues } from './journal.js';
 import { chunks, num } from './rows.js';
-import { insertRows, type Statement } from './statement-batch.js';
+import { insertRows, SqlExpr, type Statement } from './statement-batch.js';
 
 /** Rows per messages INSERT. */
 const ROWS_PER_INSERT = 100;
@@ -87,10 +87,10 @@ export function newRowStatements(
       },
     };
   }
-  const idRef = (j: number): IdRef => ({
-    sql: `${firstIdVar(Math.floor(j / ROWS_PER_INSERT))} + ? * @@session.auto_increment_increment`,
-    binding: j % ROWS_PER_INSERT,
-  });
+  const idRef = (j: number) =>
+    new SqlExpr(`${firstIdVar(Math.floor(j / ROWS_PER_INSERT))} + ? * @@session.auto_increment_increment`, [
+      j % ROWS_PER_INSERT,
+    ]);
   const indexed = rows.map((r, j) => ({ ...r, id: idRef(j) }));
   // Journal entries per folder in uid order, as the rows are found otherwise.
   const byFolderUid = [...indexed].sort((a, b) => a.folderId - b.folderId || a.uid - b.uid);

@@ -38,10 +38,22 @@ export function compile(s: Statement): { sql: string; bindings: readonly unknown
 }
 
 /**
+ * A value written into the SQL text with its own bindings instead of bound as one: an expression
+ * over what the same trip computed (a new row's id from a user variable, new-message-ids.ts).
+ * The SQL is ours (never input).
+ */
+export class SqlExpr {
+  constructor(
+    readonly sql: string,
+    readonly bindings: readonly unknown[],
+  ) {}
+}
+
+/**
  * A multi-row INSERT written directly (no query builder): the hot write path inserts many rows of
  * many columns, which knex would rebuild and re-sort per row. Every row has the keys of the first,
- * in the same order; booleans bind as 1/0 (both engines store them so). Table and column names are
- * ours (never input).
+ * in the same order; booleans bind as 1/0 (both engines store them so); an SqlExpr goes in as SQL.
+ * Table and column names are ours (never input).
  */
 export function insertRows(
   table: string,
@@ -53,16 +65,22 @@ export function insertRows(
   const first = rows[0];
   if (!first) throw new Error('insertRows: no rows');
   const columns = Object.keys(first);
-  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const plain = `(${columns.map(() => '?').join(', ')})`;
   const bindings: unknown[] = [];
-  for (const row of rows) {
-    for (const c of columns) {
+  const tuples = rows.map((row) => {
+    let tuple: string[] | undefined;
+    columns.forEach((c, i) => {
       const v = row[c];
-      bindings.push(typeof v === 'boolean' ? (v ? 1 : 0) : v === undefined ? null : v);
-    }
-  }
+      if (v instanceof SqlExpr) {
+        tuple ??= columns.map(() => '?');
+        tuple[i] = v.sql;
+        bindings.push(...v.bindings);
+      } else bindings.push(typeof v === 'boolean' ? (v ? 1 : 0) : v === undefined ? null : v);
+    });
+    return tuple ? `(${tuple.join(', ')})` : plain;
+  });
   return {
-    sql: `insert into ${table} (${columns.join(', ')}) values ${rows.map(() => tuple).join(', ')}`,
+    sql: `insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')}`,
     bindings,
   };
 }
