@@ -6,6 +6,7 @@
  */
 import { many, type Obj, type Operation, one, op, opt, t } from './schema.js';
 import {
+  BodyMatchT,
   ChangeT,
   CopyResultT,
   CreateResultT,
@@ -108,6 +109,11 @@ export const operations = {
     'The raw MIME of many messages in one call (IMAP FETCH/SEARCH, POP3); messages that are gone or not the caller’s are left out. headersOnly: only the header block of each (through the blank line), for header searches.',
     { ...sid, messageIds: many(t.long), headersOnly: opt(t.boolean) },
     { messages: many(RawMessageT) },
+  ),
+  searchBodies: op(
+    'Which of many messages contain each text in their body (IMAP SEARCH BODY and TEXT), searched where the messages are: the decoded text of every text/* and message/* part, case-insensitive substrings. Each text answers the messages that contain it; messages that are gone or not the caller’s are answered in missing.',
+    { ...sid, messageIds: many(t.long), texts: many(t.string) },
+    { matches: many(BodyMatchT), missing: many(t.long) },
   ),
   setMessageFlags: op(
     'Add, remove or replace flags/keywords on many messages of a folder, named by messageIds or by uids; unchangedSince guards (CONDSTORE). By messageIds: every message is answered in updated and the refused in failed. By uids: the changed messages are answered in groups and the refused in failedUids (what an IMAP STORE needs, a few elements for a whole mailbox).',

@@ -150,6 +150,12 @@ export const RawMessageT = t.struct('RawMessage', {
   raw: one(t.base64),
 });
 
+/** The messages of a searchBodies call whose body contains one of its texts. */
+export const BodyMatchT = t.struct('BodyMatch', {
+  text: one(t.string),
+  messageIds: many(t.long),
+});
+
 export const RowT = t.struct('Row', {
   messageId: one(t.long),
   uid: one(t.long),

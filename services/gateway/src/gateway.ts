@@ -127,7 +127,7 @@ export async function startGateway(opts: StartGatewayOptions): Promise<RunningGa
         bodies: new BodyCache(),
         headers: new HeaderCache(),
         watcher,
-        server: { searchSubjects: true },
+        server: { searchSubjects: true, searchBodies: true },
         log,
       }),
     metrics,

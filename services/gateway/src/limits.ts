@@ -65,6 +65,13 @@ export const POP3_PREFETCH_BYTES = 4 * 1024 * 1024;
 export const PREFETCH_WINDOW = 32;
 /** Messages per loadMessages call (the server allows 256): a search window of 256 loads in two calls side by side. */
 export const LOAD_MESSAGES_BATCH = 128;
+/**
+ * SEARCH BODY/TEXT: messages per searchBodies call (the server allows 1024; it reads their bytes
+ * in bounded groups), and messages per window of the search (the next window's calls are on their
+ * way while this one is evaluated).
+ */
+export const SEARCH_BODIES_BATCH = 256;
+export const SEARCH_BODY_WINDOW = 512;
 /** The largest message loaded ahead of use (bigger ones load when used): memory stays bounded. */
 export const PREFETCH_MAX_SIZE = 256 * 1024;
 /** Serialized ENVELOPE/BODY/BODYSTRUCTURE answers kept per process, by total bytes. */

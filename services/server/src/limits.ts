@@ -5,6 +5,15 @@
 
 /** Most messages one loadMessages call loads. */
 export const MAX_LOAD_MESSAGES = 256;
+/**
+ * searchBodies: most messages and texts per call, the longest text, and the group of messages read
+ * at once (bytes, count; a larger message is read alone). A call holds two groups at most.
+ */
+export const MAX_SEARCH_BODIES = 1024;
+export const MAX_SEARCH_TEXTS = 64;
+export const MAX_SEARCH_TEXT_LENGTH = 4096;
+export const SEARCH_GROUP_BYTES = 8 * 1024 * 1024;
+export const SEARCH_GROUP_MESSAGES = 256;
 /** Most rows one tableQueryRows call returns; page with offset beyond it. */
 export const MAX_TABLE_ROWS = 100_000;
 /** Most journal entries one getChanges / notifyGetItems answer holds (`more` says there are others). */

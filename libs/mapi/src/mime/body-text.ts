@@ -1,4 +1,5 @@
 import { decodeCharset } from './charset.js';
+import { parseMimeTree } from './mime-parser.js';
 import { decodeBase64Body, decodeQuotedPrintableBody } from './transfer-decode.js';
 import type { MimeNode } from './types.js';
 
@@ -65,4 +66,19 @@ export function decodedBodyText(raw: Buffer, tree: MimeNode): string {
   return decodedBodyParts(raw, tree)
     .map((p) => p.text)
     .join('\n');
+}
+
+/** IMAP SEARCH string matching (RFC 3501 §6.4.4): a case-insensitive substring. */
+export function containsText(haystack: string, needle: string): boolean {
+  return haystack.toLowerCase().includes(needle.toLowerCase());
+}
+
+/**
+ * Which of `texts` the body of `raw` contains ({@link decodedBodyText}, {@link containsText}): SEARCH BODY,
+ * the one definition the gateway (bodies it holds) and the server (searchBodies) both use.
+ */
+export function bodyTextMatches(raw: Buffer, texts: readonly string[]): string[] {
+  if (texts.length === 0) return [];
+  const body = decodedBodyText(raw, parseMimeTree(raw)).toLowerCase();
+  return texts.filter((t) => body.includes(t.toLowerCase()));
 }

@@ -12,7 +12,14 @@ export {
   type SinglePartExtension,
   type TextBody,
 } from './body-structure.js';
-export { type BodyTextPart, decodedBodyParts, decodedBodyText, decodedPartBody } from './body-text.js';
+export {
+  type BodyTextPart,
+  bodyTextMatches,
+  containsText,
+  decodedBodyParts,
+  decodedBodyText,
+  decodedPartBody,
+} from './body-text.js';
 export type { MessageSize } from './bytes.js';
 export { decodeCharset, isKnownCharset } from './charset.js';
 export { type Envelope, envelopeOf } from './envelope.js';

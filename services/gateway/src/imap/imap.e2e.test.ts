@@ -738,7 +738,7 @@ describe('QRESYNC (RFC 7162 §3.2)', () => {
 });
 
 describe('SEARCH across windows', () => {
-  it('finds body and header matches in every window of a 600-message folder (bodies load 256 at a time)', async () => {
+  it('finds body and header matches in every window of a 600-message folder (bodies searched 512 at a time, by the server)', async () => {
     const u = await createMailUser(admin, ['imap']);
     const inbox = folderOf(u, 'inbox');
     await Promise.all(
@@ -755,12 +755,15 @@ describe('SEARCH across windows', () => {
     await c.until(/w1 .*\r\n/);
     const uidsOf = (answer: string) =>
       (/\* SEARCH([\d ]*)\r\n/.exec(answer)?.[1] ?? '').trim().split(' ').filter(Boolean).map(Number);
-    // needle-7-end is in messages 7, 257 and 507 (created concurrently: their uids come from FETCH).
-    c.send('w2 UID FETCH 1:* (UID BODY.PEEK[TEXT])\r\n');
+    // needle-7-end is in messages 7, 257 and 507 (created concurrently: their uids come from FETCH of
+    // the subjects, which leaves the bodies where they are).
+    c.send('w2 UID FETCH 1:* (UID BODY.PEEK[HEADER.FIELDS (SUBJECT)])\r\n');
     const fetched = await c.until(/w2 .*\r\n/, 4096);
-    const withNeedle7 = [...fetched.matchAll(/UID (\d+) BODY\[TEXT\] \{\d+\}\r\nneedle-7-end\r\n/g)].map((m) =>
-      Number(m[1]),
-    );
+    const withNeedle7 = [
+      ...fetched.matchAll(/UID (\d+) BODY\[HEADER\.FIELDS \(SUBJECT\)\] \{\d+\}\r\nSubject: topic \w+ (\d+)\r\n/g),
+    ]
+      .filter((m) => Number(m[2]) % 250 === 7)
+      .map((m) => Number(m[1]));
     expect(withNeedle7).toHaveLength(3);
     c.send('w3 UID SEARCH BODY needle-7-end\r\n');
     expect(uidsOf(await c.until(/w3 .*\r\n/))).toEqual(withNeedle7.sort((a, b) => a - b));
@@ -840,7 +843,7 @@ async function throughProxy(
 describe('SEARCH when the server fails', () => {
   it('answers NO [UNAVAILABLE], never OK with matches missing', () =>
     throughProxy(async (c, proxy) => {
-      const loads = ['tableQueryRows', 'loadMessages', 'loadObject'];
+      const loads = ['tableQueryRows', 'loadMessages', 'loadObject', 'searchBodies'];
       for (const op of loads) proxy.rule(op, { fault: 'KCERR_DATABASE_ERROR' });
       c.send('f2 SEARCH SUBJECT message\r\n');
       expect(await c.until(/f2 .*\r\n/)).toMatch(/f2 NO \[UNAVAILABLE\]/);
@@ -864,6 +867,36 @@ describe('a server without the searchSubjects column (gateway upgraded first)', 
       c.send('v3 SEARCH SUBJECT "message 2"\r\n');
       expect(await c.until(/v3 OK.*\r\n/)).toContain('* SEARCH 2\r\n');
       expect(proxy.calls('loadMessages')).toBeGreaterThan(loadsBefore);
+    }));
+});
+
+describe('SEARCH BODY where the bodies are', () => {
+  it('asks the server which bodies match instead of loading them; searches the bodies it holds itself', () =>
+    throughProxy(async (c, proxy) => {
+      c.send('b2 SEARCH BODY "message 2"\r\n');
+      expect(await c.until(/b2 OK.*\r\n/)).toContain('* SEARCH 2\r\n');
+      expect(proxy.calls('searchBodies')).toBe(1);
+      expect(proxy.calls('loadMessages')).toBe(0);
+      // Bodies fetched by the client are in the gateway's cache: searched there, no call.
+      c.send('b3 FETCH 1:* (BODY.PEEK[])\r\n');
+      await c.until(/b3 OK.*\r\n/, 64);
+      const before = proxy.calls('searchBodies');
+      c.send('b4 SEARCH OR BODY "MESSAGE 3" TEXT "message 1"\r\n');
+      expect(await c.until(/b4 OK.*\r\n/)).toContain('* SEARCH 1 3\r\n');
+      expect(proxy.calls('searchBodies')).toBe(before);
+    }));
+});
+
+describe('a server without searchBodies (gateway upgraded first)', () => {
+  it('loads the bodies and searches them itself, and asks no more', () =>
+    throughProxy(async (c, proxy) => {
+      proxy.rule('searchBodies', { fault: 'KCERR_INVALID_PARAMETER', once: true });
+      c.send('w2 SEARCH BODY "message 2"\r\n');
+      expect(await c.until(/w2 (OK|NO|BAD).*\r\n/)).toContain('* SEARCH 2\r\n');
+      expect(proxy.calls('loadMessages')).toBeGreaterThan(0);
+      c.send('w3 SEARCH NOT BODY "message 2"\r\n');
+      expect(await c.until(/w3 (OK|NO|BAD).*\r\n/)).toContain('* SEARCH 1 3\r\n');
+      expect(proxy.calls('searchBodies')).toBe(1);
     }));
 });
 

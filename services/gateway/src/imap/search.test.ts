@@ -1,8 +1,9 @@
 /** SearchEvaluator: the same answer whether a message's data is loaded already or has to be fetched. */
 import type { SearchKey } from '@kgc/imap-proto';
+import { bodyTextMatches } from '@kgc/mapi';
 import { describe, expect, it } from 'vitest';
 import { headerFieldsOf, subjectsOf } from '../store/header-cache.js';
-import { SearchEvaluator, type SearchTarget } from './search.js';
+import { bodyTexts, SearchEvaluator, type SearchTarget } from './search.js';
 
 const RAW = Buffer.from(
   'Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?= first\r\nSubject: second\r\nFrom: Ann <ann@example.net>\r\n' +
@@ -10,8 +11,9 @@ const RAW = Buffer.from(
 );
 const headers = headerFieldsOf(RAW);
 
-function target(loaded: boolean, gone = false): { t: SearchTarget; fetched: string[] } {
+function target(key: SearchKey, loaded: boolean, gone = false): { t: SearchTarget; fetched: string[] } {
   const fetched: string[] = [];
+  const matches = new Set(bodyTextMatches(RAW, [...bodyTexts(key)]));
   const fetch = <T>(what: string, v: T) => {
     fetched.push(what);
     return gone ? Promise.reject(new Error('message gone')) : Promise.resolve(v);
@@ -23,11 +25,11 @@ function target(loaded: boolean, gone = false): { t: SearchTarget; fetched: stri
     loaded: {
       subjects: () => (loaded ? subjectsOf(headers) : undefined),
       headers: () => (loaded ? headers : undefined),
-      raw: () => (loaded ? RAW : undefined),
+      bodyMatches: () => (loaded ? matches : undefined),
     },
     subjects: () => fetch('subjects', subjectsOf(headers)),
     headers: () => fetch('headers', headers),
-    raw: () => fetch('raw', RAW),
+    bodyMatches: () => fetch('body', matches),
   };
   return { t, fetched };
 }
@@ -42,15 +44,17 @@ describe('SearchEvaluator', () => {
     ['SUBJECT, decoded', text('SUBJECT', 'grüße'), true, ['subjects']],
     ['SUBJECT, no match', text('SUBJECT', 'hello'), false, ['subjects']],
     ['FROM', text('FROM', 'ann@'), true, ['headers']],
-    ['BODY', text('BODY', 'says hello'), true, ['raw']],
+    ['BODY', text('BODY', 'says hello'), true, ['body']],
+    ['BODY, case-insensitive', text('BODY', 'SAYS HELLO'), true, ['body']],
+    ['BODY, not in the header', text('BODY', 'first'), false, ['body']],
     ['TEXT in the header', text('TEXT', 'first'), true, ['headers']],
-    ['TEXT in the body', text('TEXT', 'says'), true, ['headers', 'raw']],
+    ['TEXT in the body', text('TEXT', 'says'), true, ['headers', 'body']],
     ['NOT', { key: 'NOT', operand: text('SUBJECT', 'hello') }, true, ['subjects']],
     [
       'OR: the right side needs the body',
       { key: 'OR', left: text('SUBJECT', 'x'), right: text('BODY', 'hello') },
       true,
-      ['subjects', 'raw'],
+      ['subjects', 'body'],
     ],
     [
       'AND stops at the first miss',
@@ -60,16 +64,28 @@ describe('SearchEvaluator', () => {
     ],
   ])('%s', async (_name, key, expected, fetches) => {
     const evaluator = new SearchEvaluator(1, 7);
-    const now = target(true);
+    const now = target(key, true);
     expect(evaluator.matches(now.t, key)).toBe(expected); // synchronous: no promise
     expect(now.fetched).toEqual([]);
-    const later = target(false);
+    const later = target(key, false);
     expect(await evaluator.matches(later.t, key)).toBe(expected);
     expect(later.fetched).toEqual(fetches);
   });
 
+  it('collects the texts of BODY and TEXT keys, nested ones too, once each', () => {
+    const key: SearchKey = {
+      key: 'AND',
+      operands: [
+        text('BODY', 'a'),
+        { key: 'OR', left: text('TEXT', 'b'), right: { key: 'NOT', operand: text('BODY', 'a') } },
+        text('SUBJECT', 'c'),
+      ],
+    };
+    expect([...bodyTexts(key)]).toEqual(['a', 'b']);
+  });
+
   it('rejects when the message is gone meanwhile', async () => {
-    const { t } = target(false, true);
+    const { t } = target(seen, false, true);
     await expect(new SearchEvaluator(1, 7).matches(t, text('SUBJECT', 'x'))).rejects.toThrow('message gone');
   });
 });

@@ -1,13 +1,14 @@
 /**
  * SEARCH evaluation (RFC 3501 §6.4.4) over the selected view: flags, sizes, dates, UIDs and
  * sequence numbers from the metadata cache; header keys from the decoded header fields (cached
- * per process, loaded as header blocks only), body keys from the raw message (loaded only when a
- * key needs it, cached per process), decoded the way Dovecot's SEARCH sees them (@kgc/mapi).
- * Strings match case-insensitively as substrings.
+ * per process, loaded as header blocks only); body keys from which of the search's texts each
+ * body contains, found where the body is (the gateway's cache, else the server), decoded the way
+ * Dovecot's SEARCH sees them (@kgc/mapi bodyTextMatches). Strings match case-insensitively as
+ * substrings.
  */
 import type { SearchDate, SearchKey } from '@kgc/imap-proto';
 import { sequenceSetHas } from '@kgc/imap-proto';
-import { decodedBodyText, type MimeNode, parseMimeTree } from '@kgc/mapi';
+import { containsText } from '@kgc/mapi';
 import type { HeaderFields } from '../store/types.js';
 import { bad } from './errors.js';
 import type { ViewEntry } from './selected.js';
@@ -21,33 +22,27 @@ export interface SearchTarget {
   loaded: {
     subjects(): readonly string[] | undefined;
     headers(): HeaderFields | undefined;
-    raw(): Buffer | undefined;
+    /** Which of the search's body texts ({@link bodyTexts}) its body contains. */
+    bodyMatches(): ReadonlySet<string> | undefined;
   };
   /** The decoded values of its Subject fields (cached); rejects when the message is gone. */
   subjects(): Promise<readonly string[]>;
   /** The decoded header fields (cached); rejects when the message is gone. */
   headers(): Promise<HeaderFields>;
-  /** Loads the raw message (cached). */
-  raw(): Promise<Buffer>;
-}
-
-interface Parsed {
-  raw: Buffer;
-  tree: MimeNode;
-  body?: string;
+  /** Which of the search's body texts its body contains; rejects when the message is gone. */
+  bodyMatches(): Promise<ReadonlySet<string>>;
 }
 
 /** What one message's evaluation has in hand. */
 interface Data {
   subjects?: readonly string[];
   headers?: HeaderFields;
-  raw?: Buffer;
-  parsed?: Parsed;
+  bodyMatches?: ReadonlySet<string>;
 }
 
 /** Thrown while evaluating when a key needs data not in hand yet: it is loaded and evaluation starts over. */
 class Need {
-  constructor(readonly what: 'subjects' | 'headers' | 'raw') {}
+  constructor(readonly what: 'subjects' | 'headers' | 'bodyMatches') {}
 }
 
 const ADDRESS_FIELDS: Record<string, string> = { BCC: 'bcc', CC: 'cc', FROM: 'from', TO: 'to' };
@@ -93,6 +88,29 @@ function merge(list: readonly Content[]): Content {
     headers: list.some((x) => x.headers),
     body: list.some((x) => x.body),
   };
+}
+
+/** The texts of the BODY and TEXT keys: what the bodies are searched for. */
+export function bodyTexts(k: SearchKey, into: Set<string> = new Set()): Set<string> {
+  switch (k.key) {
+    case 'BODY':
+    case 'TEXT':
+      into.add(k.value);
+      break;
+    case 'NOT':
+      bodyTexts(k.operand, into);
+      break;
+    case 'OR':
+      bodyTexts(k.left, into);
+      bodyTexts(k.right, into);
+      break;
+    case 'AND':
+      for (const o of k.operands) bodyTexts(o, into);
+      break;
+    default:
+      break;
+  }
+  return into;
 }
 
 export function usesModseq(k: SearchKey): boolean {
@@ -158,10 +176,6 @@ function headerValues(h: HeaderFields, name: string): string[] {
   return out;
 }
 
-function contains(haystack: string, needle: string): boolean {
-  return haystack.toLowerCase().includes(needle.toLowerCase());
-}
-
 function compareDay(day: number, key: 'BEFORE' | 'ON' | 'SINCE', target: number): boolean {
   return key === 'BEFORE' ? day < target : key === 'ON' ? day === target : day >= target;
 }
@@ -191,7 +205,7 @@ export class SearchEvaluator {
     for (;;) {
       if (need.what === 'subjects') data.subjects = await t.subjects();
       else if (need.what === 'headers') data.headers = await t.headers();
-      else data.raw = await t.raw();
+      else data.bodyMatches = await t.bodyMatches();
       try {
         return this.eval(t, key, data);
       } catch (e) {
@@ -213,15 +227,10 @@ export class SearchEvaluator {
     return data.headers;
   }
 
-  private bodyText(t: SearchTarget, data: Data): string {
-    if (!data.parsed) {
-      data.raw ??= t.loaded.raw();
-      if (!data.raw) throw new Need('raw');
-      data.parsed = { raw: data.raw, tree: parseMimeTree(data.raw) };
-    }
-    const p = data.parsed;
-    p.body ??= decodedBodyText(p.raw, p.tree);
-    return p.body;
+  private bodyHas(t: SearchTarget, data: Data, text: string): boolean {
+    data.bodyMatches ??= t.loaded.bodyMatches();
+    if (!data.bodyMatches) throw new Need('bodyMatches');
+    return data.bodyMatches.has(text);
   }
 
   private eval(t: SearchTarget, k: SearchKey, data: Data): boolean {
@@ -255,22 +264,24 @@ export class SearchEvaluator {
         return compareDay(day, k.key.slice(4) as 'BEFORE' | 'ON' | 'SINCE', dayOfSearch(k.date));
       }
       case 'SUBJECT':
-        return this.subjects(t, data).some((v) => contains(v, k.value));
+        return this.subjects(t, data).some((v) => containsText(v, k.value));
       case 'BCC':
       case 'CC':
       case 'FROM':
       case 'TO':
-        return headerValues(this.headers(t, data), ADDRESS_FIELDS[k.key] as string).some((v) => contains(v, k.value));
+        return headerValues(this.headers(t, data), ADDRESS_FIELDS[k.key] as string).some((v) =>
+          containsText(v, k.value),
+        );
       case 'HEADER': {
         const values = headerValues(this.headers(t, data), k.field);
-        return k.value === '' ? values.length > 0 : values.some((v) => contains(v, k.value));
+        return k.value === '' ? values.length > 0 : values.some((v) => containsText(v, k.value));
       }
       case 'BODY':
-        return contains(this.bodyText(t, data), k.value);
+        return this.bodyHas(t, data, k.value);
       case 'TEXT':
         return (
-          this.headers(t, data).fields.some((f) => contains(`${f.name}: ${f.value}`, k.value)) ||
-          contains(this.bodyText(t, data), k.value)
+          this.headers(t, data).fields.some((f) => containsText(`${f.name}: ${f.value}`, k.value)) ||
+          this.bodyHas(t, data, k.value)
         );
       case 'NOT':
         return !this.eval(t, k.operand, data);

@@ -7,7 +7,7 @@
 
 import { iterateSequenceSet, parseSequenceSet, resolveSequenceSet, type SeqInterval } from '@kgc/imap-proto';
 import type { Logger } from '@kgc/log';
-import { headerBlock } from '@kgc/mapi';
+import { bodyTextMatches, headerBlock } from '@kgc/mapi';
 import { type Input, KgcSession, type OperationName, type Output, type SoapClient } from '@kgc/soap';
 import {
   CHANGES_PAGE,
@@ -15,6 +15,8 @@ import {
   LOAD_HEADERS_BATCH,
   LOAD_MESSAGES_BATCH,
   NOTIFY_WAIT_SECONDS,
+  PREFETCH_MAX_SIZE,
+  SEARCH_BODIES_BATCH,
 } from '../limits.js';
 import type { BodyCache } from './body-cache.js';
 import type { ChangeWatcher } from './change-watcher.js';
@@ -54,10 +56,11 @@ export interface SoapStoreDeps {
   /** Change notices from the bus; without it, watching sessions long-poll. */
   watcher: ChangeWatcher | undefined;
   /**
-   * The server returns the searchSubjects column (false once an older server refused it: a
-   * gateway upgraded before its server then searches subjects from the headers, as before).
+   * What the server offers (false once an older server refused it: a gateway upgraded before its
+   * server then works as before). searchSubjects: the column (else subjects come from the headers);
+   * searchBodies: the operation (else bodies come here to be searched).
    */
-  server: { searchSubjects: boolean };
+  server: { searchSubjects: boolean; searchBodies: boolean };
   log: Logger;
 }
 
@@ -399,6 +402,56 @@ export class SoapMailStore implements MailStore {
     // Rows stored without them: from the header, as before.
     const rest = missing.filter((m) => !stored.has(m.messageId)).map((m) => m.messageId);
     if (rest.length > 0) for (const [id, h] of await this.headerFields(rest)) out.set(id, subjectsOf(h));
+    return out;
+  }
+
+  async bodyMatches(
+    messages: ReadonlyArray<{ messageId: number; size: number }>,
+    texts: readonly string[],
+  ): Promise<Map<number, ReadonlySet<string>>> {
+    const out = new Map<number, ReadonlySet<string>>();
+    const remote: Array<{ messageId: number; size: number }> = [];
+    for (const m of messages) {
+      const cached = this.deps.bodies.get(this.storeId, m.messageId);
+      if (cached) out.set(m.messageId, new Set(bodyTextMatches(cached, texts)));
+      else remote.push(m);
+    }
+    if (remote.length === 0) return out;
+    const server = this.deps.server;
+    if (server.searchBodies) {
+      try {
+        const calls: Array<Promise<void>> = [];
+        for (let i = 0; i < remote.length; i += SEARCH_BODIES_BATCH) {
+          const ids = remote.slice(i, i + SEARCH_BODIES_BATCH).map((m) => m.messageId);
+          calls.push(
+            this.call('searchBodies', { messageIds: ids, texts: [...texts] }).then((r) => {
+              const gone = new Set(r.missing);
+              const found = new Map<number, Set<string>>();
+              for (const id of ids) if (!gone.has(id)) found.set(id, new Set());
+              for (const m of r.matches) for (const id of m.messageIds) found.get(id)?.add(m.text);
+              for (const [id, set] of found) out.set(id, set);
+            }),
+          );
+        }
+        await Promise.all(calls);
+        return out;
+      } catch (e) {
+        if (!(e instanceof StoreError && e.kind === 'invalid')) throw e;
+        // An older server: no such operation.
+        server.searchBodies = false;
+      }
+    }
+    // The bodies come here: small ones in few calls, larger ones one at a time (memory stays bounded).
+    const small = remote.filter((m) => m.size <= PREFETCH_MAX_SIZE).map((m) => m.messageId);
+    for (const [id, raw] of await this.rawMany(small)) out.set(id, new Set(bodyTextMatches(raw, texts)));
+    for (const m of remote) {
+      if (m.size <= PREFETCH_MAX_SIZE) continue;
+      const raw = await this.raw(m.messageId).catch((e: unknown) => {
+        if (e instanceof StoreError && e.kind === 'not-found') return undefined;
+        throw e;
+      });
+      if (raw) out.set(m.messageId, new Set(bodyTextMatches(raw, texts)));
+    }
     return out;
   }
 

@@ -133,6 +133,15 @@ export interface MailStore {
     folderId: number,
     messages: ReadonlyArray<{ uid: number; messageId: number }>,
   ): Promise<Map<number, readonly string[]>>;
+  /**
+   * Which of `texts` each message's body contains (SEARCH BODY, TEXT; @kgc/mapi bodyTextMatches):
+   * bodies cached here are searched here, the others where they are stored (searchBodies), in few
+   * calls. Gone messages are left out.
+   */
+  bodyMatches(
+    messages: ReadonlyArray<{ messageId: number; size: number }>,
+    texts: readonly string[],
+  ): Promise<Map<number, ReadonlySet<string>>>;
   /** Raw messages of many ids in one server call (cached ones from the cache); gone ones are left out. */
   rawMany(messageIds: readonly number[]): Promise<Map<number, Buffer>>;
   /**

@@ -45,6 +45,7 @@ import { notifyGetItems } from './notify-get-items.js';
 import { renewOutgoing } from './renew-outgoing.js';
 import { resolveEmail } from './resolve-email.js';
 import { resolveUsername } from './resolve-username.js';
+import { searchBodies } from './search-bodies.js';
 import { serviceLogon } from './service-logon.js';
 import { setFolderSubscribed } from './set-folder-subscribed.js';
 import { setMessageFlags } from './set-message-flags.js';
@@ -73,6 +74,7 @@ export const operationTable: OpTable<ServerContext> = {
   deliverMessage,
   loadObject,
   loadMessages,
+  searchBodies,
   setMessageFlags,
   copyObjects,
   deleteObjects,

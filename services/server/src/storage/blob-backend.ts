@@ -37,7 +37,7 @@ const CHUNK = 1024 * 1024;
 /** Bytes per INSERT into blob_chunks: many small blobs share one statement, big ones get 4 chunks. */
 const BYTES_PER_INSERT = 4 * CHUNK;
 const ROWS_PER_INSERT = 500;
-/** Hashes per query when reading many blobs (callers bound the bytes: loadMessages takes at most MAX_LOAD_MESSAGES). */
+/** Hashes per query when reading many blobs (callers bound the bytes: loadMessages takes at most MAX_LOAD_MESSAGES, searchBodies reads in groups). */
 const READ_MANY_HASHES = 100;
 
 /** Bytes of blob data one statement batch carries (the rest is stored with separate statements). */
@@ -110,17 +110,23 @@ export function databaseBlobBackend(): BlobBackend {
     },
     async readMany(ctx, hashes) {
       const out = new Map<string, Buffer>();
-      for (const part of chunks([...new Set(hashes)], READ_MANY_HASHES)) {
-        const rows = (await ctx
-          .db('blob_chunks')
-          .select('hash', 'data')
-          .whereIn('hash', part)
-          .orderBy([
-            { column: 'hash', order: 'asc' },
-            { column: 'seq', order: 'asc' },
-          ])) as Array<{ hash: string; data: unknown }>;
+      // Every part in one round trip (MySQL).
+      const results = await runStatements(
+        ctx,
+        chunks([...new Set(hashes)], READ_MANY_HASHES).map((part) =>
+          ctx
+            .db('blob_chunks')
+            .select('hash', 'data')
+            .whereIn('hash', part)
+            .orderBy([
+              { column: 'hash', order: 'asc' },
+              { column: 'seq', order: 'asc' },
+            ]),
+        ),
+      );
+      for (const rows of results) {
         const pieces = new Map<string, Buffer[]>();
-        for (const r of rows) {
+        for (const r of rows as Array<{ hash: string; data: unknown }>) {
           const list = pieces.get(r.hash);
           if (list) list.push(toBuffer(r.data));
           else pieces.set(r.hash, [toBuffer(r.data)]);

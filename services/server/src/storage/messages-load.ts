@@ -1,4 +1,4 @@
-import type { Ctx } from './context.js';
+import type { Ctx, Runner } from './context.js';
 import { notFound } from './db-errors.js';
 import { toMessage } from './message-rows.js';
 import type { LoadedMessage, LoadOptions, MessageRecord } from './message-types.js';
@@ -73,12 +73,94 @@ export async function getRawMessages(
   });
 }
 
-/** Where messages are (store and folder), for access checks that need nothing else; missing ids are skipped. */
-export async function messagePlaces(
-  ctx: Ctx,
+/** How rawMessageGroups groups the messages it reads. */
+export interface RawGroupOptions {
+  /** Bytes of messages per group; a larger message is a group of its own. */
+  maxBytes: number;
+  /** Messages per group. */
+  maxCount: number;
+  /** Which stores' messages to read (the others are left out, as missing ones). */
+  accept?(storeId: number): boolean;
+}
+
+/**
+ * The original bytes of messages in groups (in the order of `ids`, repeats and missing ids
+ * skipped): one read finds where and how large they are, then one read per group, the next group
+ * reading while the caller works on this one. A caller so holds at most two groups in memory
+ * however many and large the messages, and waits for one round trip per group.
+ */
+export async function* rawMessageGroups(
+  run: Pick<Runner, 'read'>,
   ids: readonly number[],
-): Promise<Array<{ id: number; storeId: number; folderId: number }>> {
-  const out: Array<{ id: number; storeId: number; folderId: number }> = [];
+  opts: RawGroupOptions,
+): AsyncGenerator<RawMessage[]> {
+  const unique = [...new Set(ids)];
+  const results = await run.read((ctx) =>
+    runStatements(
+      ctx,
+      chunks(unique).map((part) =>
+        ctx.db('messages').select('id', 'store_id', 'blob_hash', 'size').whereIn('id', part),
+      ),
+    ),
+  );
+  const rows = new Map<number, { storeId: number; hash: string | null; size: number }>();
+  for (const list of results)
+    for (const r of list as Array<Record<string, unknown>>)
+      rows.set(num(r.id), {
+        storeId: num(r.store_id),
+        hash: typeof r.blob_hash === 'string' ? r.blob_hash : null,
+        size: num(r.size),
+      });
+  const groups: number[][] = [];
+  let group: number[] = [];
+  let bytes = 0;
+  for (const id of unique) {
+    const r = rows.get(id);
+    if (!r || (opts.accept && !opts.accept(r.storeId))) continue;
+    if (group.length > 0 && (bytes + r.size > opts.maxBytes || group.length >= opts.maxCount)) {
+      groups.push(group);
+      group = [];
+      bytes = 0;
+    }
+    group.push(id);
+    bytes += r.size;
+  }
+  if (group.length > 0) groups.push(group);
+  const readGroup = (g: number[]) =>
+    run
+      .read((ctx) =>
+        ctx.env.blobs.readMany(
+          ctx,
+          g.flatMap((id) => rows.get(id)?.hash ?? []),
+        ),
+      )
+      .then((blobs) =>
+        g.map((id) => {
+          const r = rows.get(id) as { storeId: number; hash: string | null };
+          return { id, storeId: r.storeId, mime: r.hash ? (blobs.get(r.hash) ?? null) : null };
+        }),
+      );
+  let next = groups[0] ? readGroup(groups[0]) : undefined;
+  for (let i = 0; next; i++) {
+    const current = next;
+    const following = groups[i + 1];
+    next = following ? readGroup(following) : undefined;
+    // A caller that stops early never awaits the read ahead: its failure is not unhandled.
+    next?.catch(() => undefined);
+    yield await current;
+  }
+}
+
+/** Where a message is. */
+export interface MessagePlace {
+  id: number;
+  storeId: number;
+  folderId: number;
+}
+
+/** Where messages are (store and folder), for access checks that need nothing else; missing ids are skipped. */
+export async function messagePlaces(ctx: Ctx, ids: readonly number[]): Promise<MessagePlace[]> {
+  const out: MessagePlace[] = [];
   // Every chunk in one round trip (MySQL).
   const results = await runStatements(
     ctx,

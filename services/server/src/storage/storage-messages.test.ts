@@ -681,6 +681,38 @@ describe.each(TEST_ENGINES)('messages (%s)', (engine) => {
     ).rejects.toMatchObject({ code: 'KCERR_INVALID_PARAMETER' });
     expect(await storage.folders.getFolder(a.inbox.id)).toEqual(before);
   });
+  it('reads messages in groups bounded by count and bytes, in order, leaving out missing and refused ones', async () => {
+    const a = await newUser();
+    const b = await newUser();
+    // 130 small ones (more hashes than one blob query takes), one of two 1 MiB chunks, one elsewhere.
+    const small = Array.from({ length: 130 }, (_, i) => mime(`g${i}`, `body ${i}`));
+    const big = Buffer.concat([mime('big'), Buffer.alloc(1536 * 1024, 'b')]);
+    const mine = created(
+      await storage.messages.createMessages([...small, big].map((m) => ({ folderId: a.inbox.id, mime: m }))),
+    );
+    const [other] = created(await storage.messages.createMessages([{ folderId: b.inbox.id, mime: small[0] as Buffer }]));
+    const ids = [999_999, ...mine.map((m) => m.id).reverse(), other?.id as number, mine[0]?.id as number];
+    const groups: Array<Array<{ id: number; bytes: number }>> = [];
+    for await (const g of storage.messages.rawMessageGroups(ids, {
+      maxBytes: 4096,
+      maxCount: 50,
+      accept: (storeId) => storeId === a.storeId,
+    }))
+      groups.push(g.map((m) => ({ id: m.id, bytes: m.mime?.length ?? -1 })));
+    // The big one (first, in the order asked) alone; then groups of 50 or fewer small ones.
+    const byId = new Map([...small, big].map((raw, i) => [mine[i]?.id as number, raw]));
+    expect(groups.flat().map((m) => m.id)).toEqual(mine.map((m) => m.id).reverse());
+    for (const m of groups.flat()) expect(m.bytes).toBe(byId.get(m.id)?.length);
+    expect(groups[0]).toEqual([{ id: mine[130]?.id, bytes: big.length }]);
+    for (const g of groups.slice(1)) {
+      expect(g.length).toBeLessThanOrEqual(50);
+      expect(g.length === 1 || g.reduce((sum, m) => sum + m.bytes, 0) <= 4096).toBe(true);
+    }
+    // Every byte back as stored.
+    for await (const g of storage.messages.rawMessageGroups(ids, { maxBytes: 1 << 30, maxCount: 1000 }))
+      for (const m of g) if (m.id !== other?.id) expect(m.mime?.equals(byId.get(m.id) as Buffer)).toBe(true);
+  });
+
   it('files with an inline threshold: small blobs in the database, large ones in files, both freed', async () => {
     const small = Buffer.concat([mime('small'), Buffer.alloc(1000, 's')]);
     const large = Buffer.concat([mime('large'), Buffer.alloc(70_000, 'l')]);

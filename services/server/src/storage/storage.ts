@@ -61,7 +61,16 @@ import type {
 import { copyMessages } from './messages-copy.js';
 import { createMessages } from './messages-create.js';
 import { deleteMessages } from './messages-delete.js';
-import { getMessage, getMessages, getRawMessages, messagePlaces, type RawMessage } from './messages-load.js';
+import {
+  getMessage,
+  getMessages,
+  getRawMessages,
+  type MessagePlace,
+  messagePlaces,
+  type RawGroupOptions,
+  type RawMessage,
+  rawMessageGroups,
+} from './messages-load.js';
 import { setFlags } from './messages-set-flags.js';
 import { type SetFolderFlagsResult, setFolderFlags, type UidInterval } from './messages-set-folder-flags.js';
 import { migrate } from './migrations.js';
@@ -353,8 +362,15 @@ export class MessageStorage {
   getRawMessages(ids: readonly number[], opts: { headersOnly?: boolean } = {}): Promise<RawMessage[]> {
     return this.run.read((ctx) => getRawMessages(ctx, ids, opts));
   }
+  /**
+   * Original bytes of many messages in groups bounded by count and bytes, the next group reading
+   * while the caller works on this one (searchBodies): at most two groups in memory.
+   */
+  rawMessageGroups(ids: readonly number[], opts: RawGroupOptions): AsyncGenerator<RawMessage[]> {
+    return rawMessageGroups(this.run, ids, opts);
+  }
   /** Store and folder of each message (missing ones left out): access checks of bulk operations. */
-  messagePlaces(ids: readonly number[]): Promise<Array<{ id: number; storeId: number; folderId: number }>> {
+  messagePlaces(ids: readonly number[]): Promise<MessagePlace[]> {
     return this.run.read((ctx) => messagePlaces(ctx, ids));
   }
   /** A contents table page in one query. */

@@ -3,28 +3,25 @@
  * nesting, sequence sets; charset UTF-8 or US-ASCII (others: NO [BADCHARSET], from the parser).
  * SUBJECT reads the decoded Subject values (cached per process; missing ones come with the rows),
  * other header keys the decoded header fields (cached per process; missing ones load as header
- * blocks), body keys the raw messages, a window at a time, the next window loading meanwhile.
+ * blocks), body keys which of the search's texts each body contains (searched where the bodies are:
+ * the process's body cache, else the server), a window at a time, the next window loading meanwhile.
  * ESEARCH (RFC 4731): RETURN (MIN MAX COUNT ALL); SAVE (SEARCHRES) is not offered.
  */
 import { formatNumberSet, type SearchReturnOption } from '@kgc/imap-proto';
-import { PREFETCH_MAX_SIZE } from '../../limits.js';
+import { SEARCH_BODY_WINDOW } from '../../limits.js';
 import { type HeaderFields, StoreError } from '../../store/types.js';
 import type { ImapCommandSpec } from '../context.js';
 import { bad } from '../errors.js';
-import { prefetchRaw } from '../prefetch.js';
-import { checkSupported, needsContent, SearchEvaluator, type SearchTarget, usesModseq } from '../search.js';
+import { bodyTexts, checkSupported, needsContent, SearchEvaluator, type SearchTarget, usesModseq } from '../search.js';
 import { selectedOf, storeOf } from './common.js';
 
 /** Numbers per piece of a long `* SEARCH` answer (the socket drains between pieces). */
 const ANSWER_CHUNK = 10_000;
 /** Messages whose header fields are asked for at once (the store splits the calls). */
 const HEADER_WINDOW = 2048;
-/** Messages (and bytes) whose bodies are asked for at once by a body search (rawMany splits the calls). */
-const BODY_WINDOW = 256;
-const BODY_WINDOW_BYTES = 8 * 1024 * 1024;
 
 interface Loaded {
-  raws: Map<number, Buffer>;
+  bodies: Map<number, ReadonlySet<string>>;
   headers: Map<number, HeaderFields>;
   subjects: Map<number, readonly string[]>;
 }
@@ -66,35 +63,28 @@ export const search: ImapCommandSpec<'SEARCH'> = {
     const folderId = mailbox.folder.folderId;
     const evaluator = new SearchEvaluator(view.length, view[view.length - 1]?.uid ?? 0);
     const content = needsContent(command.criteria);
+    const texts = [...bodyTexts(command.criteria)];
     const hits: number[] = [];
     let maxModseq = 0;
-    // Windows of the view: the next window's headers or bodies load while this one is evaluated.
-    // A body window ends at BODY_WINDOW messages or BODY_WINDOW_BYTES of (prefetchable) bodies.
-    const windowEnd = (start: number): number => {
-      if (!content.body) return Math.min(view.length, start + HEADER_WINDOW);
-      let end = start;
-      let bytes = 0;
-      while (end < view.length && end - start < BODY_WINDOW && bytes < BODY_WINDOW_BYTES) {
-        const size = view[end]?.size ?? 0;
-        if (size <= PREFETCH_MAX_SIZE) bytes += size;
-        end++;
-      }
-      return end;
-    };
+    // Windows of the view: the next window's headers or body matches load while this one is evaluated.
+    const windowEnd = (start: number): number =>
+      Math.min(view.length, start + (content.body ? SEARCH_BODY_WINDOW : HEADER_WINDOW));
     const loadWindow = async (start: number, end: number): Promise<Loaded> => {
       const entries = view.slice(start, end).filter((e) => !mailbox.isExpunged(e.uid));
-      // Bodies first: the header fields of loaded bodies come from them, not from another call.
-      const raws = content.body ? await prefetchRaw(store, entries) : new Map<number, Buffer>();
+      // A window that fails loads message by message when evaluated (and fails the search there).
+      const bodies = content.body
+        ? await store.bodyMatches(entries, texts).catch(() => new Map<number, ReadonlySet<string>>())
+        : new Map<number, ReadonlySet<string>>();
       const headers = content.headers
         ? await store.headerFields(entries.map((e) => e.messageId)).catch(() => new Map<number, HeaderFields>())
         : new Map<number, HeaderFields>();
       const subjects = content.subjects
         ? await store.subjects(folderId, entries).catch(() => new Map<number, readonly string[]>())
         : new Map<number, readonly string[]>();
-      return { raws, headers, subjects };
+      return { bodies, headers, subjects };
     };
     const loading = content.body || content.headers || content.subjects;
-    let loaded: Loaded = { raws: new Map(), headers: new Map(), subjects: new Map() };
+    let loaded: Loaded = { bodies: new Map(), headers: new Map(), subjects: new Map() };
     /** End of the window in `loaded`; the next window, loading. */
     let loadedEnd = loading ? 0 : view.length;
     let pending: { end: number; data: Promise<Loaded> } | undefined;
@@ -112,7 +102,7 @@ export const search: ImapCommandSpec<'SEARCH'> = {
         if (loadedEnd < view.length) launch(loadedEnd);
       }
       if (!entry || mailbox.isExpunged(entry.uid)) continue;
-      const { raws, headers, subjects } = loaded;
+      const { bodies, headers, subjects } = loaded;
       const id = entry.messageId;
       const target: SearchTarget = {
         seq: i + 1,
@@ -121,7 +111,7 @@ export const search: ImapCommandSpec<'SEARCH'> = {
         loaded: {
           subjects: () => subjects.get(id),
           headers: () => headers.get(id),
-          raw: () => raws.get(id),
+          bodyMatches: () => bodies.get(id),
         },
         subjects: async () => {
           const s = (await store.subjects(folderId, [entry])).get(id);
@@ -133,7 +123,11 @@ export const search: ImapCommandSpec<'SEARCH'> = {
           if (!h) throw new StoreError('not-found', 'message gone');
           return h;
         },
-        raw: () => store.raw(id),
+        bodyMatches: async () => {
+          const m = (await store.bodyMatches([entry], texts)).get(id);
+          if (!m) throw new StoreError('not-found', 'message gone');
+          return m;
+        },
       };
       let hit: boolean;
       try {

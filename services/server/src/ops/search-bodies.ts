@@ -1,0 +1,61 @@
+import { bodyTextMatches } from '@kgc/mapi';
+import { KcError } from '@kgc/soap';
+import { assertStoreAccess, type Principal } from '../auth/principal.js';
+import {
+  MAX_SEARCH_BODIES,
+  MAX_SEARCH_TEXT_LENGTH,
+  MAX_SEARCH_TEXTS,
+  SEARCH_GROUP_BYTES,
+  SEARCH_GROUP_MESSAGES,
+} from '../limits.js';
+import { principal } from './common.js';
+import type { Op } from './op.js';
+
+function mayRead(p: Principal, storeId: number): boolean {
+  if (p.kind !== 'user') return true;
+  try {
+    assertStoreAccess(p, storeId);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * SEARCH BODY where the messages are: the gateway sends ids and texts, not the bodies over the wire.
+ * The bytes are read in groups of at most SEARCH_GROUP_BYTES (a larger message alone), the next group
+ * reading while this one is searched, so a call holds two groups at most however large its messages
+ * (storage rawMessageGroups).
+ * Matching is @kgc/mapi's bodyTextMatches, the gateway's own for the bodies it holds.
+ */
+export const searchBodies: Op<'searchBodies'> = async (ctx, input) => {
+  const p = await principal(ctx, input.sessionId);
+  if (input.messageIds.length > MAX_SEARCH_BODIES)
+    throw new KcError('KCERR_INVALID_PARAMETER', `at most ${MAX_SEARCH_BODIES} messages per call`);
+  if (input.texts.length > MAX_SEARCH_TEXTS)
+    throw new KcError('KCERR_INVALID_PARAMETER', `at most ${MAX_SEARCH_TEXTS} texts per call`);
+  if (input.texts.some((t) => t.length > MAX_SEARCH_TEXT_LENGTH))
+    throw new KcError('KCERR_INVALID_PARAMETER', `texts are at most ${MAX_SEARCH_TEXT_LENGTH} characters`);
+  const texts = [...new Set(input.texts)];
+  const wanted = [...new Set(input.messageIds)];
+  if (wanted.length === 0 || texts.length === 0) return { matches: [], missing: [] };
+
+  const hits = new Map<string, number[]>(texts.map((t) => [t, []]));
+  const searched = new Set<number>();
+  const groups = ctx.storage.messages.rawMessageGroups(wanted, {
+    maxBytes: SEARCH_GROUP_BYTES,
+    maxCount: SEARCH_GROUP_MESSAGES,
+    accept: (storeId) => mayRead(p, storeId),
+  });
+  for await (const group of groups) {
+    for (const m of group) {
+      if (!m.mime) continue;
+      searched.add(m.id);
+      for (const t of bodyTextMatches(m.mime, texts)) hits.get(t)?.push(m.id);
+    }
+  }
+  return {
+    matches: [...hits].filter(([, ids]) => ids.length > 0).map(([text, messageIds]) => ({ text, messageIds })),
+    missing: wanted.filter((id) => !searched.has(id)),
+  };
+};
