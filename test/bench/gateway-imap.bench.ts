@@ -126,7 +126,7 @@ export async function benchGateway(): Promise<string[]> {
 
     out.push(await imapSessions(port, 'imapbench', pass));
     out.push(await headerSync(port, 'hdr2k', pass, DOVECOT_MESSAGES));
-    out.push(await pop3Session(gw.pop3, 'popbench', pass, POP3_MESSAGES));
+    out.push(await pop3Session(gw.pop3, 'popbench', pass, POP3_MESSAGES, ', scrypt N=2^15'));
 
     // Memory on a fresh gateway (little garbage yet): PSS after 50 warm-up sessions, then with
     // 1,000 more logged in, INBOX selected, in IDLE. Garbage from the logins counts too: an upper bound.

@@ -78,6 +78,23 @@ describe('parseHeaderBlock', () => {
     expect(r.terminated).toBe(terminated);
   });
 
+  it.each<[string, boolean, string]>([
+    ['A: b\r\n\r\n', false, 'none'],
+    ['A: x\u0000y\r\n\r\n', true, 'in a value'],
+    ['A\u0000B: y\r\n\r\n', true, 'in a name'],
+    ['A: b\r\n c\u0000\r\n\r\n', true, 'on a continuation line'],
+    ['A: b\r\n\r\nbody \u0000\r\n', false, 'only in the body'],
+  ])('hasNuls of %j is %s (%s)', (input, expected) => {
+    expect(parseHeaderBlock(Buffer.from(input, 'latin1'), 0, null).hasNuls).toBe(expected);
+  });
+
+  it('splits at the first colon; a colon in the value stays there', () => {
+    expect(fields('A:b:c\r\nX : y:\r\n\r\n').fields).toEqual([
+      ['A', 'b:c', 'b:c'],
+      ['X', 'y:', 'y:'],
+    ]);
+  });
+
   it('stops before a boundary line and gives it the line end before it', () => {
     const raw = Buffer.from('Content-Type: text/plain\r\nEnd of preamble.\r\n--b\r\n', 'latin1');
     const block = parseHeaderBlock(raw, 0, (at) => raw.toString('latin1', at, at + 3) === '--b');

@@ -78,13 +78,15 @@ export function parseHeaderBlock(
       contentEnd = lineEnd > pos && raw[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
       prevNewline = lineEnd - contentEnd + 1;
     }
+    // One pass over the line: the first colon, NULs, and CRs inside it (which unfolding removes).
     let colon = -1;
-    for (let i = pos; i < lineEnd; i++) {
+    let innerCr = false;
+    for (let i = pos; i < contentEnd; i++) {
       const c = raw[i] as number;
       if (c === 0x3a) {
-        colon = i;
-        break;
-      }
+        if (colon === -1) colon = i;
+      } else if (c === NUL) hasNuls = true;
+      else if (c === CR) innerCr = true;
     }
     let nameEnd: number;
     let valueStart: number;
@@ -98,8 +100,8 @@ export function parseHeaderBlock(
       while (valueStart < contentEnd && isLwsp(raw[valueStart])) valueStart++;
       if (valueStart === contentEnd) valueStart = colon + 1 < contentEnd ? colon + 2 : colon + 1;
     }
-    if (!hasNuls && raw.subarray(pos, lineEnd).indexOf(NUL) !== -1) hasNuls = true;
     let valueEnd = contentEnd;
+    let folded = false;
     pos = lineEnd < len ? lineEnd + 1 : len;
 
     // Continuation lines.
@@ -115,6 +117,7 @@ export function parseHeaderBlock(
         prevNewline = nextEnd - nextContentEnd + 1;
       }
       if (!hasNuls && raw.subarray(pos, nextEnd).indexOf(NUL) !== -1) hasNuls = true;
+      folded = true;
       valueEnd = nextContentEnd;
       pos = nextEnd < len ? nextEnd + 1 : len;
     }
@@ -125,7 +128,7 @@ export function parseHeaderBlock(
       start: fieldStart,
       end: pos,
       rawValue,
-      value: withoutCrLf(rawValue),
+      value: folded || innerCr ? withoutCrLf(rawValue) : rawValue,
       hasColon: colon !== -1,
     });
   }

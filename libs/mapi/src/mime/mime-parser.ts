@@ -1,7 +1,13 @@
 import { addSize, LF, type MessageSize, measureRange, zeroSize } from './bytes.js';
 import { parseHeaderBlock } from './header-parser.js';
 import { MAX_MIME_DEPTH, MAX_MIME_PARTS } from './limits.js';
-import { applyContentData, emptyContentData, readContentData, readContentType } from './part-data.js';
+import {
+  applyContentData,
+  type ContentTypeValue,
+  emptyContentData,
+  readContentData,
+  readContentType,
+} from './part-data.js';
 import type { MimeNode } from './types.js';
 
 interface Boundary {
@@ -115,6 +121,7 @@ class TreeBuilder {
 
     // Flags, from the first Content-Type (Dovecot's message parser).
     let sawContentType = false;
+    let firstContentType: ContentTypeValue | undefined;
     let boundary: Buffer | null = null;
     let multipart = false;
     let digest = false;
@@ -128,6 +135,7 @@ class TreeBuilder {
         if (sawContentType) continue;
         sawContentType = true;
         const ct = readContentType(f.rawValue);
+        firstContentType = ct;
         const t = ct.typeAndSubtype.toLowerCase();
         if (t === 'message/rfc822') {
           message = true;
@@ -165,7 +173,7 @@ class TreeBuilder {
     node.isMultipart = multipart;
     node.isMessage = message;
     if (multipart && digest) this.digests.add(node);
-    applyContentData(node, node.isMime ? readContentData(block.fields) : emptyContentData());
+    applyContentData(node, node.isMime ? readContentData(block.fields, firstContentType) : emptyContentData());
 
     // A boundary line right after the empty line also ends the header, and takes the empty line as the line end
     // that belongs to it (Dovecot checks for boundaries before every header line, the one after the end too).

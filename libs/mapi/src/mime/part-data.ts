@@ -100,9 +100,10 @@ export function emptyContentData(): ContentData {
 /**
  * Reads the Content-* fields. The first occurrence of each wins, with Dovecot's quirks kept: a Content-Type that
  * cannot be parsed still counts (as "" ""), a Content-Transfer-Encoding that cannot be parsed does not, and a
- * Content-Disposition without parameters may be replaced by a later one.
+ * Content-Disposition without parameters may be replaced by a later one. `firstContentType`: the first
+ * Content-Type field's value, when the caller has read it already.
  */
-export function readContentData(fields: readonly HeaderField[]): ContentData {
+export function readContentData(fields: readonly HeaderField[], firstContentType?: ContentTypeValue): ContentData {
   const d = emptyContentData();
   for (const f of fields) {
     if (f.name.length < 8 || f.name.slice(0, 8).toLowerCase() !== 'content-') continue;
@@ -111,7 +112,7 @@ export function readContentData(fields: readonly HeaderField[]): ContentData {
     switch (name) {
       case 'type':
         if (d.contentType === null) {
-          const ct = readContentType(value);
+          const ct = firstContentType ?? readContentType(value);
           d.contentType = ct.type;
           d.contentSubtype = ct.subtype ?? Buffer.alloc(0);
           d.contentTypeParams = ct.params;

@@ -1,4 +1,4 @@
-import { ByteWriter, CR, LF, NUL, SP, TAB } from './bytes.js';
+import { ByteWriter, CR, EMPTY, LF, NUL, SP, TAB } from './bytes.js';
 
 /**
  * RFC 822 / 5322 / 2045 lexical reader over a byte range, with the exact tolerance rules of Dovecot 2.3's
@@ -307,7 +307,7 @@ export class Rfc822Reader {
    * skip a byte and retry), 1 with the key and the (unquoted) value.
    */
   parseContentParam(): { ret: ReadResult; key: Buffer; value: Buffer } {
-    const none = { key: Buffer.alloc(0), value: Buffer.alloc(0) };
+    const none = { key: EMPTY, value: EMPTY };
     if (this.pos >= this.end) return { ret: 0, ...none };
     if (this.data[this.pos] !== SEMICOLON) return { ret: -1, ...none };
     this.pos++;
