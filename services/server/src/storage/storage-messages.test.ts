@@ -690,7 +690,9 @@ describe.each(TEST_ENGINES)('messages (%s)', (engine) => {
     const mine = created(
       await storage.messages.createMessages([...small, big].map((m) => ({ folderId: a.inbox.id, mime: m }))),
     );
-    const [other] = created(await storage.messages.createMessages([{ folderId: b.inbox.id, mime: small[0] as Buffer }]));
+    const [other] = created(
+      await storage.messages.createMessages([{ folderId: b.inbox.id, mime: small[0] as Buffer }]),
+    );
     const ids = [999_999, ...mine.map((m) => m.id).reverse(), other?.id as number, mine[0]?.id as number];
     const groups: Array<Array<{ id: number; bytes: number }>> = [];
     for await (const g of storage.messages.rawMessageGroups(ids, {
