@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import type { RawClient } from '../../services/gateway/src/testing/harness.js';
 import { message4k, pssKiB, runLoad } from './lib.js';
 import { LMTP_CONNECTIONS, lmtpFigures, lmtpPool } from './lmtp-workload.js';
-import { cmd, headerSync, imapLogin, imapSessions, mailboxFigures, pop3Session } from './mail-workloads.js';
+import { cmd, headerSync, imapLogin, imapSessions, mailboxFigures, pop3Session, warmUp } from './mail-workloads.js';
 
 const DOVECOT = '/usr/sbin/dovecot';
 const PASS = 'bench-pw-0123';
@@ -156,7 +156,7 @@ export async function benchDovecot(): Promise<string[]> {
   writeFileSync(
     join(dir, 'passwd'),
     [
-      ...[...lmtpUsers, 'imap2k', 'popbench', 'hdr2k'].map((u) => `${u}:${hash}\n`),
+      ...[...lmtpUsers, 'imap2k', 'popbench', 'hdr2k', 'warmup'].map((u) => `${u}:${hash}\n`),
       `popargon:${hashOf('ARGON2ID')}\n`,
     ].join(''),
   );
@@ -175,7 +175,9 @@ export async function benchDovecot(): Promise<string[]> {
     await runLoad(POP3_MESSAGES, LMTP_CONNECTIONS, (i) => pool.send(['popbench@example.com'], message4k(i)));
     await runLoad(POP3_MESSAGES, LMTP_CONNECTIONS, (i) => pool.send(['popargon@example.com'], message4k(i)));
     await runLoad(IMAP_MESSAGES, LMTP_CONNECTIONS, (i) => pool.send(['hdr2k@example.com'], message4k(i)));
+    await runLoad(IMAP_MESSAGES, LMTP_CONNECTIONS, (i) => pool.send(['warmup@example.com'], message4k(i)));
     pool.close();
+    await warmUp(ports, 'warmup', PASS, IMAP_MESSAGES);
     out.push(...(await mailboxFigures(ports.imap, 'imap2k', PASS, IMAP_MESSAGES)));
     out.push(await imapSessions(ports.imap, 'imap2k', PASS));
     out.push(await headerSync(ports.imap, 'hdr2k', PASS, IMAP_MESSAGES));

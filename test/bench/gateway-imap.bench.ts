@@ -6,7 +6,8 @@
  * concurrent clients (login, select, fetch 20 bodies, logout); a POP3 session over 1,000
  * messages (STAT, LIST, UIDL, RETR of every message, QUIT); and the gateway's memory (PSS) per
  * idle IMAP connection (logged in, INBOX selected, in IDLE) with 1,000 connections. Server and
- * gateway run as their own processes (the built programs when present).
+ * gateway run as their own processes (the built programs when present), and every load runs once
+ * on a mailbox of its own before the figures (warmUp: compiled code, cold mailboxes).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -19,7 +20,7 @@ import type { RawClient } from '../../services/gateway/src/testing/harness.js';
 import { createMysqlDatabase, dropMysqlDatabase, mysqlServerEnv } from '../support/server.js';
 import { ROOT, serviceArgs, spawnServer } from '../support/server-process.js';
 import { fmt, message4k, pssKiB, runLoad } from './lib.js';
-import { cmd, headerSync, imapLogin, imapSessions, mailboxFigures, pop3Session } from './mail-workloads.js';
+import { cmd, headerSync, imapLogin, imapSessions, mailboxFigures, pop3Session, warmUp } from './mail-workloads.js';
 
 const INBOX_MESSAGES = 10_000;
 /** The INBOX size of the issue's Dovecot figures. */
@@ -116,10 +117,15 @@ export async function benchGateway(): Promise<string[]> {
     await runLoad(DOVECOT_MESSAGES, 16, async (i) => {
       await admin.call('createMessage', { folderId: fresh, raw: message4k(i), flags: [], props: [] });
     });
+    const warm = await inboxOf('warmup');
+    await runLoad(DOVECOT_MESSAGES, 16, async (i) => {
+      await admin.call('createMessage', { folderId: warm, raw: message4k(i), flags: [], props: [] });
+    });
     client.close();
 
     gw = await spawnGateway(gatewayEnv(server.url, true));
     const port = gw.imap;
+    await warmUp(gw, 'warmup', pass, DOVECOT_MESSAGES);
     out.push(...(await mailboxFigures(port, 'imapbench', pass, INBOX_MESSAGES)));
     // Dovecot's figures in the issue are for 2,000 messages: the same commands on such an INBOX.
     out.push(...(await mailboxFigures(port, 'imap2k', pass, DOVECOT_MESSAGES)));

@@ -43,27 +43,49 @@ export function multiline(first: Buffer, lines: readonly string[]): Buffer {
   return Buffer.concat([first, Buffer.from(body, 'utf8'), TERMINATOR]);
 }
 
+const LF = 0x0a;
+const CR = 0x0d;
+const DOT = 0x2e;
+
+/** Every line ends in CRLF (the last one too) and none starts with a dot: sent as it is. */
+function sendsAsIs(raw: Buffer): boolean {
+  if (raw.length === 0 || raw[0] === DOT || raw[raw.length - 1] !== LF) return false;
+  for (let lf = raw.indexOf(LF); lf !== -1; lf = raw.indexOf(LF, lf + 1)) {
+    if (raw[lf - 1] !== CR || raw[lf + 1] === DOT) return false;
+  }
+  return true;
+}
+
 /**
  * A message as the body of a multi-line response, in chunks of about `chunkSize` bytes: line
  * ends become CRLF, lines starting with `.` get another, and the result ends with CRLF `.` CRLF.
- * With `topLines`, only the header, the blank line and that many body lines (TOP).
+ * With `topLines`, only the header, the blank line and that many body lines (TOP). `head` (the
+ * status line) goes first, in the first chunk: one write for a small message.
  */
-export function* dotStuffed(raw: Buffer, options: { topLines?: number; chunkSize?: number } = {}): Generator<Buffer> {
+export function* dotStuffed(
+  raw: Buffer,
+  options: { topLines?: number; chunkSize?: number; head?: Buffer } = {},
+): Generator<Buffer> {
   const chunkSize = options.chunkSize ?? 64 * 1024;
   const top = options.topLines;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+  // Most messages need no change: one copy, not one piece per line.
+  if (top === undefined && raw.length <= chunkSize && sendsAsIs(raw)) {
+    yield Buffer.concat(options.head ? [options.head, raw, TERMINATOR] : [raw, TERMINATOR]);
+    return;
+  }
+  let pending: Buffer[] = options.head ? [options.head] : [];
+  let pendingBytes = pending[0]?.length ?? 0;
   let inBody = false;
   let bodyLines = 0;
   let pos = 0;
   while (pos < raw.length) {
     if (top !== undefined && inBody && bodyLines >= top) break;
-    const lf = raw.indexOf(0x0a, pos);
+    const lf = raw.indexOf(LF, pos);
     const next = lf < 0 ? raw.length : lf + 1;
     let end = lf < 0 ? raw.length : lf;
-    if (end > pos && raw[end - 1] === 0x0d) end--;
+    if (end > pos && raw[end - 1] === CR) end--;
     const line = raw.subarray(pos, end);
-    if (line.length > 0 && line[0] === 0x2e) pending.push(Buffer.from('.', 'latin1'));
+    if (line.length > 0 && line[0] === DOT) pending.push(Buffer.from('.', 'latin1'));
     pending.push(line, CRLF);
     pendingBytes += line.length + 3;
     if (inBody) bodyLines++;

@@ -40,14 +40,11 @@ export async function sendMessage(ctx: Pop3Context, n: number, topLines?: number
   } catch (e) {
     throw pop3ErrorOf(e);
   }
-  const opts = { chunkSize: ctx.limits.writeChunk, ...(topLines !== undefined ? { topLines } : {}) };
   // The status line goes out with the first chunk: one write (one wake-up of the client) for a
   // message of up to writeChunk bytes.
-  let head: Buffer | undefined = ok(topLines === undefined ? `${m.size} octets` : '');
-  for (const chunk of dotStuffed(raw, opts)) {
-    await ctx.send(head ? Buffer.concat([head, chunk]) : chunk);
-    head = undefined;
-  }
+  const head = ok(topLines === undefined ? `${m.size} octets` : '');
+  const opts = { chunkSize: ctx.limits.writeChunk, head, ...(topLines !== undefined ? { topLines } : {}) };
+  for (const chunk of dotStuffed(raw, opts)) await ctx.send(chunk);
 }
 
 export const retr: Pop3CommandSpec<'RETR'> = {
