@@ -59,6 +59,8 @@ export const LOGON_CACHE_MAX = 10_000;
  * client reading one message after the other (~0.1 ms each) then never waits for a load.
  */
 export const POP3_PREFETCH_AHEAD = 256;
+/** POP3: the first block of a session is this small (the next ones grow fourfold): the first RETR waits for it, not for 256 messages. */
+export const POP3_PREFETCH_FIRST = 16;
 /** POP3: bytes asked for ahead at most (a client that reads one message does not pull in 256 big ones). */
 export const POP3_PREFETCH_BYTES = 4 * 1024 * 1024;
 /** IMAP FETCH/SEARCH: raw messages loaded ahead in one loadMessages call per window of messages. */

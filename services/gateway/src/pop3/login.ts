@@ -66,6 +66,7 @@ async function maildropOf(store: Awaited<ReturnType<Pop3Context['provider']['log
       })),
       deleted: new Set(),
       prefetchedTo: 0,
+      prefetchBlock: 0,
     };
   } finally {
     handle.release();

@@ -16,6 +16,8 @@ export interface Maildrop {
   deleted: Set<number>;
   /** Messages before this index have been fetched or asked for ahead of RETR. */
   prefetchedTo: number;
+  /** Messages in the last block asked for ahead (0: none yet); blocks grow up to POP3_PREFETCH_AHEAD. */
+  prefetchBlock: number;
 }
 
 export type Pop3State =

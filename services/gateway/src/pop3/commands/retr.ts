@@ -1,6 +1,6 @@
 /** RETR msg (RFC 1939 §5): the whole message, dot-stuffed, streamed with back-pressure. */
 import { dotStuffed, ok } from '@kgc/pop3-proto';
-import { POP3_PREFETCH_AHEAD, POP3_PREFETCH_BYTES, PREFETCH_MAX_SIZE } from '../../limits.js';
+import { POP3_PREFETCH_AHEAD, POP3_PREFETCH_BYTES, POP3_PREFETCH_FIRST, PREFETCH_MAX_SIZE } from '../../limits.js';
 import type { Pop3CommandSpec, Pop3Context } from '../context.js';
 import { pop3ErrorOf } from '../errors.js';
 import { messageOf, transaction } from './common.js';
@@ -9,11 +9,15 @@ import { messageOf, transaction } from './common.js';
  * Clients RETR one message after the other: the (small) messages from this one on are asked for
  * POP3_PREFETCH_AHEAD (at most POP3_PREFETCH_BYTES) at a time, the next block once half of the
  * last one is used, so the client waits for neither a server round trip nor a call per message.
+ * The session's first block is POP3_PREFETCH_FIRST messages and each next one four times the last
+ * (up to POP3_PREFETCH_AHEAD): the first RETRs wait for small calls, not for 256 messages.
  */
 function prefetchAhead(ctx: Pop3Context, n: number): void {
   const { store, drop } = transaction(ctx);
   if (drop.prefetchedTo - n > POP3_PREFETCH_AHEAD / 2) return;
-  const end = Math.min(drop.messages.length, n + POP3_PREFETCH_AHEAD);
+  const ahead = Math.min(POP3_PREFETCH_AHEAD, drop.prefetchBlock === 0 ? POP3_PREFETCH_FIRST : drop.prefetchBlock * 4);
+  drop.prefetchBlock = ahead;
+  const end = Math.min(drop.messages.length, n + ahead);
   const ids: number[] = [];
   let bytes = 0;
   let i = Math.max(n, drop.prefetchedTo);
