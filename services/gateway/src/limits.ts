@@ -63,8 +63,13 @@ export const POP3_PREFETCH_AHEAD = 256;
 export const POP3_PREFETCH_FIRST = 16;
 /** POP3: bytes asked for ahead at most (a client that reads one message does not pull in 256 big ones). */
 export const POP3_PREFETCH_BYTES = 4 * 1024 * 1024;
-/** IMAP FETCH/SEARCH: raw messages loaded ahead in one loadMessages call per window of messages. */
-export const PREFETCH_WINDOW = 32;
+/**
+ * IMAP FETCH: raw messages loaded ahead in one window of at most this many messages and bytes
+ * (messages over PREFETCH_MAX_SIZE load when used and do not count); the next window loads while
+ * this one is written, so a FETCH holds about two windows of bodies.
+ */
+export const PREFETCH_WINDOW = 256;
+export const PREFETCH_WINDOW_BYTES = 2 * 1024 * 1024;
 /** Messages per loadMessages call (the server allows 256): a search window of 256 loads in two calls side by side. */
 export const LOAD_MESSAGES_BATCH = 128;
 /**

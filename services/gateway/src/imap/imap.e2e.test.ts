@@ -737,6 +737,38 @@ describe('QRESYNC (RFC 7162 §3.2)', () => {
   });
 });
 
+describe('FETCH across windows', () => {
+  it('answers every body of a 600-message folder in order: windows bounded by count and bytes, large messages loaded alone', async () => {
+    const u = await createMailUser(admin, ['imap']);
+    const inbox = folderOf(u, 'inbox');
+    // 10 KB each (6 MB: several byte-bounded windows), every 100th over PREFETCH_MAX_SIZE.
+    const bodyOf = (i: number) => `${`m${i} `.repeat(i % 100 === 50 ? 80_000 : 2_500)}\r\n`;
+    for (let i = 0; i < 600; i += 50)
+      await Promise.all(
+        Array.from({ length: 50 }, (_, k) => putMessage(admin, inbox, makeMessage(`w${i + k}`, bodyOf(i + k)))),
+      );
+    const c = await rawLogin(u);
+    c.send('f1 SELECT INBOX\r\n');
+    await c.until(/f1 .*\r\n/);
+    c.send('f2 FETCH 1:* (BODY.PEEK[HEADER.FIELDS (SUBJECT)] BODY.PEEK[TEXT])\r\n');
+    const answer = await c.until(/f2 (OK|NO|BAD).*\r\n/, 4096);
+    expect(answer).toMatch(/f2 OK/);
+    const seen = [
+      ...answer.matchAll(
+        /\* (\d+) FETCH \(BODY\[HEADER\.FIELDS \(SUBJECT\)\] \{\d+\}\r\nSubject: w(\d+)\r\n\r\n BODY\[TEXT\] \{(\d+)\}\r\nm(\d+) /g,
+      ),
+    ];
+    expect(seen.map((m) => Number(m[1]))).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
+    for (const m of seen) {
+      expect(m[4]).toBe(m[2]); // the body is this message's
+      expect(Number(m[3])).toBe(Buffer.byteLength(bodyOf(Number(m[2]))));
+    }
+    for (const i of [0, 50, 299, 599]) expect(answer).toContain(`Subject: w${i}\r\n`);
+    expect(answer.split(bodyOf(50)).length).toBe(2);
+    c.close();
+  });
+});
+
 describe('SEARCH across windows', () => {
   it('finds body and header matches in every window of a 600-message folder (bodies searched 512 at a time, by the server)', async () => {
     const u = await createMailUser(admin, ['imap']);

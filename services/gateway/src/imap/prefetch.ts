@@ -1,13 +1,13 @@
 /**
  * Raw messages for a window of a FETCH or SEARCH, in one server call (loadMessages): the round
  * trip, not the work, is what a message costs. Messages over PREFETCH_MAX_SIZE are left to load
- * when used, so a window holds at most PREFETCH_WINDOW × PREFETCH_MAX_SIZE bytes. A message that
+ * when used; a window holds at most PREFETCH_WINDOW messages and about PREFETCH_WINDOW_BYTES. A message that
  * cannot be loaded (expunged meanwhile) is left out.
  */
 import { PREFETCH_MAX_SIZE } from '../limits.js';
 import type { MailStore } from '../store/types.js';
 
-export { PREFETCH_WINDOW } from '../limits.js';
+export { PREFETCH_WINDOW, PREFETCH_WINDOW_BYTES } from '../limits.js';
 
 export async function prefetchRaw(
   store: MailStore,

@@ -146,7 +146,8 @@ export function runPython<T>(script: string, args: Array<string | number>): Prom
 
 /** A raw client for transcripts: send bytes, read until a pattern. */
 export class RawClient {
-  private buf = '';
+  /** What was received and not yet returned, in the pieces it came in (joined when asked for). */
+  private pieces: string[] = [];
   private waiters: Array<() => void> = [];
   closed = false;
 
@@ -157,7 +158,7 @@ export class RawClient {
   private attach(socket: net.Socket): void {
     socket.setEncoding('latin1');
     socket.on('data', (d: string) => {
-      this.buf += d;
+      this.pieces.push(d);
       for (const w of this.waiters.splice(0)) w();
     });
     socket.on('close', () => {
@@ -165,6 +166,26 @@ export class RawClient {
       for (const w of this.waiters.splice(0)) w();
     });
     socket.on('error', () => undefined);
+  }
+
+  /** Everything received and not yet returned. */
+  private get buf(): string {
+    if (this.pieces.length > 1) this.pieces = [this.pieces.join('')];
+    return this.pieces[0] ?? '';
+  }
+
+  /** The last `n` characters received, joining only the pieces they are in. */
+  private last(n: number): string {
+    let out = '';
+    for (let i = this.pieces.length - 1; i >= 0 && out.length < n; i--)
+      out = (this.pieces[i] as string).slice(-(n - out.length)) + out;
+    return out;
+  }
+
+  private take(): string {
+    const out = this.buf;
+    this.pieces = [];
+    return out;
   }
 
   static connect(port: number, secure = false, ca?: Buffer): Promise<RawClient> {
@@ -187,21 +208,17 @@ export class RawClient {
    * `tail`, only the last that many characters are tested (big answers stay linear).
    */
   async until(pattern: RegExp, tail?: number): Promise<string> {
-    while (!pattern.test(tail === undefined ? this.buf : this.buf.slice(-tail))) {
+    while (!pattern.test(tail === undefined ? this.buf : this.last(tail))) {
       if (this.closed) throw new Error(`connection closed; received: ${JSON.stringify(this.buf)}`);
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
-    const out = this.buf;
-    this.buf = '';
-    return out;
+    return this.take();
   }
 
   /** Wait for the server to close the connection; returns what it sent before. */
   async closedByServer(): Promise<string> {
     while (!this.closed) await new Promise<void>((resolve) => this.waiters.push(resolve));
-    const out = this.buf;
-    this.buf = '';
-    return out;
+    return this.take();
   }
 
   /** STARTTLS/STLS on this socket. */

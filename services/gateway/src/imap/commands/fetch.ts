@@ -31,12 +31,13 @@ import {
   parseMimeTree,
   sectionOf,
 } from '@kgc/mapi';
+import { PREFETCH_MAX_SIZE } from '../../limits.js';
 import { viewRuns } from '../../store/flag-groups.js';
 import type { MailStore } from '../../store/types.js';
 import type { AnswerKind } from '../answer-cache.js';
 import type { ImapCommandSpec, ImapContext } from '../context.js';
 import { bad } from '../errors.js';
-import { PREFETCH_WINDOW, prefetchRaw } from '../prefetch.js';
+import { PREFETCH_WINDOW, PREFETCH_WINDOW_BYTES, prefetchRaw } from '../prefetch.js';
 import type { SelectedMailbox, ViewEntry } from '../selected.js';
 import { flagList } from '../wire.js';
 import { selectedOf, storeOf } from './common.js';
@@ -349,21 +350,32 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
       const unstored = (uid: number, answers: ReadonlyMap<AnswerKind, Buffer> | undefined) =>
         kinds.filter((k) => !answers?.has(k) && !structures?.get(uid)?.[k]);
       const heads = (await currentAhead?.heads) ?? new Map<number, Buffer>();
+      // Messages that need their bytes (body items, or answers computed from them) load a window
+      // at a time, not one call each; the next window's call is on its way while this one is written.
+      const needsBytes = (x: { entry: ViewEntry }) =>
+        withRaw || unstored(x.entry.uid, currentAhead?.hits.get(x.entry.messageId)).length > 0;
+      /** The window from `start`: PREFETCH_WINDOW messages or PREFETCH_WINDOW_BYTES of bodies loaded ahead. */
+      const rawWindow = (start: number): { end: number; raws: Promise<Map<number, Buffer>> } => {
+        const entries: ViewEntry[] = [];
+        let bytes = 0;
+        let end = start;
+        for (; end < batch.length && end - start < PREFETCH_WINDOW && bytes < PREFETCH_WINDOW_BYTES; end++) {
+          const x = batch[end] as { entry: ViewEntry };
+          if (!needsBytes(x)) continue;
+          entries.push(x.entry);
+          if (x.entry.size <= PREFETCH_MAX_SIZE) bytes += x.entry.size;
+        }
+        return { end, raws: entries.length > 0 ? prefetchRaw(store, entries) : Promise.resolve(new Map()) };
+      };
       let raws = new Map<number, Buffer>();
+      let windowEnd = 0;
+      let next: ReturnType<typeof rawWindow> | undefined;
       for (const [j, t] of batch.entries()) {
-        // Messages that need their bytes (body items, or answers computed from them) load a
-        // window at a time, not one call each.
-        if (j % PREFETCH_WINDOW === 0) {
-          const window = batch
-            .slice(j, j + PREFETCH_WINDOW)
-            .filter((x) => withRaw || unstored(x.entry.uid, currentAhead?.hits.get(x.entry.messageId)).length > 0);
-          raws =
-            window.length > 0
-              ? await prefetchRaw(
-                  store,
-                  window.map((x) => x.entry),
-                )
-              : new Map();
+        if (j === windowEnd) {
+          const now = next ?? rawWindow(j);
+          raws = await now.raws;
+          windowEnd = now.end;
+          next = windowEnd < batch.length ? rawWindow(windowEnd) : undefined;
         }
         const seq = mailbox.seqOf(t.entry.uid) ?? t.seq;
         const e = mailbox.view[seq - 1] ?? t.entry;
