@@ -66,7 +66,7 @@ describe('searchBodies', () => {
       'nowhere',
     ];
     const r = await alice.call('searchBodies', { messageIds: [...ids.values(), foreign, 999_999], texts });
-    const byText = new Map(r.matches.map((m) => [m.text, [...m.messageIds].sort()]));
+    const byText = new Map(r.matches.map((m) => [texts[m.textIndex], [...m.messageIds].sort()]));
     expect(byText).toEqual(
       new Map([
         ['QUICK brown', [ids.get('plain')]],
@@ -87,13 +87,16 @@ describe('searchBodies', () => {
     for (let i = 0; i < 300; i++) ids.push(await put(inbox, `Subject: m${i}\r\n\r\nword-${i % 100}-end\r\n`));
     const client = new SoapClient({ url: server.url });
     const user = await userLogon(client, 'sbmany', PASSWORD);
-    const r = await user.call('searchBodies', { messageIds: ids, texts: ['word-42-end', 'word-99-end'] });
-    expect(new Map(r.matches.map((m) => [m.text, m.messageIds]))).toEqual(
-      new Map([
-        ['word-42-end', [ids[42], ids[142], ids[242]]],
-        ['word-99-end', [ids[99], ids[199], ids[299]]],
-      ]),
-    );
+    // The same text twice: each position answered.
+    const r = await user.call('searchBodies', {
+      messageIds: ids,
+      texts: ['word-42-end', 'word-99-end', 'word-42-end'],
+    });
+    expect(r.matches).toEqual([
+      { textIndex: 0, messageIds: [ids[42], ids[142], ids[242]] },
+      { textIndex: 1, messageIds: [ids[99], ids[199], ids[299]] },
+      { textIndex: 2, messageIds: [ids[42], ids[142], ids[242]] },
+    ]);
     expect(r.missing).toEqual([]);
     client.close();
   });

@@ -31,6 +31,12 @@ import {
 } from './types.js';
 
 const sid = { sessionId: one(t.string) };
+
+/**
+ * What one searchBodies call may carry (a contract of the API: servers refuse more with
+ * KCERR_INVALID_PARAMETER, clients split their work to stay within it).
+ */
+export const SEARCH_BODIES_LIMITS = { messages: 1024, texts: 64, textLength: 4096 } as const;
 const none = {};
 const byUser = { ...sid, username: one(t.string) };
 
@@ -111,7 +117,7 @@ export const operations = {
     { messages: many(RawMessageT) },
   ),
   searchBodies: op(
-    'Which of many messages contain each text in their body (IMAP SEARCH BODY and TEXT), searched where the messages are: the decoded text of every text/* and message/* part, case-insensitive substrings. Each text answers the messages that contain it; messages that are gone or not the caller’s are answered in missing.',
+    'Which of many messages contain each text in their body (IMAP SEARCH BODY and TEXT), searched where the messages are: the decoded text of every text/* and message/* part, case-insensitive substrings. Each text (by its position in texts) answers the messages that contain it; messages that are gone or not the caller’s are answered in missing.',
     { ...sid, messageIds: many(t.long), texts: many(t.string) },
     { matches: many(BodyMatchT), missing: many(t.long) },
   ),

@@ -150,9 +150,9 @@ export const RawMessageT = t.struct('RawMessage', {
   raw: one(t.base64),
 });
 
-/** The messages of a searchBodies call whose body contains one of its texts. */
+/** The messages of a searchBodies call whose body contains one of its texts (by its position in `texts`, from 0). */
 export const BodyMatchT = t.struct('BodyMatch', {
-  text: one(t.string),
+  textIndex: one(t.int),
   messageIds: many(t.long),
 });
 

@@ -79,6 +79,11 @@ export const LOAD_MESSAGES_BATCH = 128;
  */
 export const SEARCH_BODIES_BATCH = 256;
 export const SEARCH_BODY_WINDOW = 512;
+/**
+ * SEARCH BODY/TEXT searched in the gateway (an older server, or a text the server cannot be asked
+ * for): bodies load in groups of at most this many bytes, each dropped before the next loads.
+ */
+export const SEARCH_HERE_BYTES = 8 * 1024 * 1024;
 /** The largest message loaded ahead of use (bigger ones load when used): memory stays bounded. */
 export const PREFETCH_MAX_SIZE = 256 * 1024;
 /** Serialized ENVELOPE/BODY/BODYSTRUCTURE answers kept per process, by total bytes. */

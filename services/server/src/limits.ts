@@ -1,3 +1,5 @@
+import { SEARCH_BODIES_LIMITS } from '@kgc/soap';
+
 /**
  * Every fixed limit of the server in one place (configurable ones are in config.ts:
  * soap_max_request_size, notify_max_wait, session_timeout).
@@ -6,12 +8,13 @@
 /** Most messages one loadMessages call loads. */
 export const MAX_LOAD_MESSAGES = 256;
 /**
- * searchBodies: most messages and texts per call, the longest text, and the group of messages read
- * at once (bytes, count; a larger message is read alone). A call holds two groups at most.
+ * searchBodies: most messages and texts per call and the longest text (the API's
+ * SEARCH_BODIES_LIMITS), and the group of messages read at once (bytes, count; a larger message
+ * is read alone). A call holds two groups at most.
  */
-export const MAX_SEARCH_BODIES = 1024;
-export const MAX_SEARCH_TEXTS = 64;
-export const MAX_SEARCH_TEXT_LENGTH = 4096;
+export const MAX_SEARCH_BODIES = SEARCH_BODIES_LIMITS.messages;
+export const MAX_SEARCH_TEXTS = SEARCH_BODIES_LIMITS.texts;
+export const MAX_SEARCH_TEXT_LENGTH = SEARCH_BODIES_LIMITS.textLength;
 export const SEARCH_GROUP_BYTES = 8 * 1024 * 1024;
 export const SEARCH_GROUP_MESSAGES = 256;
 /** Most rows one tableQueryRows call returns; page with offset beyond it. */

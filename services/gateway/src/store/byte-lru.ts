@@ -28,6 +28,7 @@ export class ByteLru<V> {
     }
     this.entries.set(key, { value, size });
     this.bytes += size;
+    if (this.bytes <= this.maxBytes) return;
     for (const [k, e] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.entries.delete(k);

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { bodyTextMatches } from '@kgc/mapi';
 import { KcError } from '@kgc/soap';
 import { assertStoreAccess, type Principal } from '../auth/principal.js';
@@ -10,6 +11,9 @@ import {
 } from '../limits.js';
 import { principal } from './common.js';
 import type { Op } from './op.js';
+
+/** Longest stretch of searching without letting other requests run. */
+const YIELD_AFTER_MS = 10;
 
 function mayRead(p: Principal, storeId: number): boolean {
   if (p.kind !== 'user') return true;
@@ -47,15 +51,24 @@ export const searchBodies: Op<'searchBodies'> = async (ctx, input) => {
     maxCount: SEARCH_GROUP_MESSAGES,
     accept: (storeId) => mayRead(p, storeId),
   });
+  let since = performance.now();
   for await (const group of groups) {
     for (const m of group) {
       if (!m.mime) continue;
       searched.add(m.id);
       for (const t of bodyTextMatches(m.mime, texts)) hits.get(t)?.push(m.id);
+      // Other requests' turn now and then: a group of large bodies is searched in many steps.
+      if (performance.now() - since > YIELD_AFTER_MS) {
+        await setImmediate();
+        since = performance.now();
+      }
     }
   }
   return {
-    matches: [...hits].filter(([, ids]) => ids.length > 0).map(([text, messageIds]) => ({ text, messageIds })),
+    matches: input.texts.flatMap((text, textIndex) => {
+      const messageIds = hits.get(text) ?? [];
+      return messageIds.length > 0 ? [{ textIndex, messageIds }] : [];
+    }),
     missing: wanted.filter((id) => !searched.has(id)),
   };
 };

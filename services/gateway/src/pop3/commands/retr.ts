@@ -6,11 +6,13 @@ import { pop3ErrorOf } from '../errors.js';
 import { messageOf, transaction } from './common.js';
 
 /**
- * Clients RETR one message after the other: the (small) messages from this one on are asked for
- * POP3_PREFETCH_AHEAD (at most POP3_PREFETCH_BYTES) at a time, the next block once half of the
- * last one is used, so the client waits for neither a server round trip nor a call per message.
- * The session's first block is POP3_PREFETCH_FIRST messages and each next one four times the last
- * (up to POP3_PREFETCH_AHEAD): the first RETRs wait for small calls, not for 256 messages.
+ * Clients RETR one message after the other: the (small) messages ahead of this one are asked for
+ * in blocks, the next once fewer than POP3_PREFETCH_AHEAD / 2 are left, so the client waits for
+ * neither a server round trip nor a call per message. The session's first block reaches
+ * POP3_PREFETCH_FIRST messages ahead and each next one four times as far, up to
+ * POP3_PREFETCH_AHEAD: the first RETR waits for a small call, not for 256 messages. A block's
+ * bytes are bounded in proportion (POP3_PREFETCH_BYTES for a full one), so the first three,
+ * asked for by the first three RETRs, hold about 5 MiB at most.
  */
 function prefetchAhead(ctx: Pop3Context, n: number): void {
   const { store, drop } = transaction(ctx);
@@ -18,10 +20,11 @@ function prefetchAhead(ctx: Pop3Context, n: number): void {
   const ahead = Math.min(POP3_PREFETCH_AHEAD, drop.prefetchBlock === 0 ? POP3_PREFETCH_FIRST : drop.prefetchBlock * 4);
   drop.prefetchBlock = ahead;
   const end = Math.min(drop.messages.length, n + ahead);
+  const budget = (POP3_PREFETCH_BYTES * ahead) / POP3_PREFETCH_AHEAD;
   const ids: number[] = [];
   let bytes = 0;
   let i = Math.max(n, drop.prefetchedTo);
-  for (; i < end && bytes < POP3_PREFETCH_BYTES; i++) {
+  for (; i < end && bytes < budget; i++) {
     const m = drop.messages[i];
     if (m && !drop.deleted.has(i) && m.size <= PREFETCH_MAX_SIZE) {
       ids.push(m.messageId);
