@@ -37,6 +37,33 @@ export interface RawMessage {
   mime: Buffer | null;
 }
 
+/** Where a message is and its bytes are (the header block only when asked for). */
+interface BlobRow {
+  storeId: number;
+  hash: string | null;
+  size: number;
+  header: Buffer | null;
+}
+
+/** The BlobRow of each message found, every chunk of ids in one round trip (MySQL). */
+async function blobRows(ctx: Ctx, ids: readonly number[], withHeader: boolean): Promise<Map<number, BlobRow>> {
+  const columns = ['id', 'store_id', 'blob_hash', 'size', ...(withHeader ? ['header_block'] : [])];
+  const results = await runStatements(
+    ctx,
+    chunks([...ids]).map((part) => ctx.db('messages').select(columns).whereIn('id', part)),
+  );
+  const rows = new Map<number, BlobRow>();
+  for (const list of results)
+    for (const r of list as Array<Record<string, unknown>>)
+      rows.set(num(r.id), {
+        storeId: num(r.store_id),
+        hash: typeof r.blob_hash === 'string' ? r.blob_hash : null,
+        size: num(r.size),
+        header: withHeader ? bufOrNull(r.header_block) : null,
+      });
+  return rows;
+}
+
 /**
  * The original bytes of messages, in the order of `ids` (repeats and missing ids skipped): the
  * messages' store and blob only, not their columns (whose stored IMAP answers are as large as a
@@ -49,19 +76,7 @@ export async function getRawMessages(
   opts: { headersOnly?: boolean } = {},
 ): Promise<RawMessage[]> {
   const unique = [...new Set(ids)];
-  const columns = ['id', 'store_id', 'blob_hash', ...(opts.headersOnly ? ['header_block'] : [])];
-  const results = await runStatements(
-    ctx,
-    chunks(unique).map((part) => ctx.db('messages').select(columns).whereIn('id', part)),
-  );
-  const rows = new Map<number, { storeId: number; hash: string | null; header: Buffer | null }>();
-  for (const list of results)
-    for (const r of list as Array<Record<string, unknown>>)
-      rows.set(num(r.id), {
-        storeId: num(r.store_id),
-        hash: typeof r.blob_hash === 'string' ? r.blob_hash : null,
-        header: bufOrNull(r.header_block),
-      });
+  const rows = await blobRows(ctx, unique, opts.headersOnly ?? false);
   // Header blocks kept with the rows need no blob read; older rows have their message read.
   const hashes = [...rows.values()].flatMap((r) => (r.hash && !r.header ? [r.hash] : []));
   const bytes = hashes.length > 0 ? await ctx.env.blobs.readMany(ctx, hashes) : new Map<string, Buffer>();
@@ -95,22 +110,7 @@ export async function* rawMessageGroups(
   opts: RawGroupOptions,
 ): AsyncGenerator<RawMessage[]> {
   const unique = [...new Set(ids)];
-  const results = await run.read((ctx) =>
-    runStatements(
-      ctx,
-      chunks(unique).map((part) =>
-        ctx.db('messages').select('id', 'store_id', 'blob_hash', 'size').whereIn('id', part),
-      ),
-    ),
-  );
-  const rows = new Map<number, { storeId: number; hash: string | null; size: number }>();
-  for (const list of results)
-    for (const r of list as Array<Record<string, unknown>>)
-      rows.set(num(r.id), {
-        storeId: num(r.store_id),
-        hash: typeof r.blob_hash === 'string' ? r.blob_hash : null,
-        size: num(r.size),
-      });
+  const rows = await run.read((ctx) => blobRows(ctx, unique, false));
   const groups: number[][] = [];
   let group: number[] = [];
   let bytes = 0;
@@ -136,7 +136,7 @@ export async function* rawMessageGroups(
       )
       .then((blobs) =>
         g.map((id) => {
-          const r = rows.get(id) as { storeId: number; hash: string | null };
+          const r = rows.get(id) as BlobRow;
           return { id, storeId: r.storeId, mime: r.hash ? (blobs.get(r.hash) ?? null) : null };
         }),
       );
