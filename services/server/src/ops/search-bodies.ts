@@ -3,17 +3,22 @@ import { bodyTextMatches } from '@kgc/mapi';
 import { KcError } from '@kgc/soap';
 import { assertStoreAccess, type Principal } from '../auth/principal.js';
 import {
+  MAX_CONCURRENT_SEARCHES,
   MAX_SEARCH_BODIES,
   MAX_SEARCH_TEXT_LENGTH,
   MAX_SEARCH_TEXTS,
   SEARCH_GROUP_BYTES,
   SEARCH_GROUP_MESSAGES,
 } from '../limits.js';
+import { Semaphore } from '../semaphore.js';
 import { principal } from './common.js';
 import type { Op } from './op.js';
 
 /** Longest stretch of searching without letting other requests run. */
 const YIELD_AFTER_MS = 10;
+
+/** The calls of the whole process searching at once (each holds up to two groups of bodies). */
+const searching = new Semaphore(MAX_CONCURRENT_SEARCHES);
 
 function mayRead(p: Principal, storeId: number): boolean {
   if (p.kind !== 'user') return true;
@@ -29,7 +34,8 @@ function mayRead(p: Principal, storeId: number): boolean {
  * SEARCH BODY where the messages are: the gateway sends ids and texts, not the bodies over the wire.
  * The bytes are read in groups of at most SEARCH_GROUP_BYTES (a larger message alone), the next group
  * reading while this one is searched, so a call holds two groups at most however large its messages
- * (storage rawMessageGroups).
+ * (storage rawMessageGroups), and at most MAX_CONCURRENT_SEARCHES calls of the process search at
+ * once (the others wait their turn): the bodies in memory stay bounded whatever the clients do.
  * Matching is @kgc/mapi's bodyTextMatches, the gateway's own for the bodies it holds.
  */
 export const searchBodies: Op<'searchBodies'> = async (ctx, input) => {
@@ -44,31 +50,33 @@ export const searchBodies: Op<'searchBodies'> = async (ctx, input) => {
   const wanted = [...new Set(input.messageIds)];
   if (wanted.length === 0 || texts.length === 0) return { matches: [], missing: [] };
 
-  const hits = new Map<string, number[]>(texts.map((t) => [t, []]));
-  const searched = new Set<number>();
-  const groups = ctx.storage.messages.rawMessageGroups(wanted, {
-    maxBytes: SEARCH_GROUP_BYTES,
-    maxCount: SEARCH_GROUP_MESSAGES,
-    accept: (storeId) => mayRead(p, storeId),
-  });
-  let since = performance.now();
-  for await (const group of groups) {
-    for (const m of group) {
-      if (!m.mime) continue;
-      searched.add(m.id);
-      for (const t of bodyTextMatches(m.mime, texts)) hits.get(t)?.push(m.id);
-      // Other requests' turn now and then: a group of large bodies is searched in many steps.
-      if (performance.now() - since > YIELD_AFTER_MS) {
-        await setImmediate();
-        since = performance.now();
+  return searching.run(async () => {
+    const hits = new Map<string, number[]>(texts.map((t) => [t, []]));
+    const searched = new Set<number>();
+    const groups = ctx.storage.messages.rawMessageGroups(wanted, {
+      maxBytes: SEARCH_GROUP_BYTES,
+      maxCount: SEARCH_GROUP_MESSAGES,
+      accept: (storeId) => mayRead(p, storeId),
+    });
+    let since = performance.now();
+    for await (const group of groups) {
+      for (const m of group) {
+        if (!m.mime) continue;
+        searched.add(m.id);
+        for (const t of bodyTextMatches(m.mime, texts)) hits.get(t)?.push(m.id);
+        // Other requests' turn now and then: a group of large bodies is searched in many steps.
+        if (performance.now() - since > YIELD_AFTER_MS) {
+          await setImmediate();
+          since = performance.now();
+        }
       }
     }
-  }
-  return {
-    matches: input.texts.flatMap((text, textIndex) => {
-      const messageIds = hits.get(text) ?? [];
-      return messageIds.length > 0 ? [{ textIndex, messageIds }] : [];
-    }),
-    missing: wanted.filter((id) => !searched.has(id)),
-  };
+    return {
+      matches: input.texts.flatMap((text, textIndex) => {
+        const messageIds = hits.get(text) ?? [];
+        return messageIds.length > 0 ? [{ textIndex, messageIds }] : [];
+      }),
+      missing: wanted.filter((id) => !searched.has(id)),
+    };
+  });
 };
