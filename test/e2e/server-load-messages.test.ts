@@ -54,10 +54,42 @@ describe('loadMessages', () => {
     const heads = await alice.call('loadMessages', { messageIds: ids, headersOnly: true });
     expect(heads.messages.map((m) => m.raw.toString())).toEqual([0, 1, 2].map((i) => `Subject: m${i}\r\n\r\n`));
     expect((await alice.call('loadMessages', { messageIds: [] })).messages).toEqual([]);
+    expect(r.deferred).toEqual([]);
     await expect(
       alice.call('loadMessages', { messageIds: Array.from({ length: 257 }, (_, i) => i + 1) }),
     ).rejects.toSatisfy((e) => e instanceof KcError && e.code === 'KCERR_INVALID_PARAMETER');
     client.close();
+  });
+});
+
+describe('loadMessages bytes per call', () => {
+  it('reads at most MAX_LOAD_BYTES (64 MiB) per call, the first message always, and defers the rest', async () => {
+    const admin = await server.admin();
+    const { user } = await admin.call('createUser', {
+      user: { username: 'lmbig', password: 'pw-0123456789', fullName: 'b', email: 'lmbig@example.com', aliases: [] },
+    });
+    const { folders } = await admin.call('getHierarchy', { storeId: user.storeId ?? 0 });
+    const inbox = folders.find((f) => f.specialUse === 'inbox')?.folderId ?? 0;
+    const big = (tag: string) =>
+      Buffer.concat([Buffer.from(`Subject: ${tag}\r\n\r\n`), Buffer.alloc(33 * 1024 * 1024, 0x61)]);
+    const ids: number[] = [];
+    for (const tag of ['one', 'two'])
+      ids.push((await admin.call('createMessage', { folderId: inbox, raw: big(tag), flags: [], props: [] })).messageId);
+    const small = (
+      await admin.call('createMessage', {
+        folderId: inbox,
+        raw: Buffer.from('Subject: s\r\n\r\nx\r\n'),
+        flags: [],
+        props: [],
+      })
+    ).messageId;
+    const r = await admin.call('loadMessages', { messageIds: [...ids, small] });
+    expect(r.messages.map((m) => m.messageId)).toEqual([ids[0]]);
+    expect(r.messages[0]?.raw.length).toBe(big('one').length);
+    expect(r.deferred).toEqual([ids[1], small]);
+    const rest = await admin.call('loadMessages', { messageIds: r.deferred });
+    expect(rest.messages.map((m) => m.messageId)).toEqual([ids[1], small]);
+    expect(rest.deferred).toEqual([]);
   });
 });
 

@@ -112,9 +112,9 @@ export const operations = {
     { message: one(MessageT) },
   ),
   loadMessages: op(
-    'The raw MIME of many messages in one call (IMAP FETCH/SEARCH, POP3); messages that are gone or not the caller’s are left out. headersOnly: only the header block of each (through the blank line), for header searches.',
+    'The raw MIME of many messages in one call (IMAP FETCH/SEARCH, POP3); messages that are gone or not the caller’s are left out. headersOnly: only the header block of each (through the blank line), for header searches. A call reads a bounded number of bytes (the first message always): the messages past it are answered in deferred, to be asked for again.',
     { ...sid, messageIds: many(t.long), headersOnly: opt(t.boolean) },
-    { messages: many(RawMessageT) },
+    { messages: many(RawMessageT), deferred: many(t.long) },
   ),
   searchBodies: op(
     'Which of many messages contain each text in their body (IMAP SEARCH BODY and TEXT), searched where the messages are: the decoded text of every text/* and message/* part, case-insensitive substrings. Each text (by its position in texts) answers the messages that contain it; messages that are gone or not the caller’s are answered in missing.',

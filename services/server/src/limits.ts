@@ -5,8 +5,9 @@ import { SEARCH_BODIES_LIMITS } from '@kgc/soap';
  * soap_max_request_size, notify_max_wait, session_timeout).
  */
 
-/** Most messages one loadMessages call loads. */
+/** Most messages one loadMessages call loads, and most bytes (the first message always; the rest are deferred). */
 export const MAX_LOAD_MESSAGES = 256;
+export const MAX_LOAD_BYTES = 64 * 1024 * 1024;
 /**
  * searchBodies: most messages and texts per call and the longest text (the API's
  * SEARCH_BODIES_LIMITS), and the group of messages read at once (bytes, count; a larger message

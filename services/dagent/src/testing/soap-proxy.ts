@@ -7,8 +7,16 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type KcErrorCode, NAMESPACE } from '@kgc/soap';
 
-/** `once`: the fault answers the next call only, then calls pass again. */
-export type ProxyRule = 'pass' | 'stall' | 'drop-reply' | { fault: KcErrorCode; once?: boolean };
+/**
+ * `once`: the fault answers the next call only, then calls pass again. `reply`: the server's
+ * answer (asked for as plain XML, no MTOM) is rewritten before it is passed on.
+ */
+export type ProxyRule =
+  | 'pass'
+  | 'stall'
+  | 'drop-reply'
+  | { fault: KcErrorCode; once?: boolean }
+  | { reply: (xml: string) => string };
 
 export interface SoapProxy {
   url: string;
@@ -46,7 +54,7 @@ export async function startSoapProxy(target: string): Promise<SoapProxy> {
         res.on('close', () => stalled.delete(res));
         return;
       }
-      if (typeof rule === 'object') {
+      if (typeof rule === 'object' && 'fault' in rule) {
         if (rule.once) rules.set(op, 'pass');
         res.writeHead(500, { 'content-type': 'text/xml; charset=utf-8' }).end(faultXml(rule.fault));
         return;
@@ -58,7 +66,12 @@ export async function startSoapProxy(target: string): Promise<SoapProxy> {
           port: to.port,
           path: req.url,
           method: req.method,
-          headers: { ...req.headers, host: to.host, 'content-length': body.length },
+          headers: {
+            ...req.headers,
+            host: to.host,
+            'content-length': body.length,
+            ...(typeof rule === 'object' ? { accept: 'text/xml' } : {}),
+          },
         },
         (upRes) => {
           const parts: Buffer[] = [];
@@ -66,6 +79,16 @@ export async function startSoapProxy(target: string): Promise<SoapProxy> {
           upRes.on('end', () => {
             if (rule === 'drop-reply') {
               res.socket?.destroy();
+              return;
+            }
+            if (typeof rule === 'object' && 'reply' in rule) {
+              const xml = Buffer.from(rule.reply(Buffer.concat(parts).toString('utf8')), 'utf8');
+              res
+                .writeHead(upRes.statusCode ?? 502, {
+                  'content-type': 'text/xml; charset=utf-8',
+                  'content-length': xml.length,
+                })
+                .end(xml);
               return;
             }
             res.writeHead(upRes.statusCode ?? 502, upRes.headers).end(Buffer.concat(parts));

@@ -737,6 +737,31 @@ describe('QRESYNC (RFC 7162 §3.2)', () => {
   });
 });
 
+describe('loadMessages past the server’s bytes per call', () => {
+  it('loads the deferred messages one at a time: a body search in the gateway sees them all', () =>
+    throughProxy(async (c, proxy) => {
+      // An older server (no searchBodies): the bodies come to the gateway.
+      proxy.rule('searchBodies', { fault: 'KCERR_INVALID_PARAMETER', once: true });
+      // The server answers only the first message of each call and defers the others.
+      proxy.rule('loadMessages', {
+        reply: (xml) => {
+          const all = [...xml.matchAll(/<messages>[\s\S]*?<\/messages>/g)].map((m) => m[0]);
+          const ids = all.slice(1).map((m) => /<messageId>(\d+)<\/messageId>/.exec(m)?.[1]);
+          let out = xml;
+          for (const m of all.slice(1)) out = out.replace(m, '');
+          return out.replace(
+            '</loadMessagesResponse>',
+            `${ids.map((id) => `<deferred>${id}</deferred>`).join('')}</loadMessagesResponse>`,
+          );
+        },
+      });
+      c.send('d2 SEARCH BODY "body of message"\r\n');
+      expect(await c.until(/d2 (OK|NO|BAD).*\r\n/)).toContain('* SEARCH 1 2 3\r\n');
+      expect(proxy.calls('loadMessages')).toBe(1);
+      expect(proxy.calls('loadObject')).toBe(2);
+    }));
+});
+
 describe('FETCH across windows', () => {
   it('answers every body of a 600-message folder in order: windows bounded by count and bytes, large messages loaded alone', async () => {
     const u = await createMailUser(admin, ['imap']);

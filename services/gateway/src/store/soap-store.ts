@@ -528,9 +528,19 @@ export class SoapMailStore implements MailStore {
     }
     for (let i = 0; i < missing.length; i += LOAD_MESSAGES_BATCH) {
       const ids = missing.slice(i, i + LOAD_MESSAGES_BATCH);
-      const batch = this.call('loadMessages', { messageIds: ids }).then((r) => {
+      const batch = this.call('loadMessages', { messageIds: ids }).then(async (r) => {
         const got = new Map(r.messages.map((m) => [m.messageId, m.raw]));
         for (const [id, raw] of got) this.deps.bodies.set(this.storeId, id, raw);
+        // Past the server's bytes per call (not with the small messages asked for ahead): one at a time.
+        for (const id of r.deferred) {
+          const parts = await this.loadMessage(id, { raw: true }).catch((e: unknown) => {
+            if (e instanceof StoreError && e.kind === 'not-found') return undefined;
+            throw e;
+          });
+          if (!parts?.raw) continue;
+          got.set(id, parts.raw);
+          this.deps.bodies.set(this.storeId, id, parts.raw);
+        }
         return got;
       });
       // raw() of one of these while the batch is on its way waits for the batch.

@@ -11,6 +11,17 @@ import type { UserRecord } from '../storage/user-types.js';
 export const principal = (ctx: ServerContext, sessionId: string): Promise<Principal> =>
   ctx.sessions.principal(sessionId);
 
+/** Whether the principal may read the store's messages (its own; a service any). */
+export function mayReadStore(p: Principal, storeId: number): boolean {
+  if (p.kind !== 'user') return true;
+  try {
+    assertStoreAccess(p, storeId);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A folder the principal may reach. Another store's folder, like the hidden root, is "not found". */
 export async function accessFolder(ctx: ServerContext, p: Principal, folderId: number): Promise<FolderRecord> {
   const folder = await ctx.storage.folders.getFolder(folderId);

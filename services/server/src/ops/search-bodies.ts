@@ -1,7 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
 import { bodyTextMatches } from '@kgc/mapi';
 import { KcError } from '@kgc/soap';
-import { assertStoreAccess, type Principal } from '../auth/principal.js';
 import {
   MAX_CONCURRENT_SEARCHES,
   MAX_SEARCH_BODIES,
@@ -11,7 +10,7 @@ import {
   SEARCH_GROUP_MESSAGES,
 } from '../limits.js';
 import { Semaphore } from '../semaphore.js';
-import { principal } from './common.js';
+import { mayReadStore, principal } from './common.js';
 import type { Op } from './op.js';
 
 /** Longest stretch of searching without letting other requests run. */
@@ -19,16 +18,6 @@ const YIELD_AFTER_MS = 10;
 
 /** The calls of the whole process searching at once (each holds up to two groups of bodies). */
 const searching = new Semaphore(MAX_CONCURRENT_SEARCHES);
-
-function mayRead(p: Principal, storeId: number): boolean {
-  if (p.kind !== 'user') return true;
-  try {
-    assertStoreAccess(p, storeId);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * SEARCH BODY where the messages are: the gateway sends ids and texts, not the bodies over the wire.
@@ -56,7 +45,7 @@ export const searchBodies: Op<'searchBodies'> = async (ctx, input) => {
     const groups = ctx.storage.messages.rawMessageGroups(wanted, {
       maxBytes: SEARCH_GROUP_BYTES,
       maxCount: SEARCH_GROUP_MESSAGES,
-      accept: (storeId) => mayRead(p, storeId),
+      accept: (storeId) => mayReadStore(p, storeId),
     });
     let since = performance.now();
     for await (const group of groups) {

@@ -64,28 +64,54 @@ async function blobRows(ctx: Ctx, ids: readonly number[], withHeader: boolean): 
   return rows;
 }
 
+/** What getRawMessages reads and leaves out. */
+export interface RawReadOptions {
+  /** The header block kept with the row where there is one (the caller cuts the header from whole messages). */
+  headersOnly?: boolean;
+  /** Bytes to read at most (the first message always); the messages after are deferred. */
+  maxBytes?: number;
+  /** Which stores' messages to read (the others are left out, as missing ones, and not read). */
+  accept?(storeId: number): boolean;
+}
+
 /**
  * The original bytes of messages, in the order of `ids` (repeats and missing ids skipped): the
  * messages' store and blob only, not their columns (whose stored IMAP answers are as large as a
- * small message), then the blobs in one read per chunk. With `headersOnly`, the header block kept
- * with the row where there is one (the caller cuts the header from whole messages).
+ * small message), then the blobs in one round trip. Once `maxBytes` would be passed, the remaining
+ * messages are not read but listed in `deferred`.
  */
 export async function getRawMessages(
   ctx: Ctx,
   ids: readonly number[],
-  opts: { headersOnly?: boolean } = {},
-): Promise<RawMessage[]> {
+  opts: RawReadOptions = {},
+): Promise<{ messages: RawMessage[]; deferred: number[] }> {
   const unique = [...new Set(ids)];
   const rows = await blobRows(ctx, unique, opts.headersOnly ?? false);
-  // Header blocks kept with the rows need no blob read; older rows have their message read.
-  const hashes = [...rows.values()].flatMap((r) => (r.hash && !r.header ? [r.hash] : []));
-  const bytes = hashes.length > 0 ? await ctx.env.blobs.readMany(ctx, hashes) : new Map<string, Buffer>();
-  return unique.flatMap((id) => {
+  const wanted: number[] = [];
+  const deferred: number[] = [];
+  let bytes = 0;
+  for (const id of unique) {
     const r = rows.get(id);
-    if (!r) return [];
-    const mime = r.header ?? (r.hash ? (bytes.get(r.hash) ?? null) : null);
-    return [{ id, storeId: r.storeId, mime }];
+    if (!r || (opts.accept && !opts.accept(r.storeId))) continue;
+    // Header blocks kept with the rows need no blob read; older rows have their message read.
+    const cost = r.header ? r.header.length : r.size;
+    if (deferred.length > 0 || (opts.maxBytes !== undefined && wanted.length > 0 && bytes + cost > opts.maxBytes)) {
+      deferred.push(id);
+      continue;
+    }
+    wanted.push(id);
+    bytes += cost;
+  }
+  const hashes = wanted.flatMap((id) => {
+    const r = rows.get(id) as BlobRow;
+    return r.hash && !r.header ? [r.hash] : [];
   });
+  const blobs = hashes.length > 0 ? await ctx.env.blobs.readMany(ctx, hashes) : new Map<string, Buffer>();
+  const messages = wanted.map((id) => {
+    const r = rows.get(id) as BlobRow;
+    return { id, storeId: r.storeId, mime: r.header ?? (r.hash ? (blobs.get(r.hash) ?? null) : null) };
+  });
+  return { messages, deferred };
 }
 
 /** How rawMessageGroups groups the messages it reads. */

@@ -681,6 +681,33 @@ describe.each(TEST_ENGINES)('messages (%s)', (engine) => {
     ).rejects.toMatchObject({ code: 'KCERR_INVALID_PARAMETER' });
     expect(await storage.folders.getFolder(a.inbox.id)).toEqual(before);
   });
+  it('reads raw messages up to a byte budget (the first always), defers the rest, and reads no refused store', async () => {
+    const a = await newUser();
+    const b = await newUser();
+    const raws = [300, 500, 100, 100].map((n, i) => Buffer.concat([mime(`budget${i}`), Buffer.alloc(n, 'x')]));
+    const mine = created(await storage.messages.createMessages(raws.map((m) => ({ folderId: a.inbox.id, mime: m }))));
+    const [other] = created(await storage.messages.createMessages([{ folderId: b.inbox.id, mime: raws[0] as Buffer }]));
+    const ids = mine.map((m) => m.id);
+    const accept = (storeId: number) => storeId === a.storeId;
+    const size = (i: number) => (raws[i] as Buffer).length;
+    // Room for the first two: the third would pass the budget, so it and the fourth wait.
+    const r = await storage.messages.getRawMessages([other?.id as number, ...ids, 999_999], {
+      maxBytes: size(0) + size(1) + 10,
+      accept,
+    });
+    expect(r.messages.map((m) => m.id)).toEqual(ids.slice(0, 2));
+    expect(r.messages.map((m) => m.mime?.equals(raws[r.messages.indexOf(m)] as Buffer))).toEqual([true, true]);
+    expect(r.deferred).toEqual(ids.slice(2));
+    // The first is read even when it alone is over the budget.
+    const one = await storage.messages.getRawMessages(ids.slice(1), { maxBytes: 1, accept });
+    expect(one.messages.map((m) => m.id)).toEqual([ids[1]]);
+    expect(one.deferred).toEqual(ids.slice(2));
+    // No budget: everything the store may be read from.
+    const all = await storage.messages.getRawMessages([other?.id as number, ...ids], { accept });
+    expect(all.messages.map((m) => m.id)).toEqual(ids);
+    expect(all.deferred).toEqual([]);
+  });
+
   it('reads messages in groups bounded by count and bytes, in order, leaving out missing and refused ones', async () => {
     const a = await newUser();
     const b = await newUser();

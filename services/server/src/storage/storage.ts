@@ -69,6 +69,7 @@ import {
   messagePlaces,
   type RawGroupOptions,
   type RawMessage,
+  type RawReadOptions,
   rawMessageGroups,
 } from './messages-load.js';
 import { setFlags } from './messages-set-flags.js';
@@ -359,7 +360,10 @@ export class MessageStorage {
     return this.run.read((ctx) => getMessages(ctx, ids, opts));
   }
   /** Original bytes and store of messages, nothing else (loadMessages). */
-  getRawMessages(ids: readonly number[], opts: { headersOnly?: boolean } = {}): Promise<RawMessage[]> {
+  getRawMessages(
+    ids: readonly number[],
+    opts: RawReadOptions = {},
+  ): Promise<{ messages: RawMessage[]; deferred: number[] }> {
     return this.run.read((ctx) => getRawMessages(ctx, ids, opts));
   }
   /**
