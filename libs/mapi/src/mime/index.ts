@@ -37,5 +37,6 @@ export {
   type SectionSpec,
   type SectionText,
   sectionOf,
+  wholeMessageSectionOf,
 } from './section.js';
 export type { DecodedParam, MimeNode } from './types.js';

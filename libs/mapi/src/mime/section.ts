@@ -128,6 +128,12 @@ export function headerSectionOf(raw: Buffer, spec: SectionSpec, partial?: Sectio
   return finish(data, partial);
 }
 
+/** The whole message (`BODY[]`, `RFC822`) as IMAP sends it, without a MIME tree; null for any other section. */
+export function wholeMessageSectionOf(raw: Buffer, spec: SectionSpec, partial?: SectionPartial): Buffer | null {
+  if (spec.part !== '' || spec.text.kind !== 'full') return null;
+  return finish(raw, partial);
+}
+
 /** Section bytes as IMAP sends them, cut to `partial`. */
 function finish(data: Buffer, partial: SectionPartial | undefined): Buffer {
   const out = toImapLineEnds(data);

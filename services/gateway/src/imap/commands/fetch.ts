@@ -29,7 +29,10 @@ import {
   headerSectionOf,
   type MimeNode,
   parseMimeTree,
+  type SectionPartial,
+  type SectionSpec,
   sectionOf,
+  wholeMessageSectionOf,
 } from '@kgc/mapi';
 import { PREFETCH_MAX_SIZE } from '../../limits.js';
 import { viewRuns } from '../../store/flag-groups.js';
@@ -69,15 +72,23 @@ function needsHeaderOnly(a: FetchAttribute): boolean {
 
 interface Loaded {
   raw?: Buffer;
+  /** The MIME tree of `raw`, parsed when a section or answer first needs it (treeOf). */
   tree?: MimeNode;
   /** Serialized ENVELOPE / BODY / BODYSTRUCTURE. */
   answers?: Map<AnswerKind, Buffer>;
 }
 
 async function load(store: MailStore, e: ViewEntry): Promise<Loaded> {
-  const raw = await store.raw(e.messageId);
-  return { raw, tree: parseMimeTree(raw) };
+  return { raw: await store.raw(e.messageId) };
 }
+
+/** The MIME tree of a loaded message, parsed once, when first needed (the whole message needs none). */
+function treeOf(l: Loaded): MimeNode | undefined {
+  if (l.tree === undefined && l.raw !== undefined) l.tree = parseMimeTree(l.raw);
+  return l.tree;
+}
+
+const WHOLE_MESSAGE = { part: '', text: { kind: 'full' } } as const;
 
 /** Only the message's header block (header sections are cut from it as from the message). */
 async function loadHeader(store: MailStore, e: ViewEntry): Promise<Loaded> {
@@ -125,6 +136,11 @@ function part(name: string, value: Buffer | string): Array<Buffer | string> {
 
 const HEADER_SECTION = { part: '', text: { kind: 'header' } } as const;
 
+function sectionWithTree(l: Loaded, section: SectionSpec, partial: SectionPartial | undefined): Buffer | null {
+  const tree = treeOf(l);
+  return l.raw && tree ? sectionOf(l.raw, tree, section, partial) : null;
+}
+
 function item(
   a: FetchAttribute,
   mailbox: SelectedMailbox,
@@ -149,21 +165,23 @@ function item(
       return part(a.kind, l.answers?.get(a.kind) ?? 'NIL');
     case 'RFC822.HEADER':
       return part(a.kind, literal((l.raw && headerSectionOf(l.raw, HEADER_SECTION)) ?? Buffer.alloc(0)));
-    case 'RFC822':
+    case 'RFC822': {
+      const data = l.raw ? wholeMessageSectionOf(l.raw, WHOLE_MESSAGE) : null;
+      return part(a.kind, literal(data ?? Buffer.alloc(0)));
+    }
     case 'RFC822.TEXT': {
-      const section = a.kind === 'RFC822' ? '' : 'TEXT';
-      const data = l.raw && l.tree ? sectionOf(l.raw, l.tree, section) : null;
+      const tree = treeOf(l);
+      const data = l.raw && tree ? sectionOf(l.raw, tree, 'TEXT') : null;
       return part(a.kind, literal(data ?? Buffer.alloc(0)));
     }
     case 'BODY[]': {
       // Header sections come from the header alone (the header block, or the message's).
+      const partial = a.partial ?? undefined;
       const data = !l.raw
         ? null
         : needsHeaderOnly(a)
-          ? headerSectionOf(l.raw, a.section, a.partial ?? undefined)
-          : l.tree
-            ? sectionOf(l.raw, l.tree, a.section, a.partial ?? undefined)
-            : null;
+          ? headerSectionOf(l.raw, a.section, partial)
+          : (wholeMessageSectionOf(l.raw, a.section, partial) ?? sectionWithTree(l, a.section, partial));
       return part(names.get(a) ?? fetchResponseName(a), literal(data ?? Buffer.alloc(0)));
     }
     default:
@@ -229,6 +247,39 @@ class ChunkedOutput {
     }
     if (run.length > 0) await this.ctx.send(Buffer.concat(run));
   }
+}
+
+/** Bodies asked for ahead: the window ends before `end` of its list; `ids` are those asked for. */
+interface BodyWindow {
+  end: number;
+  ids: ReadonlySet<number>;
+  raws: Promise<Map<number, Buffer>>;
+}
+
+/**
+ * The window of `list` from `start`: PREFETCH_WINDOW messages or PREFETCH_WINDOW_BYTES of bodies
+ * (those `needs` says need their bytes; larger than PREFETCH_MAX_SIZE ones load when used).
+ */
+function bodyWindow(
+  store: MailStore,
+  list: ReadonlyArray<{ entry: ViewEntry }>,
+  start: number,
+  needs: (x: { entry: ViewEntry }) => boolean,
+): BodyWindow {
+  const entries: ViewEntry[] = [];
+  let bytes = 0;
+  let end = start;
+  for (; end < list.length && end - start < PREFETCH_WINDOW && bytes < PREFETCH_WINDOW_BYTES; end++) {
+    const x = list[end] as { entry: ViewEntry };
+    if (!needs(x)) continue;
+    entries.push(x.entry);
+    if (x.entry.size <= PREFETCH_MAX_SIZE) bytes += x.entry.size;
+  }
+  return {
+    end,
+    ids: new Set(entries.map((e) => e.messageId)),
+    raws: entries.length > 0 ? prefetchRaw(store, entries) : Promise.resolve(new Map()),
+  };
 }
 
 /**
@@ -323,6 +374,8 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
     const live = (all: ReadonlyArray<{ seq: number; entry: ViewEntry }>) =>
       all.filter((t) => !mailbox.isExpunged(t.entry.uid));
     const batchIter = batchesOf(view, mailbox.spans(command.sequenceSet, command.uid), changedSince);
+    /** Bodies of the next batch's first messages, asked for while the last window of this one is written. */
+    let carried: BodyWindow | undefined;
     let current = batchIter.next();
     let currentAhead = current.done ? undefined : lookAhead(live(current.value));
     for (let batches = 0; !current.done; batches++) {
@@ -354,28 +407,25 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
       // at a time, not one call each; the next window's call is on its way while this one is written.
       const needsBytes = (x: { entry: ViewEntry }) =>
         withRaw || unstored(x.entry.uid, currentAhead?.hits.get(x.entry.messageId)).length > 0;
-      /** The window from `start`: PREFETCH_WINDOW messages or PREFETCH_WINDOW_BYTES of bodies loaded ahead. */
-      const rawWindow = (start: number): { end: number; raws: Promise<Map<number, Buffer>> } => {
-        const entries: ViewEntry[] = [];
-        let bytes = 0;
-        let end = start;
-        for (; end < batch.length && end - start < PREFETCH_WINDOW && bytes < PREFETCH_WINDOW_BYTES; end++) {
-          const x = batch[end] as { entry: ViewEntry };
-          if (!needsBytes(x)) continue;
-          entries.push(x.entry);
-          if (x.entry.size <= PREFETCH_MAX_SIZE) bytes += x.entry.size;
-        }
-        return { end, raws: entries.length > 0 ? prefetchRaw(store, entries) : Promise.resolve(new Map()) };
-      };
       let raws = new Map<number, Buffer>();
       let windowEnd = 0;
-      let next: ReturnType<typeof rawWindow> | undefined;
+      let next: BodyWindow | undefined;
       for (const [j, t] of batch.entries()) {
         if (j === windowEnd) {
-          const now = next ?? rawWindow(j);
+          let now = next;
+          if (j === 0 && carried) {
+            // The window asked for with the last batch: the messages of it that lead this batch.
+            let end = 0;
+            while (end < batch.length && carried.ids.has((batch[end] as { entry: ViewEntry }).entry.messageId)) end++;
+            if (end > 0) now = { end, ids: carried.ids, raws: carried.raws };
+            carried = undefined;
+          }
+          now ??= bodyWindow(store, batch, j, needsBytes);
           raws = await now.raws;
           windowEnd = now.end;
-          next = windowEnd < batch.length ? rawWindow(windowEnd) : undefined;
+          next = windowEnd < batch.length ? bodyWindow(store, batch, windowEnd, needsBytes) : undefined;
+          // Body items need every message's bytes: the next batch's first window is asked for now.
+          if (!next && withRaw && !upcoming.done) carried = bodyWindow(store, live(upcoming.value), 0, () => true);
         }
         const seq = mailbox.seqOf(t.entry.uid) ?? t.seq;
         const e = mailbox.view[seq - 1] ?? t.entry;
@@ -390,7 +440,7 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
           const raw = raws.get(e.messageId);
           const head = needRaw ? undefined : heads.get(e.messageId);
           loaded = raw
-            ? { raw, tree: parseMimeTree(raw) }
+            ? { raw }
             : head
               ? { raw: head }
               : needRaw
@@ -403,7 +453,8 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
           ctx.log.debug({ uid: e.uid, err: err instanceof Error ? err.message : String(err) }, 'FETCH: message gone');
           continue;
         }
-        const fromTree = loaded.tree && fromBytes.length > 0 ? computed(loaded.tree, fromBytes) : undefined;
+        const tree = fromBytes.length > 0 ? treeOf(loaded) : undefined;
+        const fromTree = tree ? computed(tree, fromBytes) : undefined;
         for (const k of missing) {
           const answer = s?.[k] ?? fromTree?.get(k);
           if (answer) answers.set(k, remember(ctx, store, e, k, answer));
