@@ -968,6 +968,26 @@ describe('SEARCH BODY where the bodies are', () => {
 });
 
 describe('a server without searchBodies (gateway upgraded first)', () => {
+  it('searches bodies loaded in byte-bounded groups (more than SEARCH_HERE_BYTES in all)', () =>
+    throughProxy(async (c, proxy, u) => {
+      proxy.rule('searchBodies', { fault: 'KCERR_INVALID_PARAMETER', once: true });
+      // 40 messages of ~240 KB (under PREFETCH_MAX_SIZE): ~9.6 MB, two groups; the needle in every tenth.
+      for (let i = 0; i < 40; i++)
+        await putMessage(
+          admin,
+          folderOf(u, 'inbox'),
+          makeMessage(
+            `big ${i}`,
+            `${'filler line of text\r\n'.repeat(12_000)}${i % 10 === 9 ? 'needle-in-big\r\n' : ''}`,
+          ),
+        );
+      c.send('g2 NOOP\r\n');
+      await c.until(/g2 OK.*\r\n/);
+      c.send('g3 SEARCH BODY needle-in-big\r\n');
+      expect(await c.until(/g3 (OK|NO|BAD).*\r\n/)).toContain('* SEARCH 13 23 33 43\r\n');
+      expect(proxy.calls('loadMessages')).toBeGreaterThanOrEqual(2);
+    }));
+
   it('loads the bodies and searches them itself, and asks no more', () =>
     throughProxy(async (c, proxy) => {
       proxy.rule('searchBodies', { fault: 'KCERR_INVALID_PARAMETER', once: true });
