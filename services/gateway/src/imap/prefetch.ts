@@ -1,7 +1,7 @@
 /**
- * Raw messages for a window of a FETCH or SEARCH, in one server call (loadMessages): the round
- * trip, not the work, is what a message costs. Messages over PREFETCH_MAX_SIZE are left to load
- * when used; a window holds at most PREFETCH_WINDOW messages and about PREFETCH_WINDOW_BYTES. A message that
+ * Raw messages for a window of a FETCH, in few server calls (loadMessages): the round trip, not
+ * the work, is what a message costs. Messages over PREFETCH_MAX_SIZE are left to load when used;
+ * a window holds at most PREFETCH_WINDOW messages and about PREFETCH_WINDOW_BYTES. A message that
  * cannot be loaded (expunged meanwhile) is left out.
  */
 import { PREFETCH_MAX_SIZE } from '../limits.js';
