@@ -34,13 +34,12 @@ import {
   sectionOf,
   wholeMessageSectionOf,
 } from '@kgc/mapi';
-import { PREFETCH_MAX_SIZE } from '../../limits.js';
 import { viewRuns } from '../../store/flag-groups.js';
 import type { MailStore } from '../../store/types.js';
 import type { AnswerKind } from '../answer-cache.js';
 import type { ImapCommandSpec, ImapContext } from '../context.js';
 import { bad } from '../errors.js';
-import { PREFETCH_WINDOW, PREFETCH_WINDOW_BYTES, prefetchRaw } from '../prefetch.js';
+import { type BodyWindow, bodyWindow } from '../prefetch.js';
 import type { SelectedMailbox, ViewEntry } from '../selected.js';
 import { flagList } from '../wire.js';
 import { selectedOf, storeOf } from './common.js';
@@ -247,39 +246,6 @@ class ChunkedOutput {
     }
     if (run.length > 0) await this.ctx.send(Buffer.concat(run));
   }
-}
-
-/** Bodies asked for ahead: the window ends before `end` of its list; `ids` are those asked for. */
-interface BodyWindow {
-  end: number;
-  ids: ReadonlySet<number>;
-  raws: Promise<Map<number, Buffer>>;
-}
-
-/**
- * The window of `list` from `start`: PREFETCH_WINDOW messages or PREFETCH_WINDOW_BYTES of bodies
- * (those `needs` says need their bytes; larger than PREFETCH_MAX_SIZE ones load when used).
- */
-function bodyWindow(
-  store: MailStore,
-  list: ReadonlyArray<{ entry: ViewEntry }>,
-  start: number,
-  needs: (x: { entry: ViewEntry }) => boolean,
-): BodyWindow {
-  const entries: ViewEntry[] = [];
-  let bytes = 0;
-  let end = start;
-  for (; end < list.length && end - start < PREFETCH_WINDOW && bytes < PREFETCH_WINDOW_BYTES; end++) {
-    const x = list[end] as { entry: ViewEntry };
-    if (!needs(x)) continue;
-    entries.push(x.entry);
-    if (x.entry.size <= PREFETCH_MAX_SIZE) bytes += x.entry.size;
-  }
-  return {
-    end,
-    ids: new Set(entries.map((e) => e.messageId)),
-    raws: entries.length > 0 ? prefetchRaw(store, entries) : Promise.resolve(new Map()),
-  };
 }
 
 /**
