@@ -18,8 +18,12 @@ export const MAX_SEARCH_TEXTS = SEARCH_BODIES_LIMITS.texts;
 export const MAX_SEARCH_TEXT_LENGTH = SEARCH_BODIES_LIMITS.textLength;
 export const SEARCH_GROUP_BYTES = 8 * 1024 * 1024;
 export const SEARCH_GROUP_MESSAGES = 256;
-/** searchBodies calls of the process searching at once (the others wait): at most 8 × 2 groups in memory. */
+/**
+ * searchBodies calls of the process searching at once (the others wait), and the bytes of
+ * messages they hold together (a larger message is read when nothing else is held).
+ */
 export const MAX_CONCURRENT_SEARCHES = 8;
+export const SEARCH_MEMORY_BYTES = 64 * 1024 * 1024;
 /** Most rows one tableQueryRows call returns; page with offset beyond it. */
 export const MAX_TABLE_ROWS = 100_000;
 /** Most journal entries one getChanges / notifyGetItems answer holds (`more` says there are others). */

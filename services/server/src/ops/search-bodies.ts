@@ -8,23 +8,26 @@ import {
   MAX_SEARCH_TEXTS,
   SEARCH_GROUP_BYTES,
   SEARCH_GROUP_MESSAGES,
+  SEARCH_MEMORY_BYTES,
 } from '../limits.js';
-import { Semaphore } from '../semaphore.js';
+import { ByteBudget, Semaphore } from '../semaphore.js';
 import { mayReadStore, principal } from './common.js';
 import type { Op } from './op.js';
 
 /** Longest stretch of searching without letting other requests run. */
 const YIELD_AFTER_MS = 10;
 
-/** The calls of the whole process searching at once (each holds up to two groups of bodies). */
+/** The calls of the whole process searching at once, and the message bytes they hold together. */
 const searching = new Semaphore(MAX_CONCURRENT_SEARCHES);
+const searchMemory = new ByteBudget(SEARCH_MEMORY_BYTES);
 
 /**
  * SEARCH BODY where the messages are: the gateway sends ids and texts, not the bodies over the wire.
  * The bytes are read in groups of at most SEARCH_GROUP_BYTES (a larger message alone), the next group
  * reading while this one is searched, so a call holds two groups at most however large its messages
- * (storage rawMessageGroups), and at most MAX_CONCURRENT_SEARCHES calls of the process search at
- * once (the others wait their turn): the bodies in memory stay bounded whatever the clients do.
+ * (storage rawMessageGroups). At most MAX_CONCURRENT_SEARCHES calls of the process search at once,
+ * holding at most SEARCH_MEMORY_BYTES of messages together (a larger message is read when nothing
+ * else is held); the others wait their turn: memory stays bounded whatever the clients do.
  * Matching is @kgc/mapi's bodyTextMatches, the gateway's own for the bodies it holds.
  */
 export const searchBodies: Op<'searchBodies'> = async (ctx, input) => {
@@ -46,6 +49,7 @@ export const searchBodies: Op<'searchBodies'> = async (ctx, input) => {
       maxBytes: SEARCH_GROUP_BYTES,
       maxCount: SEARCH_GROUP_MESSAGES,
       accept: (storeId) => mayReadStore(p, storeId),
+      reserve: (bytes) => searchMemory.take(bytes),
     });
     let since = performance.now();
     for await (const group of groups) {

@@ -122,13 +122,19 @@ export interface RawGroupOptions {
   maxCount: number;
   /** Which stores' messages to read (the others are left out, as missing ones). */
   accept?(storeId: number): boolean;
+  /**
+   * Called with a group's bytes before it is read; resolves with the function that frees them,
+   * called once the caller is done with the group (a budget shared by many callers).
+   */
+  reserve?(bytes: number): Promise<() => void>;
 }
 
 /**
  * The original bytes of messages in groups (in the order of `ids`, repeats and missing ids
  * skipped): one read finds where and how large they are, then one read per group, the next group
  * reading while the caller works on this one. A caller so holds at most two groups in memory
- * however many and large the messages, and waits for one round trip per group.
+ * however many and large the messages, and waits for one round trip per group; `reserve` lets
+ * many callers share a bound on the bytes they hold.
  */
 export async function* rawMessageGroups(
   run: Pick<Runner, 'read'>,
@@ -152,28 +158,49 @@ export async function* rawMessageGroups(
     bytes += r.size;
   }
   if (group.length > 0) groups.push(group);
-  const readGroup = (g: number[]) =>
-    run
-      .read((ctx) =>
+  const readGroup = async (g: number[]): Promise<{ messages: RawMessage[]; free: () => void }> => {
+    const free = opts.reserve
+      ? await opts.reserve(g.reduce((sum, id) => sum + (rows.get(id)?.size ?? 0), 0))
+      : () => {};
+    try {
+      const blobs = await run.read((ctx) =>
         ctx.env.blobs.readMany(
           ctx,
           g.flatMap((id) => rows.get(id)?.hash ?? []),
         ),
-      )
-      .then((blobs) =>
-        g.map((id) => {
-          const r = rows.get(id) as BlobRow;
-          return { id, storeId: r.storeId, mime: r.hash ? (blobs.get(r.hash) ?? null) : null };
-        }),
       );
+      const messages = g.map((id) => {
+        const r = rows.get(id) as BlobRow;
+        return { id, storeId: r.storeId, mime: r.hash ? (blobs.get(r.hash) ?? null) : null };
+      });
+      return { messages, free };
+    } catch (e) {
+      free();
+      throw e;
+    }
+  };
   let next = groups[0] ? readGroup(groups[0]) : undefined;
-  for (let i = 0; next; i++) {
-    const current = next;
-    const following = groups[i + 1];
-    next = following ? readGroup(following) : undefined;
-    // A caller that stops early never awaits the read ahead: its failure is not unhandled.
-    next?.catch(() => undefined);
-    yield await current;
+  let held: (() => void) | undefined;
+  try {
+    for (let i = 0; next; i++) {
+      const current = next;
+      const following = groups[i + 1];
+      next = following ? readGroup(following) : undefined;
+      // A caller that stops early never awaits the read ahead: its failure is not unhandled.
+      next?.catch(() => undefined);
+      const got = await current;
+      held = got.free;
+      yield got.messages;
+      got.free();
+      held = undefined;
+    }
+  } finally {
+    // A caller that stopped early: the group it held, and the one read ahead once it is read.
+    held?.();
+    next?.then(
+      (g) => g.free(),
+      () => undefined,
+    );
   }
 }
 

@@ -740,6 +740,30 @@ describe.each(TEST_ENGINES)('messages (%s)', (engine) => {
     // Every byte back as stored.
     for await (const g of storage.messages.rawMessageGroups(ids, { maxBytes: 1 << 30, maxCount: 1000 }))
       for (const m of g) if (m.id !== other?.id) expect(m.mime?.equals(byId.get(m.id) as Buffer)).toBe(true);
+
+    // A shared budget: each group's bytes reserved before it is read, freed once the caller is
+    // done with it; at most the group in hand and the one read ahead are held, none after.
+    let held = 0;
+    let most = 0;
+    const reserved: number[] = [];
+    const reserve = async (bytes: number) => {
+      reserved.push(bytes);
+      held++;
+      most = Math.max(most, held);
+      return () => {
+        held--;
+      };
+    };
+    const sizes: number[] = [];
+    for await (const g of storage.messages.rawMessageGroups(ids, { maxBytes: 4096, maxCount: 50, reserve }))
+      sizes.push(g.reduce((sum, m) => sum + (m.mime?.length ?? 0), 0));
+    expect(reserved).toEqual(sizes);
+    expect(most).toBe(2);
+    expect(held).toBe(0);
+    // A caller that stops after the first group gives back what it held and what was read ahead.
+    for await (const _g of storage.messages.rawMessageGroups(ids, { maxBytes: 4096, maxCount: 50, reserve })) break;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(held).toBe(0);
   });
 
   it('files with an inline threshold: small blobs in the database, large ones in files, both freed', async () => {
