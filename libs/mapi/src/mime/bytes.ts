@@ -51,7 +51,7 @@ export function addSize(into: MessageSize, add: MessageSize): void {
  * every NUL becomes 0x80 (a literal must not hold NUL). Returns the input itself when nothing changes.
  */
 export function toImapLineEnds(data: Buffer): Buffer {
-  // Counted with the native search (most sections have neither: a few calls, not a byte loop).
+  // Counted with the native search: one call per NUL and per line, not one step per byte.
   let changes = 0;
   for (let z = data.indexOf(NUL); z !== -1; z = data.indexOf(NUL, z + 1)) changes++;
   for (let lf = data.indexOf(LF); lf !== -1; lf = data.indexOf(LF, lf + 1))

@@ -738,7 +738,7 @@ describe('QRESYNC (RFC 7162 §3.2)', () => {
 });
 
 describe('loadMessages past the server’s bytes per call', () => {
-  it('loads the deferred messages one at a time: a body search in the gateway sees them all', () =>
+  it('asks again for what the server deferred: a body search in the gateway and a header search see every message', () =>
     throughProxy(async (c, proxy) => {
       // An older server (no searchBodies): the bodies come to the gateway.
       proxy.rule('searchBodies', { fault: 'KCERR_INVALID_PARAMETER', once: true });
@@ -755,10 +755,15 @@ describe('loadMessages past the server’s bytes per call', () => {
           );
         },
       });
-      c.send('d2 SEARCH BODY "body of message"\r\n');
+      // Header blocks (headersOnly): three messages, one per answer, so asked for three times.
+      c.send('d2 SEARCH HEADER Message-ID example.com\r\n');
       expect(await c.until(/d2 (OK|NO|BAD).*\r\n/)).toContain('* SEARCH 1 2 3\r\n');
-      expect(proxy.calls('loadMessages')).toBe(1);
-      expect(proxy.calls('loadObject')).toBe(2);
+      expect(proxy.calls('loadMessages')).toBe(3);
+      // Whole messages the same way; none loaded alone.
+      c.send('d3 SEARCH BODY "body of message"\r\n');
+      expect(await c.until(/d3 (OK|NO|BAD).*\r\n/)).toContain('* SEARCH 1 2 3\r\n');
+      expect(proxy.calls('loadMessages')).toBe(6);
+      expect(proxy.calls('loadObject')).toBe(0);
     }));
 });
 

@@ -440,19 +440,8 @@ export class SoapMailStore implements MailStore {
     }
     for (let i = 0; i < missing.length; i += LOAD_MESSAGES_BATCH) {
       const ids = missing.slice(i, i + LOAD_MESSAGES_BATCH);
-      const batch = this.call('loadMessages', { messageIds: ids }).then(async (r) => {
-        const got = new Map(r.messages.map((m) => [m.messageId, m.raw]));
+      const batch = this.loadMessages(ids, false).then((got) => {
         for (const [id, raw] of got) this.deps.bodies.set(this.storeId, id, raw);
-        // Past the server's bytes per call (not with the small messages asked for ahead): one at a time.
-        for (const id of r.deferred) {
-          const parts = await this.loadMessage(id, { raw: true }).catch((e: unknown) => {
-            if (e instanceof StoreError && e.kind === 'not-found') return undefined;
-            throw e;
-          });
-          if (!parts?.raw) continue;
-          got.set(id, parts.raw);
-          this.deps.bodies.set(this.storeId, id, parts.raw);
-        }
         return got;
       });
       // raw() of one of these while the batch is on its way waits for the batch.
@@ -507,6 +496,21 @@ export class SoapMailStore implements MailStore {
     return out;
   }
 
+  /**
+   * loadMessages, asked again for what the server deferred (past its bytes per call; each call
+   * reads at least one message, so this ends). Gone messages are left out.
+   */
+  private async loadMessages(ids: readonly number[], headersOnly: boolean): Promise<Map<number, Buffer>> {
+    const got = new Map<number, Buffer>();
+    for (let rest = [...ids]; rest.length > 0; ) {
+      const r = await this.call('loadMessages', { messageIds: rest, ...(headersOnly ? { headersOnly } : {}) });
+      for (const m of r.messages) got.set(m.messageId, m.raw);
+      // Progress is sure only while the server answers something: a deferral with nothing read ends it.
+      rest = r.messages.length > 0 ? r.deferred : [];
+    }
+    return got;
+  }
+
   /** Header blocks from the server (calls in parallel). */
   private async loadHeaderBlocks(ids: readonly number[]): Promise<Map<number, Buffer>> {
     const out = new Map<number, Buffer>();
@@ -514,8 +518,7 @@ export class SoapMailStore implements MailStore {
     for (let i = 0; i < ids.length; i += LOAD_HEADERS_BATCH) batches.push(ids.slice(i, i + LOAD_HEADERS_BATCH));
     await Promise.all(
       batches.map(async (part) => {
-        const r = await this.call('loadMessages', { messageIds: part, headersOnly: true });
-        for (const m of r.messages) out.set(m.messageId, m.raw);
+        for (const [id, block] of await this.loadMessages(part, true)) out.set(id, block);
       }),
     );
     return out;

@@ -158,10 +158,16 @@ export async function* rawMessageGroups(
     bytes += r.size;
   }
   if (group.length > 0) groups.push(group);
+  /** The caller stopped early: a read ahead still waiting for its reservation reads nothing. */
+  let stopped = false;
   const readGroup = async (g: number[]): Promise<{ messages: RawMessage[]; free: () => void }> => {
     const free = opts.reserve
       ? await opts.reserve(g.reduce((sum, id) => sum + (rows.get(id)?.size ?? 0), 0))
       : () => {};
+    if (stopped) {
+      free();
+      return { messages: [], free };
+    }
     try {
       const blobs = await run.read((ctx) =>
         ctx.env.blobs.readMany(
@@ -195,7 +201,9 @@ export async function* rawMessageGroups(
       held = undefined;
     }
   } finally {
-    // A caller that stopped early: the group it held, and the one read ahead once it is read.
+    // A caller that stopped early: the group it held, and the one read ahead (which reads nothing
+    // if it has not started).
+    stopped = true;
     held?.();
     next?.then(
       (g) => g.free(),
