@@ -4,32 +4,29 @@
  * arrival order.
  */
 
-/** At most `size` holders at once; the others wait in arrival order. */
+/** At most `size` holders at once; the others wait in arrival order (a budget of `size` places). */
 export class Semaphore {
-  private held = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly places: ByteBudget;
 
-  constructor(private readonly size: number) {
+  constructor(size: number) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError('semaphore size must be a positive integer');
+    this.places = new ByteBudget(size);
   }
 
   /** Runs `fn` once a place is free, and frees it when `fn` settles. */
   async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.held >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.held++;
+    const free = await this.places.take(1);
     try {
       return await fn();
     } finally {
-      const next = this.waiting.shift();
-      // The place goes straight to the next in line (held stays the same), or is freed.
-      if (next) next();
-      else this.held--;
+      free();
     }
   }
 
   /** Holders now, and callers waiting. */
   get state(): { held: number; waiting: number } {
-    return { held: this.held, waiting: this.waiting.length };
+    const { used, waiting } = this.places.state;
+    return { held: used, waiting };
   }
 }
 

@@ -74,11 +74,20 @@ export function containsText(haystack: string, needle: string): boolean {
 }
 
 /**
- * Which of `texts` the body of `raw` contains ({@link decodedBodyText}, {@link containsText}): SEARCH BODY,
- * the one definition the gateway (bodies it holds) and the server (searchBodies) both use.
+ * Which of `texts` the body of a message contains ({@link decodedBodyText}, {@link containsText}):
+ * SEARCH BODY, the one definition the gateway (bodies it holds) and the server (searchBodies) both
+ * use. The texts are folded once, for all the messages the matcher is given.
  */
+export function bodyTextMatcher(texts: readonly string[]): (raw: Buffer) => string[] {
+  const folded = texts.map((t) => t.toLowerCase());
+  return (raw) => {
+    if (texts.length === 0) return [];
+    const body = decodedBodyText(raw, parseMimeTree(raw)).toLowerCase();
+    return texts.filter((_, i) => body.includes(folded[i] as string));
+  };
+}
+
+/** {@link bodyTextMatcher} for one message. */
 export function bodyTextMatches(raw: Buffer, texts: readonly string[]): string[] {
-  if (texts.length === 0) return [];
-  const body = decodedBodyText(raw, parseMimeTree(raw)).toLowerCase();
-  return texts.filter((t) => body.includes(t.toLowerCase()));
+  return bodyTextMatcher(texts)(raw);
 }

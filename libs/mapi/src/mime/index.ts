@@ -14,6 +14,7 @@ export {
 } from './body-structure.js';
 export {
   type BodyTextPart,
+  bodyTextMatcher,
   bodyTextMatches,
   containsText,
   decodedBodyParts,

@@ -1,11 +1,11 @@
 /**
  * SEARCH BODY/TEXT for a window of messages: which of the search's texts each body contains
- * (@kgc/mapi bodyTextMatches). Bodies in the gateway's cache are searched here; the others where
+ * (@kgc/mapi bodyTextMatcher). Bodies in the gateway's cache are searched here; the others where
  * they are stored (searchBodies), for the texts within the API's limits that XML carries
  * unchanged. The rest, and everything when the server is older, is searched here on bodies
  * loaded in byte-bounded groups.
  */
-import { bodyTextMatches } from '@kgc/mapi';
+import { bodyTextMatcher } from '@kgc/mapi';
 import { type Input, type Output, SEARCH_BODIES_LIMITS, sanitizeString } from '@kgc/soap';
 import { PREFETCH_MAX_SIZE, SEARCH_BODIES_BATCH, SEARCH_HERE_BYTES } from '../limits.js';
 import { StoreError } from './types.js';
@@ -27,10 +27,11 @@ export async function bodyMatches(
   texts: readonly string[],
 ): Promise<Map<number, ReadonlySet<string>>> {
   const out = new Map<number, Set<string>>();
+  const matches = bodyTextMatcher(texts);
   const remote: Array<{ messageId: number; size: number }> = [];
   for (const m of messages) {
     const cached = deps.cached(m.messageId);
-    if (cached) out.set(m.messageId, new Set(bodyTextMatches(cached, texts)));
+    if (cached) out.set(m.messageId, new Set(matches(cached)));
     else remote.push(m);
   }
   if (remote.length === 0) return out;
@@ -91,9 +92,10 @@ async function searchHere(
   texts: readonly string[],
   out: Map<number, Set<string>>,
 ): Promise<void> {
+  const matches = bodyTextMatcher(texts);
   const record = (id: number, raw: Buffer) => {
     const set = out.get(id) ?? new Set<string>();
-    for (const t of bodyTextMatches(raw, texts)) set.add(t);
+    for (const t of matches(raw)) set.add(t);
     out.set(id, set);
   };
   let group: number[] = [];

@@ -84,14 +84,7 @@ function reachable<M extends { id: number; storeId: number }>(p: Principal, ids:
   const byId = new Map(found.map((m) => [m.id, m]));
   for (const id of ids) {
     const m = byId.get(id);
-    if (!m) throw new KcError('KCERR_NOT_FOUND', `message ${id} not found`);
-    if (p.kind === 'user') {
-      try {
-        assertStoreAccess(p, m.storeId);
-      } catch {
-        throw new KcError('KCERR_NOT_FOUND', `message ${id} not found`);
-      }
-    }
+    if (!m || !mayReadStore(p, m.storeId)) throw new KcError('KCERR_NOT_FOUND', `message ${id} not found`);
   }
   return found;
 }

@@ -1,5 +1,5 @@
 import { setImmediate } from 'node:timers/promises';
-import { bodyTextMatches } from '@kgc/mapi';
+import { bodyTextMatcher } from '@kgc/mapi';
 import { KcError } from '@kgc/soap';
 import {
   MAX_CONCURRENT_SEARCHES,
@@ -28,7 +28,7 @@ const searchMemory = new ByteBudget(SEARCH_MEMORY_BYTES);
  * (storage rawMessageGroups). At most MAX_CONCURRENT_SEARCHES calls of the process search at once,
  * holding at most SEARCH_MEMORY_BYTES of messages together (a larger message is read when nothing
  * else is held); the others wait their turn: memory stays bounded whatever the clients do.
- * Matching is @kgc/mapi's bodyTextMatches, the gateway's own for the bodies it holds.
+ * Matching is @kgc/mapi's bodyTextMatcher, the gateway's own for the bodies it holds.
  */
 export const searchBodies: Op<'searchBodies'> = async (ctx, input) => {
   const p = await principal(ctx, input.sessionId);
@@ -44,6 +44,7 @@ export const searchBodies: Op<'searchBodies'> = async (ctx, input) => {
 
   return searching.run(async () => {
     const hits = new Map<string, number[]>(texts.map((t) => [t, []]));
+    const matches = bodyTextMatcher(texts);
     const searched = new Set<number>();
     const groups = ctx.storage.messages.rawMessageGroups(wanted, {
       maxBytes: SEARCH_GROUP_BYTES,
@@ -56,7 +57,7 @@ export const searchBodies: Op<'searchBodies'> = async (ctx, input) => {
       for (const m of group) {
         if (!m.mime) continue;
         searched.add(m.id);
-        for (const t of bodyTextMatches(m.mime, texts)) hits.get(t)?.push(m.id);
+        for (const t of matches(m.mime)) hits.get(t)?.push(m.id);
         // Other requests' turn now and then: a group of large bodies is searched in many steps.
         if (performance.now() - since > YIELD_AFTER_MS) {
           await setImmediate();
