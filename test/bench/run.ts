@@ -2,6 +2,7 @@
 import { benchDagent } from './dagent-lmtp.bench.js';
 import { benchDovecot } from './dovecot.bench.js';
 import { benchGateway } from './gateway-imap.bench.js';
+import { bufferPoolAtLeast } from './lib.js';
 import { benchServer } from './server-soap.bench.js';
 import { benchSpooler } from './spooler-relay.bench.js';
 
@@ -19,11 +20,19 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const started = Date.now();
-process.stdout.write('KGC-TS benchmarks (MariaDB at 127.0.0.1:3306)\n');
-for (const [name, title, run] of sections) {
-  if (only.length > 0 && !only.includes(name)) continue;
-  process.stdout.write(`\n[${title}]\n`);
-  for (const line of await run()) process.stdout.write(`  ${line}\n`);
+const MiB = 1024 * 1024;
+const pool = await bufferPoolAtLeast(1024 * MiB);
+process.stdout.write(
+  `KGC-TS benchmarks (MariaDB at 127.0.0.1:3306, innodb_buffer_pool_size ${pool.now / MiB} MiB${pool.now !== pool.found ? ` for the run, ${pool.found / MiB} MiB before` : ''})\n`,
+);
+try {
+  for (const [name, title, run] of sections) {
+    if (only.length > 0 && !only.includes(name)) continue;
+    process.stdout.write(`\n[${title}]\n`);
+    for (const line of await run()) process.stdout.write(`  ${line}\n`);
+  }
+} finally {
+  await pool.restore();
 }
 process.stdout.write(`\ndone in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 process.exit(0);

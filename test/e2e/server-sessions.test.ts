@@ -26,7 +26,10 @@ describeEngines('server sessions', { independent: true }, (engine) => {
     expect(await t.client.call('logon', { username: a.username.toUpperCase(), password: a.password })).toMatchObject(
       want,
     );
-    expect(await t.client.call('logon', { username: a.email, password: a.password })).toMatchObject(want);
+    const byAddress = await t.client.call('logon', { username: a.email, password: a.password });
+    expect(byAddress).toMatchObject(want);
+    // The user comes with the session, as getUser gives it.
+    expect(byAddress.user).toEqual((await a.session.call('getUser', { username: a.username })).user);
     expect(await t.client.call('logon', { username: a.user.aliases[0] ?? '', password: a.password })).toMatchObject(
       want,
     );

@@ -43,9 +43,9 @@ const byUser = { ...sid, username: one(t.string) };
 export const operations = {
   // sessions
   logon: op(
-    'User logon with login name (or email) and password.',
+    'User logon with login name (or email) and password; with the user (as getUser gives it), so a client needs no second call.',
     { username: one(t.string), password: one(t.string) },
-    { sessionId: one(t.string), userId: one(t.long), storeId: one(t.long) },
+    { sessionId: one(t.string), userId: one(t.long), storeId: one(t.long), user: opt(UserT) },
   ),
   serviceLogon: op(
     'Service logon with the shared service secret; optionally impersonating a user.',

@@ -902,6 +902,38 @@ async function throughProxy(
   }
 }
 
+describe('login: one server call', () => {
+  it('takes the user from logon; an older server’s logon (without it) costs a getUser, and features gate both', async () => {
+    const proxy = await startSoapProxy(server.url);
+    const viaProxy = await startTestGateway(proxy.url);
+    try {
+      const { u } = await userWith(1);
+      const login = async (user: string, password: string) => {
+        const c = await RawClient.connect(viaProxy.imapPort);
+        await c.until(/^\* OK .*\r\n/);
+        c.send(`l1 LOGIN ${user} ${password}\r\n`);
+        const reply = await c.until(/l1 .*\r\n/);
+        c.close();
+        return reply;
+      };
+      expect(await login(u.username, u.password)).toMatch(/l1 OK/);
+      expect([proxy.calls('logon'), proxy.calls('getUser')]).toEqual([1, 0]);
+      proxy.rule('logon', { reply: (xml) => xml.replace(/<user>[\s\S]*<\/user>/, '') });
+      const other = await createMailUser(admin, ['imap']);
+      expect(await login(other.username, other.password)).toMatch(/l1 OK/);
+      expect([proxy.calls('logon'), proxy.calls('getUser')]).toEqual([2, 1]);
+      const noImap = await createMailUser(admin, ['pop3']);
+      expect(await login(noImap.username, noImap.password)).toMatch(/l1 NO/);
+      proxy.rule('logon', 'pass');
+      const noImap2 = await createMailUser(admin, ['pop3']);
+      expect(await login(noImap2.username, noImap2.password)).toMatch(/l1 NO/);
+    } finally {
+      await viaProxy.close();
+      await proxy.close();
+    }
+  });
+});
+
 describe('SEARCH when the server fails', () => {
   it('answers NO [UNAVAILABLE], never OK with matches missing', () =>
     throughProxy(async (c, proxy) => {

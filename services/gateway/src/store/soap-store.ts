@@ -166,7 +166,8 @@ export class SoapMailStoreProvider implements MailStoreProvider {
     const relogon = async () => (await client.call('logon', { username, password })).sessionId;
     const session = new KgcSession(client, first.sessionId, relogon);
     try {
-      const { user } = await session.call('getUser', { username });
+      // An older server's logon does not give the user.
+      const user = first.user ?? (await session.call('getUser', { username })).user;
       const logon: CachedLogon = {
         session,
         username: user.username,

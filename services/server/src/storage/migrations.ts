@@ -322,6 +322,25 @@ const searchSubjectsColumn: Migration = {
   },
 };
 
+/**
+ * MySQL: blob bytes clustered in the order they are written (an auto-increment key; the hash is a
+ * unique key) instead of by hash. InnoDB keeps a table's rows in its primary key's order, so a
+ * content-hash key scattered every new message over the whole table: a mailbox's bodies (and the
+ * mail that arrived together, which clients read together) shared their 16 KiB pages with random
+ * others, and reading them touched about a page per message, which the buffer pool had to hold. In
+ * write order they share pages, and inserts append instead of splitting pages everywhere. SQLite
+ * tables already keep rows in insertion (rowid) order.
+ */
+const blobChunksWriteOrder: Migration = {
+  name: '0007-blob-chunks-write-order',
+  async up(knex, engine) {
+    if (engine !== 'mysql') return;
+    await knex.raw(
+      'alter table blob_chunks drop primary key, add column id bigint unsigned not null auto_increment primary key first, add unique key blob_chunks_hash_seq_unique (hash, seq)',
+    );
+  },
+};
+
 const MIGRATIONS: readonly Migration[] = [
   initialSchema,
   deliveryKeys,
@@ -329,6 +348,7 @@ const MIGRATIONS: readonly Migration[] = [
   journalUidRanges,
   headerBlocks,
   searchSubjectsColumn,
+  blobChunksWriteOrder,
 ];
 
 export function migrationSource(engine: Engine): Knex.MigrationSource<Migration> {

@@ -88,6 +88,41 @@ describe.each(TEST_ENGINES)('storage schema and stores (%s)', (engine) => {
     expect(columns).not.toContain('bodystructure_json');
   });
 
+  it('0007 keeps MySQL blob bytes in write order (an auto-increment key), and blobs stored before still read', async () => {
+    const before = await h.open({ db: 'pre0007' });
+    const user = await before.users.createUser({ loginName: 'pre0007' });
+    const inbox = (await before.folders.findFolderByRole(user.storeId as number, 'inbox'))?.id as number;
+    const raw = mime('kept');
+    const { results } = await before.messages.createMessages([{ folderId: inbox, mime: raw, envelope: {} }]);
+    const id = results[0]?.ok ? results[0].id : 0;
+    const knex = h.raw('pre0007');
+    if (engine === 'mysql') {
+      // Back to the hash-keyed table 0001 made, as a database made before 0007 is.
+      await knex.raw(
+        'alter table blob_chunks drop primary key, drop index blob_chunks_hash_seq_unique, drop column id, add primary key (hash, seq)',
+      );
+    }
+    await knex('knex_migrations').where({ name: '0007-blob-chunks-write-order' }).delete();
+    const after = await h.open({ db: 'pre0007' });
+    expect((await after.messages.getMessage(id, { mime: true })).mime?.equals(raw)).toBe(true);
+    // The same bytes again share the blob; new bytes get the next place.
+    const again = await after.messages.createMessages([
+      { folderId: inbox, mime: raw, envelope: {} },
+      { folderId: inbox, mime: mime('new'), envelope: {} },
+    ]);
+    for (const r of again.results) {
+      expect(r.ok).toBe(true);
+      if (r.ok) expect((await after.messages.getMessage(r.id, { mime: true })).mime?.length).toBeGreaterThan(0);
+    }
+    expect(await knex('blob_chunks').count({ n: '*' })).toEqual([{ n: 2 }]);
+    if (engine === 'mysql') {
+      const keys = (await knex.raw("show index from blob_chunks where Key_name = 'PRIMARY'"))[0] as Array<{
+        Column_name: string;
+      }>;
+      expect(keys.map((k) => k.Column_name)).toEqual(['id']);
+    }
+  });
+
   it('refuses to start when attachment_storage differs from the recorded one', async () => {
     const err = await h.open({ attachmentStorage: 'files' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KcError);
