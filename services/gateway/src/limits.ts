@@ -73,12 +73,12 @@ export const PREFETCH_WINDOW_BYTES = 2 * 1024 * 1024;
 /** Messages per loadMessages call (the server allows 256): a search window of 256 loads in two calls side by side. */
 export const LOAD_MESSAGES_BATCH = 128;
 /**
- * SEARCH BODY/TEXT: messages per searchBodies call (the server allows 1024; it reads their bytes
- * in bounded groups), and messages per window of the search (the next window's calls are on their
- * way while this one is evaluated).
+ * SEARCH BODY/TEXT: messages per searchBodies call (the server's limit, 1024: it reads their bytes
+ * in bounded groups, so a bigger call costs no memory, only fewer round trips), and messages per
+ * window of the search (the next window's call is on its way while this one is evaluated).
  */
-export const SEARCH_BODIES_BATCH = 256;
-export const SEARCH_BODY_WINDOW = 512;
+export const SEARCH_BODIES_BATCH = 1024;
+export const SEARCH_BODY_WINDOW = 1024;
 /**
  * SEARCH BODY/TEXT searched in the gateway (an older server, or a text the server cannot be asked
  * for): bodies load in groups of at most this many bytes, each dropped before the next loads.

@@ -17,7 +17,7 @@ export const MAX_SEARCH_BODIES = SEARCH_BODIES_LIMITS.messages;
 export const MAX_SEARCH_TEXTS = SEARCH_BODIES_LIMITS.texts;
 export const MAX_SEARCH_TEXT_LENGTH = SEARCH_BODIES_LIMITS.textLength;
 export const SEARCH_GROUP_BYTES = 8 * 1024 * 1024;
-export const SEARCH_GROUP_MESSAGES = 256;
+export const SEARCH_GROUP_MESSAGES = 512;
 /**
  * searchBodies calls of the process searching at once (the others wait), and the bytes of
  * messages they hold together (a larger message is read when nothing else is held).
