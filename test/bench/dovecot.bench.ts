@@ -1,8 +1,8 @@
 /**
  * The bar, measured on the same machine: Debian's Dovecot 2.3 (maildir, its default fsync policy),
  * started here as a private instance with its own configuration in a temporary directory on free
- * ports, under the very loads dagent and the gateway get (lmtp-workload.ts, mail-workloads.ts), on
- * a 2,000-message INBOX as the issue measured it. Skipped, saying so, when Dovecot is not
+ * ports, under the very loads dagent and the gateway get (lmtp-workload.ts, mail-workloads.ts; the
+ * IMAP and POP3 ones in versus.bench.ts, beside ours). Skipped, saying so, when Dovecot is not
  * installed (apt-get install dovecot-imapd dovecot-pop3d dovecot-lmtpd) or we are not root (it
  * switches to the mail user).
  */
@@ -24,12 +24,10 @@ import { join } from 'node:path';
 import type { RawClient } from '../../services/gateway/src/testing/harness.js';
 import { message4k, pssKiB, runLoad } from './lib.js';
 import { LMTP_CONNECTIONS, lmtpFigures, lmtpPool } from './lmtp-workload.js';
-import { cmd, headerSync, imapLogin, imapSessions, mailboxFigures, pop3Session, warmUp } from './mail-workloads.js';
+import { cmd, imapLogin } from './mail-workloads.js';
 
 const DOVECOT = '/usr/sbin/dovecot';
 const PASS = 'bench-pw-0123';
-const IMAP_MESSAGES = 2_000;
-const POP3_MESSAGES = 1_000;
 /** Idle (IDLE) connections for the memory figure: Dovecot runs a process per connection. */
 const IDLE_CONNECTIONS = 200;
 
@@ -133,11 +131,29 @@ service lmtp {
 `;
 }
 
-export async function benchDovecot(): Promise<string[]> {
+/** Why Dovecot cannot run here, or null. */
+export function dovecotMissing(): string | null {
   if (!existsSync(DOVECOT))
-    return ['skipped: Dovecot is not installed (apt-get install dovecot-imapd dovecot-pop3d dovecot-lmtpd)'];
-  if (process.getuid?.() !== 0) return ['skipped: starting a private Dovecot needs root'];
-  const out: string[] = [];
+    return 'skipped: Dovecot is not installed (apt-get install dovecot-imapd dovecot-pop3d dovecot-lmtpd)';
+  if (process.getuid?.() !== 0) return 'skipped: starting a private Dovecot needs root';
+  return null;
+}
+
+/** A private Dovecot: its ports, its users (password PASS), delivery over its LMTP. */
+export interface Dovecot {
+  ports: { imap: number; pop3: number; lmtp: number };
+  pid: number;
+  version: string;
+  pass: string;
+  /** `n` 4 KB messages into a user's INBOX over LMTP. */
+  mailbox(user: string, n: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts Dovecot with these users; a user's password hash has the scheme given (SHA512-CRYPT when absent). */
+export async function startDovecot(
+  users: ReadonlyArray<{ name: string; scheme?: 'SHA512-CRYPT' | 'ARGON2ID' }>,
+): Promise<Dovecot> {
   const dir = mkdtempSync(join(tmpdir(), 'kgc-dovecot-'));
   chmodSync(dir, 0o755);
   const mail = join(dir, 'mail');
@@ -147,62 +163,81 @@ export async function benchDovecot(): Promise<string[]> {
   const ports = { imap: await freePort(), pop3: await freePort(), lmtp: await freePort() };
   const conf = join(dir, 'dovecot.conf');
   writeFileSync(conf, config(dir, ports));
-  const hashOf = (scheme: string) =>
-    execFileSync('doveadm', ['-c', conf, 'pw', '-s', scheme, '-p', PASS]).toString().trim();
-  const hash = hashOf('SHA512-CRYPT');
-  const lmtpUsers = Array.from({ length: 40 }, (_, i) => `bench${i}`);
-  // popargon: a password hash of our scrypt's cost (libsodium's ARGON2ID, m=64 MiB, t=3: ~80 ms
-  // here, our scrypt N=2^15 ~90 ms), for a POP3 session whose login costs the same work.
-  writeFileSync(
-    join(dir, 'passwd'),
-    [
-      ...[...lmtpUsers, 'imap2k', 'popbench', 'hdr2k', 'warmup'].map((u) => `${u}:${hash}\n`),
-      `popargon:${hashOf('ARGON2ID')}\n`,
-    ].join(''),
-  );
+  const hashes = new Map<string, string>();
+  const hashOf = (scheme: string) => {
+    const known = hashes.get(scheme);
+    if (known) return known;
+    const h = execFileSync('doveadm', ['-c', conf, 'pw', '-s', scheme, '-p', PASS]).toString().trim();
+    hashes.set(scheme, h);
+    return h;
+  };
+  writeFileSync(join(dir, 'passwd'), users.map((u) => `${u.name}:${hashOf(u.scheme ?? 'SHA512-CRYPT')}\n`).join(''));
   const child = spawn(DOVECOT, ['-F', '-c', conf], { stdio: 'ignore' });
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
     await Promise.all([ports.imap, ports.pop3, ports.lmtp].map((p) => waitForPort(p, child)));
-    out.push(`Dovecot ${execFileSync(DOVECOT, ['--version']).toString().trim()}, maildir, default fsync`);
+    return {
+      ports,
+      pid: child.pid ?? 0,
+      version: execFileSync(DOVECOT, ['--version']).toString().trim(),
+      pass: PASS,
+      async mailbox(user, n) {
+        const pool = await lmtpPool(ports.lmtp);
+        try {
+          await runLoad(n, LMTP_CONNECTIONS, (i) => pool.send([`${user}@example.com`], message4k(i)));
+        } finally {
+          pool.close();
+        }
+      },
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** Dovecot's LMTP deliveries and its memory per idle IMAP connection (the IMAP and POP3 loads: versus.bench.ts). */
+export async function benchDovecot(): Promise<string[]> {
+  const missing = dovecotMissing();
+  if (missing) return [missing];
+  const out: string[] = [];
+  const lmtpUsers = Array.from({ length: 40 }, (_, i) => `bench${i}`);
+  const dovecot = await startDovecot([...lmtpUsers, 'idle'].map((name) => ({ name })));
+  const { ports } = dovecot;
+  try {
+    out.push(`Dovecot ${dovecot.version}, maildir, default fsync`);
     out.push(
       ...(await lmtpFigures(
         ports.lmtp,
         lmtpUsers.map((u) => `${u}@example.com`),
       )),
     );
-    const pool = await lmtpPool(ports.lmtp);
-    await runLoad(IMAP_MESSAGES, LMTP_CONNECTIONS, (i) => pool.send(['imap2k@example.com'], message4k(i)));
-    await runLoad(POP3_MESSAGES, LMTP_CONNECTIONS, (i) => pool.send(['popbench@example.com'], message4k(i)));
-    await runLoad(POP3_MESSAGES, LMTP_CONNECTIONS, (i) => pool.send(['popargon@example.com'], message4k(i)));
-    await runLoad(IMAP_MESSAGES, LMTP_CONNECTIONS, (i) => pool.send(['hdr2k@example.com'], message4k(i)));
-    await runLoad(IMAP_MESSAGES, LMTP_CONNECTIONS, (i) => pool.send(['warmup@example.com'], message4k(i)));
-    pool.close();
-    await warmUp(ports, 'warmup', PASS, IMAP_MESSAGES);
-    out.push(...(await mailboxFigures(ports.imap, 'imap2k', PASS, IMAP_MESSAGES)));
-    out.push(await imapSessions(ports.imap, 'imap2k', PASS));
-    out.push(await headerSync(ports.imap, 'hdr2k', PASS, IMAP_MESSAGES));
-    out.push(await pop3Session(ports.pop3, 'popbench', PASS, POP3_MESSAGES, ', SHA512-CRYPT'));
-    out.push(await pop3Session(ports.pop3, 'popargon', PASS, POP3_MESSAGES, ', ARGON2ID (our scrypt’s cost)'));
-    const before = treePssKiB(child.pid ?? 0);
+    await dovecot.mailbox('idle', 1_000);
+    const before = treePssKiB(dovecot.pid);
     const idle: RawClient[] = [];
     for (let i = 0; i < IDLE_CONNECTIONS; i++) {
-      const c = await imapLogin(ports.imap, 'popbench', PASS);
+      const c = await imapLogin(ports.imap, 'idle', PASS);
       await cmd(c, 'SELECT INBOX');
       c.send('i IDLE\r\n');
       await c.until(/\+ idling\r\n/);
       idle.push(c);
     }
     await new Promise((r) => setTimeout(r, 1000));
-    const after = treePssKiB(child.pid ?? 0);
+    const after = treePssKiB(dovecot.pid);
     out.push(
       `${IDLE_CONNECTIONS} idle IMAP connections (IDLE): PSS of Dovecot's processes ${before} KiB -> ${after} KiB = ${((after - before) / IDLE_CONNECTIONS).toFixed(1)} KiB per connection`,
     );
     for (const c of idle) c.close();
   } finally {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-    rmSync(dir, { recursive: true, force: true });
+    await dovecot.stop();
   }
   return out;
 }

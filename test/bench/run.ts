@@ -5,6 +5,7 @@ import { benchGateway } from './gateway-imap.bench.js';
 import { bufferPoolAtLeast } from './lib.js';
 import { benchServer } from './server-soap.bench.js';
 import { benchSpooler } from './spooler-relay.bench.js';
+import { benchVersus } from './versus.bench.js';
 
 const sections: [string, string, () => Promise<string[]>][] = [
   ['server', 'server', benchServer],
@@ -12,6 +13,7 @@ const sections: [string, string, () => Promise<string[]>][] = [
   ['spooler', 'spooler', benchSpooler],
   ['gateway', 'gateway', benchGateway],
   ['dovecot', 'dovecot: the bar, same machine, same loads', benchDovecot],
+  ['versus', 'gateway and Dovecot, the same IMAP and POP3 loads in turn', benchVersus],
 ];
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !sections.some(([n]) => n === name));
