@@ -55,11 +55,14 @@ export const LOGON_CACHE_MS = 60_000;
 /** Users whose logons are cached per process. */
 export const LOGON_CACHE_MAX = 10_000;
 /**
- * POP3: messages asked for ahead of the client's next RETR, the next block once half is used: a
- * client reading one message after the other (~0.1 ms each) then never waits for a load.
+ * POP3: messages kept asked for ahead of the client's next RETR, in blocks of
+ * POP3_PREFETCH_BLOCK, several on their way at once: a client reading one message after the
+ * other (~0.1 ms each) then never waits for a load, and no block is so big that the client
+ * catches up with it.
  */
 export const POP3_PREFETCH_AHEAD = 256;
-/** POP3: the first block of a session is this small (the next ones grow fourfold): the first RETR waits for it, not for 256 messages. */
+export const POP3_PREFETCH_BLOCK = 64;
+/** POP3: the session's first block is this small: the first RETR waits for it, not for a full block. */
 export const POP3_PREFETCH_FIRST = 16;
 /** POP3: bytes asked for ahead at most (a client that reads one message does not pull in 256 big ones). */
 export const POP3_PREFETCH_BYTES = 4 * 1024 * 1024;

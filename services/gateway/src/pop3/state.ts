@@ -16,7 +16,7 @@ export interface Maildrop {
   deleted: Set<number>;
   /** Messages before this index have been fetched or asked for ahead of RETR. */
   prefetchedTo: number;
-  /** Messages in the last block asked for ahead (0: none yet); blocks grow up to POP3_PREFETCH_AHEAD. */
+  /** Blocks asked for ahead so far (0: none yet; the first is small). */
   prefetchBlock: number;
 }
 

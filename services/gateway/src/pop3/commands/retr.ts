@@ -1,38 +1,55 @@
 /** RETR msg (RFC 1939 §5): the whole message, dot-stuffed, streamed with back-pressure. */
 import { dotStuffed, ok } from '@kgc/pop3-proto';
-import { POP3_PREFETCH_AHEAD, POP3_PREFETCH_BYTES, POP3_PREFETCH_FIRST, PREFETCH_MAX_SIZE } from '../../limits.js';
+import {
+  POP3_PREFETCH_AHEAD,
+  POP3_PREFETCH_BLOCK,
+  POP3_PREFETCH_BYTES,
+  POP3_PREFETCH_FIRST,
+  PREFETCH_MAX_SIZE,
+} from '../../limits.js';
 import type { Pop3CommandSpec, Pop3Context } from '../context.js';
 import { pop3ErrorOf } from '../errors.js';
 import { messageOf, transaction } from './common.js';
 
 /**
  * Clients RETR one message after the other: the (small) messages ahead of this one are asked for
- * in blocks, the next once fewer than POP3_PREFETCH_AHEAD / 2 are left, so the client waits for
- * neither a server round trip nor a call per message. The session's first block reaches
- * POP3_PREFETCH_FIRST messages ahead and each next one four times as far, up to
- * POP3_PREFETCH_AHEAD: the first RETR waits for a small call, not for 256 messages. A block's
- * bytes are bounded in proportion (POP3_PREFETCH_BYTES for a full one), so the first three,
- * asked for by the first three RETRs, hold about 5 MiB at most.
+ * in blocks, so the client waits for neither a server round trip nor a call per message. The
+ * session's first block is POP3_PREFETCH_FIRST messages (the first RETR waits for it); from the
+ * next RETR on, blocks of POP3_PREFETCH_BLOCK keep up to POP3_PREFETCH_AHEAD messages and
+ * POP3_PREFETCH_BYTES asked for ahead, the next block going out as soon as the client has used
+ * one: several are on their way at once, so the client does not catch up with a big one.
  */
 function prefetchAhead(ctx: Pop3Context, n: number): void {
   const { store, drop } = transaction(ctx);
-  if (drop.prefetchedTo - n > POP3_PREFETCH_AHEAD / 2) return;
-  const ahead = Math.min(POP3_PREFETCH_AHEAD, drop.prefetchBlock === 0 ? POP3_PREFETCH_FIRST : drop.prefetchBlock * 4);
-  drop.prefetchBlock = ahead;
-  const end = Math.min(drop.messages.length, n + ahead);
-  const budget = (POP3_PREFETCH_BYTES * ahead) / POP3_PREFETCH_AHEAD;
-  const ids: number[] = [];
-  let bytes = 0;
+  const first = drop.prefetchBlock === 0;
+  const end = Math.min(drop.messages.length, n + (first ? POP3_PREFETCH_FIRST : POP3_PREFETCH_AHEAD));
   let i = Math.max(n, drop.prefetchedTo);
-  for (; i < end && bytes < budget; i++) {
-    const m = drop.messages[i];
-    if (m && !drop.deleted.has(i) && m.size <= PREFETCH_MAX_SIZE) {
-      ids.push(m.messageId);
-      bytes += m.size;
+  // Asked for ahead, in bytes (what is before n is used or skipped).
+  let ahead = 0;
+  for (let k = n; k < i; k++) ahead += sizeAhead(drop, k);
+  // A block once at least a block's worth is missing (the first: at once).
+  if (!first && end - i < POP3_PREFETCH_BLOCK && end < drop.messages.length) return;
+  while (i < end && ahead < POP3_PREFETCH_BYTES) {
+    const blockEnd = Math.min(end, i + (first ? POP3_PREFETCH_FIRST : POP3_PREFETCH_BLOCK));
+    const ids: number[] = [];
+    for (; i < blockEnd && ahead < POP3_PREFETCH_BYTES; i++) {
+      const size = sizeAhead(drop, i);
+      const m = drop.messages[i];
+      if (m && size > 0) {
+        ids.push(m.messageId);
+        ahead += size;
+      }
     }
+    drop.prefetchBlock++;
+    if (ids.length > 0) void store.rawMany(ids).catch(() => undefined);
   }
   drop.prefetchedTo = Math.max(drop.prefetchedTo, i);
-  if (ids.length > 0) void store.rawMany(ids).catch(() => undefined);
+}
+
+/** Bytes message `i` costs when asked for ahead: 0 when deleted or too large to load ahead. */
+function sizeAhead(drop: ReturnType<typeof transaction>['drop'], i: number): number {
+  const m = drop.messages[i];
+  return m && !drop.deleted.has(i) && m.size <= PREFETCH_MAX_SIZE ? m.size : 0;
 }
 
 /** RETR and TOP: fetch (or take from the cache), then stream. */
