@@ -7,6 +7,8 @@ import type { KgcSession } from '@kgc/soap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../../test/support/server.js';
 import { makeTestCert, type TestCert } from '../../../../test/support/tls.js';
+import { startSoapProxy } from '../../../dagent/src/testing/soap-proxy.js';
+import { POP3_PREFETCH_AHEAD, POP3_PREFETCH_BLOCK, POP3_PREFETCH_BYTES, POP3_PREFETCH_FIRST } from '../limits.js';
 import {
   createMailUser,
   folderOf,
@@ -341,5 +343,56 @@ describe('POP3 transcripts', () => {
     } finally {
       await strict.close();
     }
+  });
+});
+
+describe('POP3 loads ahead of RETR', () => {
+  /** RETR of every message in turn through a proxy that counts the server calls; the bodies checked. */
+  async function retrAll(u: MailUser, raws: readonly Buffer[]): Promise<{ blocks: number; single: number }> {
+    const proxy = await startSoapProxy(server.url);
+    const viaProxy = await startTestGateway(proxy.url);
+    try {
+      const c = await RawClient.connect(viaProxy.pop3Port);
+      await c.until(/^\+OK.*\r\n/);
+      c.send(`USER ${u.username}\r\nPASS ${u.password}\r\n`);
+      await c.until(/\+OK Logged in\.\r\n/);
+      for (let i = 1; i <= raws.length; i++) {
+        c.send(`RETR ${i}\r\n`);
+        const got = await c.until(/\r\n\.\r\n$/, 64);
+        // The messages went in side by side: the Inbox's order is theirs, found by subject.
+        const k = Number(/^Subject: m(\d+)\r$/m.exec(got)?.[1] ?? -1);
+        expect(got).toBe(`+OK ${raws[k]?.length} octets\r\n${raws[k]?.toString('latin1')}.\r\n`);
+      }
+      c.send('QUIT\r\n');
+      await c.closedByServer();
+      return { blocks: proxy.calls('loadMessages'), single: proxy.calls('loadObject') };
+    } finally {
+      await viaProxy.close();
+      await proxy.close();
+    }
+  }
+
+  async function userWithMany(n: number, bodyOf: (i: number) => string): Promise<{ u: MailUser; raws: Buffer[] }> {
+    const u = await createMailUser(admin, ['pop3']);
+    const raws = Array.from({ length: n }, (_, i) => makeMessage(`m${i}`, bodyOf(i)));
+    for (let i = 0; i < n; i += 50)
+      await Promise.all(raws.slice(i, i + 50).map((raw) => putMessage(admin, folderOf(u, 'inbox'), raw)));
+    return { u, raws };
+  }
+
+  it(`asks for ${POP3_PREFETCH_FIRST}, then blocks of ${POP3_PREFETCH_BLOCK} up to ${POP3_PREFETCH_AHEAD} ahead: 300 messages in 6 calls, none alone`, async () => {
+    const { u, raws } = await userWithMany(300, (i) => `small ${i}\r\n`);
+    // 16 at RETR 1; at RETR 2, 241 more (four blocks); the last 43 once 64 are used.
+    expect(await retrAll(u, raws)).toEqual({ blocks: 6, single: 0 });
+  });
+
+  it(`keeps at most ${POP3_PREFETCH_BYTES / 1024 / 1024} MiB asked for ahead, a block once a quarter of it is free: 40 messages of 150–175 KB`, async () => {
+    const { u, raws } = await userWithMany(40, (i) => `${`big ${i} `.repeat(25_000)}\r\n`);
+    // 16 at RETR 1 (~2.5 MB), then a call whenever at least 1 MiB of the 4 MiB is free: no call
+    // for a message or two (the 4.2 MB left would take 5 calls at most).
+    const { blocks, single } = await retrAll(u, raws);
+    expect(single).toBe(0);
+    expect(blocks).toBeGreaterThanOrEqual(3);
+    expect(blocks).toBeLessThanOrEqual(6);
   });
 });
