@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Ctx } from './context.js';
 import { notFound } from './db-errors.js';
 import { chunks, num, numOrNull } from './rows.js';
-import { insertRows, type SqlExpr, type Statement } from './statement-batch.js';
+import { insertRows, runStatements, type SqlExpr, type Statement } from './statement-batch.js';
 
 /** Announce `kgc.store.<storeId>.changed` with this after the transaction committed. */
 export interface StoreChange {
@@ -140,14 +140,6 @@ export async function getChanges(
   sinceModseq: number,
   opts: GetChangesOptions = {},
 ): Promise<ChangesResult> {
-  const store = (await ctx
-    .db('stores')
-    .select('highest_modseq', 'journal_floor_modseq')
-    .where('id', storeId)
-    .first()) as Record<string, unknown> | undefined;
-  if (!store) throw notFound('store', storeId);
-  const highestModseq = num(store.highest_modseq);
-  const truncated = sinceModseq < num(store.journal_floor_modseq);
   const base = () => {
     const q = ctx.db('journal').select('*').where('store_id', storeId);
     if (opts.folderId !== undefined) q.andWhere('folder_id', opts.folderId);
@@ -158,7 +150,18 @@ export async function getChanges(
     .andWhere('modseq', '>', sinceModseq)
     .orderBy([{ column: 'modseq' }, { column: 'id' }]);
   if (limit !== undefined) q.limit(limit + 1);
-  let entries = ((await q) as Array<Record<string, unknown>>).map(toEntry);
+  // The store's counter, then the entries, in this order and in one round trip: every change up
+  // to the counter read is committed (a store's writers hold its row until they commit), so the
+  // entries read after it hold them all.
+  const [stores, rows] = await runStatements(ctx, [
+    ctx.db('stores').select('highest_modseq', 'journal_floor_modseq').where('id', storeId).limit(1),
+    q,
+  ]);
+  const store = stores?.[0] as Record<string, unknown> | undefined;
+  if (!store) throw notFound('store', storeId);
+  const highestModseq = num(store.highest_modseq);
+  const truncated = sinceModseq < num(store.journal_floor_modseq);
+  let entries = ((rows ?? []) as Array<Record<string, unknown>>).map(toEntry);
   let more = false;
   if (limit !== undefined && entries.length > limit) {
     more = true;
