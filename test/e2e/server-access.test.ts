@@ -95,6 +95,18 @@ describeEngines('server access', { independent: true }, (engine) => {
           s.call('setMessageFlags', { folderId, messageIds: [ownMsg], add: ['\\Seen'], remove: [], replace: [] }),
           'KCERR_NOT_FOUND',
         );
+        // By uids (IMAP STORE): the server knows b's Inbox's store from its cache (b's message went in).
+        await expectCode(
+          s.call('setMessageFlags', {
+            folderId,
+            messageIds: [],
+            uids: '1:100',
+            add: ['\\Seen'],
+            remove: [],
+            replace: [],
+          }),
+          'KCERR_NOT_FOUND',
+        );
       }),
     );
     // Moving an own folder below theirs.

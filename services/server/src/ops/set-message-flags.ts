@@ -9,7 +9,7 @@ import { KcError } from '@kgc/soap';
 import { joinFlags, splitFlags } from '../flags.js';
 import { MAX_FLAG_UID_RANGES } from '../limits.js';
 import type { FlagChange, UidInterval } from '../storage/index.js';
-import { accessFolder, accessMessagePlaces, announce, principal } from './common.js';
+import { accessFolder, accessFolderStore, accessMessagePlaces, announce, principal } from './common.js';
 import type { Op } from './op.js';
 
 /** The uids of a request: an IMAP sequence set without `*`, as merged intervals. */
@@ -26,7 +26,6 @@ function uidIntervals(text: string): UidInterval[] {
 
 export const setMessageFlags: Op<'setMessageFlags'> = async (ctx, input) => {
   const p = await principal(ctx, input.sessionId);
-  const folder = await accessFolder(ctx, p, input.folderId);
   const byUid = input.uids !== undefined;
   if (byUid === input.messageIds.length > 0)
     throw new KcError('KCERR_INVALID_PARAMETER', 'name the messages by messageIds or by uids');
@@ -48,10 +47,13 @@ export const setMessageFlags: Op<'setMessageFlags'> = async (ctx, input) => {
   }
   const guard = input.unchangedSince === undefined ? {} : { unchangedSince: input.unchangedSince };
   if (input.uids !== undefined) {
-    const r = await ctx.storage.messages.setFolderFlags(folder.id, uidIntervals(input.uids), change, guard);
+    // IMAP STORE: the folder's store from the process cache (one read the first time), and its
+    // modseq as the write read it under its lock: the call waits for the write's two round trips only.
+    await accessFolderStore(ctx, p, input.folderId);
+    const r = await ctx.storage.messages.setFolderFlags(input.folderId, uidIntervals(input.uids), change, guard);
     announce(ctx, r.changes);
     return {
-      modseq: Math.max(folder.highestModseq, r.modseq),
+      modseq: Math.max(r.folderModseq, r.modseq),
       updated: [],
       failed: [],
       groups: r.groups.map((g) => ({
@@ -62,6 +64,7 @@ export const setMessageFlags: Op<'setMessageFlags'> = async (ctx, input) => {
       ...(r.modified.length > 0 ? { failedUids: formatNumberSet(r.modified) } : {}),
     };
   }
+  const folder = await accessFolder(ctx, p, input.folderId);
   const msgs = await accessMessagePlaces(ctx, p, input.messageIds);
   if (msgs.some((m) => m.folderId !== folder.id))
     throw new KcError('KCERR_INVALID_PARAMETER', 'a message is in another folder');

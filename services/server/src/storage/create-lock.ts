@@ -20,6 +20,8 @@ export interface TargetFolder {
   id: number;
   storeId: number;
   uidnext: number;
+  /** The folder's highest_modseq before this operation. */
+  modseq: number;
 }
 
 export interface LockedTargets {
@@ -73,7 +75,7 @@ function lockGroupStatements(ctx: Ctx, storeIds: readonly number[], folderIds: r
   const select = {
     sql:
       `select ${mysql ? 'straight_join ' : ''}s.id as store_id, s.highest_modseq, s.size, s.type, s.user_id, ` +
-      `f.id as folder_id, f.uidnext, ${quota} from stores s${pk} join folders f${pk} on f.store_id = s.id ` +
+      `f.id as folder_id, f.uidnext, f.highest_modseq as folder_modseq, ${quota} from stores s${pk} join folders f${pk} on f.store_id = s.id ` +
       `where s.id in (${marks(storeIds.length)}) and f.id in (${marks(folderIds.length)})${mysql ? ' for update' : ''}`,
     bindings: [...storeIds, ...folderIds],
   };
@@ -98,7 +100,12 @@ function readLockGroup(rows: readonly unknown[], out: LockedTargets): void {
       userId,
       quota: type === 'private' && userId !== null && r.quota_override !== null ? userQuotaOf(r) : null,
     });
-    out.folders.set(num(r.folder_id), { id: num(r.folder_id), storeId, uidnext: num(r.uidnext) });
+    out.folders.set(num(r.folder_id), {
+      id: num(r.folder_id),
+      storeId,
+      uidnext: num(r.uidnext),
+      modseq: num(r.folder_modseq),
+    });
   }
 }
 

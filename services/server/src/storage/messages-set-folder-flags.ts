@@ -37,6 +37,8 @@ export interface FolderFlagGroup {
 export interface SetFolderFlagsResult {
   /** The operation's modseq; 0 when it changed nothing. */
   modseq: number;
+  /** The folder's highest modseq before the operation, read under its lock. */
+  folderModseq: number;
   /** The changed messages, by resulting flags. */
   groups: FolderFlagGroup[];
   /** Uids refused by the unchangedSince guard (RFC 7162 MODIFIED), ascending. */
@@ -150,7 +152,7 @@ export async function setFolderFlags(
   }
   close();
   if (groups.size === 0) {
-    return { modseq: 0, groups: [], modified, changes: [] };
+    return { modseq: 0, folderModseq: folder.modseq, groups: [], modified, changes: [] };
   }
 
   // Trip 2: the updates, the counters, the journal, COMMIT.
@@ -175,5 +177,11 @@ export async function setFolderFlags(
     ),
   );
   await runStatements(ctx, writes, { commit: true });
-  return { modseq, groups: [...groups.values()], modified, changes: [{ storeId: store.id, modseq }] };
+  return {
+    modseq,
+    folderModseq: folder.modseq,
+    groups: [...groups.values()],
+    modified,
+    changes: [{ storeId: store.id, modseq }],
+  };
 }

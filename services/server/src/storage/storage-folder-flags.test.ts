@@ -44,8 +44,11 @@ describe.each(TEST_ENGINES)('flags by uid ranges (%s)', (engine) => {
     const before = await byUid(msgs);
     const since = (await storage.stores.getStore(storeId)).highestModseq;
 
+    const folderBefore = (await storage.folders.getFolder(inbox.id)).highestModseq;
     const r = await storage.messages.setFolderFlags(inbox.id, [[1, 10]], { add: MessageFlag.Seen });
     expect(r.modseq).toBe(since + 1);
+    // The folder's modseq before the change, as read under its lock.
+    expect(r.folderModseq).toBe(folderBefore);
     expect(r.changes).toEqual([{ storeId, modseq: since + 1 }]);
     // uid 3 was seen already: it splits the runs; the expunged uid 5 does not.
     expect(r.groups).toEqual([
@@ -78,7 +81,7 @@ describe.each(TEST_ENGINES)('flags by uid ranges (%s)', (engine) => {
 
     // Nothing left to change: no modseq, no journal.
     const again = await storage.messages.setFolderFlags(inbox.id, [[1, 10]], { add: MessageFlag.Seen });
-    expect(again).toEqual({ modseq: 0, groups: [], modified: [], changes: [] });
+    expect(again).toEqual({ modseq: 0, folderModseq: r.modseq, groups: [], modified: [], changes: [] });
     expect((await storage.stores.getStore(storeId)).highestModseq).toBe(since + 1);
   });
 
