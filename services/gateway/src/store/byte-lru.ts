@@ -28,6 +28,21 @@ export class ByteLru<V> {
     }
     this.entries.set(key, { value, size });
     this.bytes += size;
+    this.evict();
+  }
+
+  /** A kept entry's value in another form (parsed, say), where it stands in the order; false when not kept. */
+  replace(key: string, value: V, size: number): boolean {
+    const e = this.entries.get(key);
+    if (!e) return false;
+    this.bytes += size - e.size;
+    e.value = value;
+    e.size = size;
+    this.evict();
+    return true;
+  }
+
+  private evict(): void {
     if (this.bytes <= this.maxBytes) return;
     for (const [k, e] of this.entries) {
       if (this.bytes <= this.maxBytes) break;

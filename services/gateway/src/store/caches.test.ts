@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BodyCache } from './body-cache.js';
+import { ByteLru } from './byte-lru.js';
 import { FolderCaches } from './folder-cache.js';
-import { HeaderCache, headerFieldsOf } from './header-cache.js';
+import { HeaderCache, headerFieldsOf, parseSearchSubjects } from './header-cache.js';
 
 describe('BodyCache', () => {
   it('stays within its byte budget, least recently used out first', () => {
@@ -23,6 +24,43 @@ describe('BodyCache', () => {
     expect(c.get(2, 5)).toBeUndefined();
     c.set(1, 6, Buffer.alloc(251));
     expect(c.get(1, 6)).toBeUndefined();
+  });
+});
+
+describe('ByteLru.replace', () => {
+  it('swaps a kept value in place (its order kept, its bytes counted) and keeps nothing new', () => {
+    const c = new ByteLru<string>(100);
+    c.set('a', 'x', 20);
+    c.set('b', 'y', 20);
+    expect(c.replace('a', 'parsed', 24)).toBe(true);
+    expect(c.size).toBe(44);
+    expect(c.replace('zz', 'nope', 10)).toBe(false);
+    expect(c.get('zz')).toBeUndefined();
+    // 'a' is still the oldest: the next over the budget drops it first.
+    for (const k of ['c', 'd', 'e']) c.set(k, k, 25);
+    expect([c.get('a'), c.get('b'), c.size]).toEqual([undefined, 'y', 95]);
+  });
+});
+
+describe('parseSearchSubjects', () => {
+  it('reads what JSON.stringify wrote, the one-subject shortcut included', () => {
+    const cases: string[][] = [
+      ['Benchmark message 1'],
+      [''],
+      ['with "quotes" inside'],
+      ['back\\slash', 'two'],
+      ['tab\there', 'line\nbreak'],
+      ['ünïcödé ✓ 😀'],
+      ['a', 'b', 'c'],
+      [],
+      ['"]'],
+      ['["'],
+    ];
+    for (const c of cases) expect(parseSearchSubjects(JSON.stringify(c))).toEqual(c);
+    // Escapes the shortcut must leave to JSON.parse.
+    expect(parseSearchSubjects('["\\u0061\\"b"]')).toEqual(['a"b']);
+    for (const bad of ['', '[', '["a"', '["a",1]', '{"a":1}', 'null', '["a"]x', '["a"\u0000]'])
+      expect(parseSearchSubjects(bad)).toBeUndefined();
   });
 });
 

@@ -49,12 +49,31 @@ function sizeOf(h: HeaderFields): number {
 
 /** The decoded values of the Subject fields, from a row's searchSubjects (JSON); undefined if malformed. */
 export function parseSearchSubjects(json: string): string[] | undefined {
+  // One subject without escapes (most messages): `["…"]` is the text itself. The server writes
+  // JSON.stringify's output, which escapes every control character: no backslash, no raw control.
+  const last = json.length - 2;
+  if (
+    last >= 2 &&
+    json.startsWith('["') &&
+    json.endsWith('"]') &&
+    json.indexOf('"', 2) === last &&
+    !json.includes('\\')
+  )
+    return [json.slice(2, last)];
   try {
     const v: unknown = JSON.parse(json);
     return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** What a cached subjects entry costs (an estimate of its bytes). */
+function subjectsSize(subjects: readonly string[] | string): number {
+  let size = 48;
+  if (typeof subjects === 'string') size += subjects.length * 2;
+  else for (const s of subjects) size += 32 + s.length * 2;
+  return size;
 }
 
 /** The decoded values of the Subject fields of decoded header fields (as the server computes them). */
@@ -79,7 +98,7 @@ export class HeaderCache {
     if (typeof kept === 'string') {
       const parsed = parseSearchSubjects(kept);
       if (parsed) {
-        this.setSubjects(storeId, messageId, parsed);
+        this.subjectLru.replace(key, parsed, subjectsSize(parsed));
         return parsed;
       }
       this.subjectLru.delete(key);
@@ -90,10 +109,7 @@ export class HeaderCache {
 
   /** `subjects`: the values, or a row's searchSubjects JSON (parsed when first asked for). */
   setSubjects(storeId: number, messageId: number, subjects: readonly string[] | string): void {
-    let size = 48;
-    if (typeof subjects === 'string') size += subjects.length * 2;
-    else for (const s of subjects) size += 32 + s.length * 2;
-    this.subjectLru.set(`${storeId}:${messageId}`, subjects, size);
+    this.subjectLru.set(`${storeId}:${messageId}`, subjects, subjectsSize(subjects));
   }
 
   get(storeId: number, messageId: number): HeaderFields | undefined {
