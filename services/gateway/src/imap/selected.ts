@@ -116,9 +116,25 @@ export class SelectedMailbox {
     return this.viewArr[i]?.uid === uid ? i + 1 : undefined;
   }
 
-  /** Flags this session set itself (its own STORE answer): no untagged FETCH for them later. */
-  applyOwn(groups: readonly FlagGroup[]): void {
+  /**
+   * Taken before a STORE's server call when the session is in step with the cache: applyOwn can
+   * then take the cache's array, if the answer applied to it is all that changed it meanwhile.
+   */
+  ownChangeToken(): number | undefined {
+    return this.inStep ? this.handle.version() : undefined;
+  }
+
+  /**
+   * Flags this session set itself (its own STORE answer): no untagged FETCH for them later. The
+   * store applied the answer to the cache already; a session that was in step, where nothing else
+   * replaced the cache's array since `token`, takes that array (in step again, no copy of its own).
+   */
+  applyOwn(groups: readonly FlagGroup[], token?: number): void {
     if (groups.length === 0) return;
+    if (token !== undefined && this.handle.version() === token + 1 && this.ghosts.size === 0) {
+      this.viewArr = this.handle.messages();
+      return;
+    }
     const find = flagLookup(groups);
     this.viewArr = this.viewArr.map((e) => {
       const g = find(e.uid);

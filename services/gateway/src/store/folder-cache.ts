@@ -43,6 +43,7 @@ function metaOf(r: Row, flags: readonly string[]): MessageMeta {
 
 export class FolderCache {
   private list: readonly MessageMeta[] = [];
+  private versionValue = 0;
   private modseq = 0;
   private uidNextValue = 1;
   private uidValidityValue = 0;
@@ -73,6 +74,10 @@ export class FolderCache {
   }
   get messages(): readonly MessageMeta[] {
     return this.list;
+  }
+  /** Counts the times `messages` was replaced. */
+  get version(): number {
+    return this.versionValue;
   }
 
   /**
@@ -108,6 +113,7 @@ export class FolderCache {
   applyFlags(groups: readonly FlagGroup[]): void {
     if (groups.length === 0) return;
     const find = flagLookup(groups);
+    this.versionValue++;
     this.list = this.list.map((m) => {
       const g = find(m.uid);
       return g && g.modseq >= m.modseq ? { ...m, flags: this.sharedFlags(g.flags), modseq: g.modseq } : m;
@@ -133,6 +139,7 @@ export class FolderCache {
   private async load(call: StoreCall): Promise<void> {
     const { folder } = await call('getFolderStatus', { folderId: this.folderId });
     const rows = await this.rows(call, undefined);
+    this.versionValue++;
     this.list = rows;
     this.uidValidityValue = folder.uidValidity;
     this.uidNextValue = Math.max(folder.uidNext, (rows[rows.length - 1]?.uid ?? 0) + 1);
@@ -198,6 +205,7 @@ export class FolderCache {
       next.sort((a, b) => a.uid - b.uid);
     } else next.push(...added);
     for (const m of added) this.uidNextValue = Math.max(this.uidNextValue, m.uid + 1);
+    this.versionValue++;
     this.list = next;
   }
 

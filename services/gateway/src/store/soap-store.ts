@@ -207,6 +207,9 @@ class SoapFolderHandle implements FolderHandle {
   messages() {
     return this.cache.messages;
   }
+  version(): number {
+    return this.cache.version;
+  }
   highestModseq(): number {
     return this.cache.highestModseq;
   }

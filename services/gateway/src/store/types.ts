@@ -178,6 +178,8 @@ export interface FolderHandle {
   readonly uidValidity: number;
   /** Snapshot of the messages, ascending uid (do not mutate). */
   messages(): readonly MessageMeta[];
+  /** Counts the times the snapshot was replaced (a refresh, a flag change applied). */
+  version(): number;
   highestModseq(): number;
   uidNext(): number;
   /** Bring the cache up to date (one getChanges, and a table query only when something changed). */

@@ -29,12 +29,13 @@ export const store: ImapCommandSpec<'STORE'> = {
           : { replace: flags }),
       ...(command.unchangedSince !== null ? { unchangedSince: command.unchangedSince } : {}),
     };
+    const token = mailbox.ownChangeToken();
     const r = await storeOf(ctx).setFlags(
       mailbox.folder.folderId,
       viewRuns(targets.map((t) => ({ seq: t.seq, uid: t.entry.uid }))),
       change,
     );
-    mailbox.applyOwn(r.groups);
+    mailbox.applyOwn(r.groups, token);
     const failed = new Set(r.failed);
     // RFC 7162 §3.1.3: a conditional STORE answers every message it stored with its MODSEQ, even
     // when silent (then without FLAGS), so that the client's cache holds the new mod-sequences.
