@@ -1,5 +1,6 @@
+import { parseSequenceSet } from '@kgc/imap-proto';
 import { describe, expect, it } from 'vitest';
-import type { FlagGroup } from '../store/flag-groups.js';
+import { type FlagGroup, viewRuns } from '../store/flag-groups.js';
 import type { FolderHandle, FolderInfo, MessageMeta } from '../store/types.js';
 import { SelectedMailbox } from './selected.js';
 
@@ -85,5 +86,38 @@ describe('SelectedMailbox.applyOwn after a STORE', () => {
     const m = new SelectedMailbox('INBOX', folder, handle, false);
     replace([meta(1), meta(2)]);
     expect(m.ownChangeToken()).toBeUndefined();
+  });
+});
+
+describe('SelectedMailbox.uidRuns', () => {
+  it('equals viewRuns over the messages one by one, with and without unreported expunges', () => {
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let round = 0; round < 200; round++) {
+      // Uids with gaps (expunged earlier), some of them gone now but not reported (ghosts).
+      const uids: number[] = [];
+      for (let u = 1, n = 1 + rand(40); uids.length < n; u += 1 + rand(3)) uids.push(u);
+      const { handle, replace } = fakeHandle(uids.map((u) => meta(u)));
+      const m = new SelectedMailbox('INBOX', folder, handle, false);
+      if (round % 2 === 1) {
+        replace(handle.messages().filter(() => rand(4) !== 0));
+        m.sync(false);
+      }
+      const max = uids[uids.length - 1] ?? 1;
+      const parts = Array.from({ length: 1 + rand(4) }, () => {
+        const a = 1 + rand(round % 3 === 0 ? max + 2 : uids.length + 2);
+        const b = rand(3) === 0 ? '*' : String(1 + rand(max + 2));
+        return rand(2) === 0 ? String(a) : `${a}:${b}`;
+      });
+      const set = parseSequenceSet(parts.join(','));
+      for (const byUid of [false, true]) {
+        const targets = m.resolve(set, byUid).filter((t) => !m.isExpunged(t.entry.uid));
+        const want = viewRuns(targets.map((t) => ({ seq: t.seq, uid: t.entry.uid })));
+        expect(m.uidRuns(set, byUid), `${parts.join(',')} uid=${byUid}`).toEqual(want);
+      }
+    }
   });
 });

@@ -8,7 +8,7 @@
  * Memory: when the session is in step with the cache (the usual case, and always while idle) the
  * view is the cache's own immutable array, so an idle session holds no per-message data.
  */
-import type { SequenceSet } from '@kgc/imap-proto';
+import type { SeqInterval, SequenceSet } from '@kgc/imap-proto';
 import { formatNumberSet, resolveSequenceSet } from '@kgc/imap-proto';
 import { type FlagGroup, flagLookup } from '../store/flag-groups.js';
 import type { FolderHandle, FolderInfo, MessageMeta } from '../store/types.js';
@@ -78,6 +78,38 @@ export class SelectedMailbox {
     const out: Array<{ seq: number; entry: MessageMeta }> = [];
     for (const [start, end] of this.spans(set, byUid))
       for (let i = start; i < end; i++) out.push({ seq: i + 1, entry: view[i] as MessageMeta });
+    return out;
+  }
+
+  /**
+   * The messages of `set` that are not expunged, as uid intervals for the server (flag-groups
+   * viewRuns): neighbours in the view form one interval. Walks the spans, not the messages, unless
+   * an unreported expunge sits in the view.
+   */
+  uidRuns(set: SequenceSet, byUid: boolean): SeqInterval[] {
+    const view = this.viewArr;
+    const out: Array<[number, number]> = [];
+    let prevEnd = -1;
+    const add = (start: number, end: number) => {
+      const last = out[out.length - 1];
+      const lo = (view[start] as MessageMeta).uid;
+      const hi = (view[end - 1] as MessageMeta).uid;
+      if (last && start === prevEnd) last[1] = hi;
+      else out.push([lo, hi]);
+      prevEnd = end;
+    };
+    for (const [start, end] of this.spans(set, byUid)) {
+      if (this.ghosts.size === 0) {
+        add(start, end);
+        continue;
+      }
+      let from = start;
+      for (let i = start; i <= end; i++) {
+        if (i < end && !this.ghosts.has((view[i] as MessageMeta).uid)) continue;
+        if (i > from) add(from, i);
+        from = i + 1;
+      }
+    }
     return out;
   }
 

@@ -5,7 +5,6 @@
  * messages are named in OK [MODIFIED ...].
  */
 import { formatNumberSet } from '@kgc/imap-proto';
-import { viewRuns } from '../../store/flag-groups.js';
 import type { FlagChange } from '../../store/types.js';
 import type { ImapCommandSpec } from '../context.js';
 import { flagList } from '../wire.js';
@@ -18,8 +17,12 @@ export const store: ImapCommandSpec<'STORE'> = {
   async handle(ctx, command) {
     if (command.unchangedSince !== null) ctx.enableCondstore();
     const mailbox = writableOf(ctx);
-    const targets = mailbox.resolve(command.sequenceSet, command.uid).filter((t) => !mailbox.isExpunged(t.entry.uid));
-    if (targets.length === 0) return { text: 'STORE completed.' };
+    const runs = mailbox.uidRuns(command.sequenceSet, command.uid);
+    if (runs.length === 0) return { text: 'STORE completed.' };
+    // The messages one by one only when they are answered (not silent) or some were refused.
+    const targetsOf = () =>
+      mailbox.resolve(command.sequenceSet, command.uid).filter((t) => !mailbox.isExpunged(t.entry.uid));
+    const targets = command.silent && command.unchangedSince === null ? undefined : targetsOf();
     const flags = command.flags.filter((f) => f !== '\\Recent');
     const change: FlagChange = {
       ...(command.operation === 'add'
@@ -30,17 +33,13 @@ export const store: ImapCommandSpec<'STORE'> = {
       ...(command.unchangedSince !== null ? { unchangedSince: command.unchangedSince } : {}),
     };
     const token = mailbox.ownChangeToken();
-    const r = await storeOf(ctx).setFlags(
-      mailbox.folder.folderId,
-      viewRuns(targets.map((t) => ({ seq: t.seq, uid: t.entry.uid }))),
-      change,
-    );
+    const r = await storeOf(ctx).setFlags(mailbox.folder.folderId, runs, change);
     mailbox.applyOwn(r.groups, token);
     const failed = new Set(r.failed);
     // RFC 7162 §3.1.3: a conditional STORE answers every message it stored with its MODSEQ, even
     // when silent (then without FLAGS), so that the client's cache holds the new mod-sequences.
     const conditional = command.unchangedSince !== null;
-    if (!command.silent || conditional) {
+    if (targets && (!command.silent || conditional)) {
       const lines: string[] = [];
       for (const t of targets) {
         if (failed.has(t.entry.uid)) continue;
@@ -56,7 +55,12 @@ export const store: ImapCommandSpec<'STORE'> = {
       }
       if (lines.length > 0) await ctx.send(`${lines.join('\r\n')}\r\n`);
     }
-    const refused = targets.filter((t) => failed.has(t.entry.uid)).map((t) => (command.uid ? t.entry.uid : t.seq));
+    const refused =
+      failed.size === 0
+        ? []
+        : (targets ?? targetsOf())
+            .filter((t) => failed.has(t.entry.uid))
+            .map((t) => (command.uid ? t.entry.uid : t.seq));
     if (refused.length > 0) return { code: `MODIFIED ${formatNumberSet(refused)}`, text: 'Conditional STORE failed.' };
     return { text: 'STORE completed.' };
   },
