@@ -73,7 +73,7 @@ export const POP3_PREFETCH_BYTES = 4 * 1024 * 1024;
  */
 export const PREFETCH_WINDOW = 256;
 export const PREFETCH_WINDOW_BYTES = 2 * 1024 * 1024;
-/** Messages per loadMessages call (the server allows 256): a search window of 256 loads in two calls side by side. */
+/** Messages per loadMessages call (the server allows 256): a FETCH window of 256 loads in two calls side by side. */
 export const LOAD_MESSAGES_BATCH = 128;
 /**
  * SEARCH BODY/TEXT: messages per searchBodies call (the server's limit, 1024: it reads their bytes

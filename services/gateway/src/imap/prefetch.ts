@@ -8,7 +8,7 @@ import { PREFETCH_MAX_SIZE, PREFETCH_WINDOW, PREFETCH_WINDOW_BYTES } from '../li
 import type { MailStore } from '../store/types.js';
 import type { ViewEntry } from './selected.js';
 
-export async function prefetchRaw(
+async function prefetchRaw(
   store: MailStore,
   messages: ReadonlyArray<{ messageId: number; size: number }>,
 ): Promise<Map<number, Buffer>> {

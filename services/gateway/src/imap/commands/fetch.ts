@@ -135,7 +135,7 @@ function part(name: string, value: Buffer | string): Array<Buffer | string> {
 
 const HEADER_SECTION = { part: '', text: { kind: 'header' } } as const;
 
-function sectionWithTree(l: Loaded, section: SectionSpec, partial: SectionPartial | undefined): Buffer | null {
+function sectionWithTree(l: Loaded, section: string | SectionSpec, partial: SectionPartial | undefined): Buffer | null {
   const tree = treeOf(l);
   return l.raw && tree ? sectionOf(l.raw, tree, section, partial) : null;
 }
@@ -168,11 +168,8 @@ function item(
       const data = l.raw ? wholeMessageSectionOf(l.raw, WHOLE_MESSAGE) : null;
       return part(a.kind, literal(data ?? Buffer.alloc(0)));
     }
-    case 'RFC822.TEXT': {
-      const tree = treeOf(l);
-      const data = l.raw && tree ? sectionOf(l.raw, tree, 'TEXT') : null;
-      return part(a.kind, literal(data ?? Buffer.alloc(0)));
-    }
+    case 'RFC822.TEXT':
+      return part(a.kind, literal(sectionWithTree(l, 'TEXT', undefined) ?? Buffer.alloc(0)));
     case 'BODY[]': {
       // Header sections come from the header alone (the header block, or the message's).
       const partial = a.partial ?? undefined;
