@@ -21,6 +21,7 @@ import {
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hashPassword } from '@kgc/server';
 import type { RawClient } from '../../services/gateway/src/testing/harness.js';
 import { message4k, pssKiB, runLoad } from './lib.js';
 import { LMTP_CONNECTIONS, lmtpFigures, lmtpPool } from './lmtp-workload.js';
@@ -164,14 +165,21 @@ export async function startDovecot(
   const conf = join(dir, 'dovecot.conf');
   writeFileSync(conf, config(dir, ports));
   const hashes = new Map<string, string>();
-  const hashOf = (scheme: string) => {
+  // ARGON2ID: our own hash of the password (the server's parameters; libsodium reads them from the
+  // string), so both sides verify exactly the same work. SHA512-CRYPT: doveadm's.
+  const hashOf = async (scheme: string) => {
     const known = hashes.get(scheme);
     if (known) return known;
-    const h = execFileSync('doveadm', ['-c', conf, 'pw', '-s', scheme, '-p', PASS]).toString().trim();
+    const h =
+      scheme === 'ARGON2ID'
+        ? `{ARGON2ID}${await hashPassword(PASS)}`
+        : execFileSync('doveadm', ['-c', conf, 'pw', '-s', scheme, '-p', PASS]).toString().trim();
     hashes.set(scheme, h);
     return h;
   };
-  writeFileSync(join(dir, 'passwd'), users.map((u) => `${u.name}:${hashOf(u.scheme ?? 'SHA512-CRYPT')}\n`).join(''));
+  const lines: string[] = [];
+  for (const u of users) lines.push(`${u.name}:${await hashOf(u.scheme ?? 'SHA512-CRYPT')}\n`);
+  writeFileSync(join(dir, 'passwd'), lines.join(''));
   const child = spawn(DOVECOT, ['-F', '-c', conf], { stdio: 'ignore' });
   const stop = async () => {
     if (child.exitCode === null) {

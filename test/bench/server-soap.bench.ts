@@ -38,7 +38,7 @@ export async function benchServer(): Promise<string[]> {
     const cold = await runLoad(COLD, 2, async (i) => {
       await userLogon(client, `cold${i}`, `pw-${i}`);
     });
-    out.push(`logon, first time per user (scrypt N=2^15 r=8 verify), 2 concurrent: ${fmt(cold, 'logons')}`);
+    out.push(`logon, first time per user (Argon2id m=19 MiB t=2 verify), 2 concurrent: ${fmt(cold, 'logons')}`);
     const warm = await runLoad(2000, 8, async () => {
       await userLogon(client, 'bench', 'bench-pw');
     });

@@ -72,7 +72,7 @@ export interface NewUserOptions {
   aliases?: string[];
   fullName?: string;
   /**
-   * How the user's session is opened: a password logon, or (default, no scrypt verify: the suites
+   * How the user's session is opened: a password logon, or (default, no password hash verified: the suites
    * stay fast) a service logon impersonating the user, which has exactly the user's rights.
    */
   logon?: 'password' | 'impersonate';

@@ -79,7 +79,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const plugin: UserPlugin =
     config.user_plugin === 'ldap'
       ? createLdapPlugin(loadLdapConfig(config.user_plugin_config))
-      : new DbUserPlugin(storage);
+      : new DbUserPlugin(storage, (err) => log.warn({ err }, 'password hash upgrade failed'));
   const notifier = new ChangeNotifier(bus);
   notifier.start();
   const batchSize = metrics.histogram({

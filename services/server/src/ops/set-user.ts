@@ -43,7 +43,7 @@ export const setUser: Op<'setUser'> = async (ctx, input) => {
     }
     return u;
   });
-  // Outside the transaction: hashing (scrypt) must not hold it open; only a database failure can refuse this.
+  // Outside the transaction: hashing (Argon2id) must not hold it open; only a database failure can refuse this.
   if (c.password !== undefined) await ctx.storage.users.updateUser(user.id, { password: c.password });
   // The logon cache maps (login or address, password) to the user: any change to the names the user
   // logs on with, the password or the active flag must drop it, or the old values keep working.

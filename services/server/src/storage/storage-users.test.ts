@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DbUserPlugin } from '../users/db-plugin.js';
+import { hashPasswordScrypt, verifyPassword } from '../users/password.js';
 import type { DirectoryUser } from '../users/user-plugin.js';
 import type { Storage } from './storage.js';
 import { mime, TEST_ENGINES, TestHarness } from './test-harness.js';
@@ -178,7 +179,28 @@ describe.each(TEST_ENGINES)('users and groups (%s)', (engine) => {
     expect((await storage.users.resolveUsers(['leaver@example.com']))[0]?.status).toBe('not-found');
   });
 
-  it('backs the db user plugin: scrypt hashes, right and wrong passwords', async () => {
+  it('replaces an earlier scrypt hash with Argon2id at the next logon, unless the password changed', async () => {
+    const u = await storage.users.createUser({ loginName: 'legacy', password: 'old style' });
+    const argon = (await storage.users.getCredentials('legacy'))?.passwordHash ?? '';
+    const scrypt = await hashPasswordScrypt('old style', { ln: 10, r: 8, p: 1 });
+    expect(await storage.users.upgradePasswordHash(u.id, argon, scrypt)).toBe(true);
+    // Compare-and-set: a hash that is no longer the stored one is not replaced.
+    expect(await storage.users.upgradePasswordHash(u.id, argon, argon)).toBe(false);
+    expect((await storage.users.getCredentials('legacy'))?.passwordHash).toBe(scrypt);
+    const errors: unknown[] = [];
+    const plugin = new DbUserPlugin(storage, (e) => errors.push(e));
+    expect(await plugin.authenticate('legacy', 'wrong')).toBeNull();
+    expect((await storage.users.getCredentials('legacy'))?.passwordHash).toBe(scrypt);
+    expect((await plugin.authenticate('legacy', 'old style'))?.loginName).toBe('legacy');
+    const upgraded = (await storage.users.getCredentials('legacy'))?.passwordHash ?? '';
+    expect(upgraded).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await verifyPassword('old style', upgraded)).toBe(true);
+    expect((await plugin.authenticate('legacy', 'old style'))?.loginName).toBe('legacy');
+    expect((await storage.users.getCredentials('legacy'))?.passwordHash).toBe(upgraded);
+    expect(errors).toEqual([]);
+  });
+
+  it('backs the db user plugin: Argon2id hashes, right and wrong passwords', async () => {
     const u = await storage.users.createUser({
       loginName: 'carol',
       password: 'correct horse',
@@ -188,7 +210,7 @@ describe.each(TEST_ENGINES)('users and groups (%s)', (engine) => {
     });
     expect(u.hasPassword).toBe(true);
     const cred = await storage.users.getCredentials('CAROL');
-    expect(cred?.passwordHash).toMatch(/^\$scrypt\$ln=15,r=8,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
+    expect(cred?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
     const plugin = new DbUserPlugin(storage);
     const ok = await plugin.authenticate('carol', 'correct horse');
     expect(ok).toMatchObject({

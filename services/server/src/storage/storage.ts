@@ -150,11 +150,12 @@ import {
   setFeatures,
   setUserQuota,
   updateUser,
+  upgradePasswordHash,
 } from './users.js';
 
 export class UserStorage {
   constructor(private readonly run: Runner) {}
-  /** Creates a db user; the password is hashed (scrypt) before the transaction. */
+  /** Creates a db user; the password is hashed (Argon2id) before the transaction. */
   async createUser(input: NewUser): Promise<UserRecord> {
     const hash = input.password ? await hashPassword(input.password) : null;
     return this.run.write((ctx) => createUser(ctx, input, hash));
@@ -192,6 +193,10 @@ export class UserStorage {
   /** For the db user plugin's logon check only. */
   getCredentials(loginName: string): Promise<{ user: UserRecord; passwordHash: string | null } | null> {
     return this.run.read((ctx) => getCredentials(ctx, loginName));
+  }
+  /** For the db user plugin: a stronger hash of the same password, if the stored one is unchanged. */
+  upgradePasswordHash(userId: number, oldHash: string, newHash: string): Promise<boolean> {
+    return this.run.write((ctx) => upgradePasswordHash(ctx, userId, oldHash, newHash));
   }
   /** KCERR_COLLISION when an address belongs to another user. */
   async addAliases(userId: number, addresses: readonly string[]): Promise<void> {

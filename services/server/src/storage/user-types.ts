@@ -14,7 +14,7 @@ export interface UserRecord {
   source: UserSource;
   /** Id in the directory (ldap_user_unique_attribute); null for db users. */
   externId: string | null;
-  /** A scrypt hash is stored (db users). */
+  /** A password hash is stored (db users). */
   hasPassword: boolean;
   quota: UserQuota;
   enabledFeatures: Feature[];
@@ -40,7 +40,7 @@ export interface NewUser {
   loginName: string;
   fullName?: string;
   email?: string | null;
-  /** Clear text; hashed with scrypt before the transaction. */
+  /** Clear text; hashed (Argon2id) before the transaction. */
   password?: string | null;
   isAdmin?: boolean;
   active?: boolean;

@@ -215,6 +215,15 @@ export async function getCredentials(
   return { user: toUser(r), passwordHash: r.password_hash === null ? null : String(r.password_hash) };
 }
 
+/**
+ * Replaces a user's password hash by a stronger one of the same password (the db plugin, after a
+ * successful logon), only if it is still `oldHash`: a password changed meanwhile is kept.
+ */
+export async function upgradePasswordHash(ctx: Ctx, id: number, oldHash: string, newHash: string): Promise<boolean> {
+  const n = await ctx.db('users').where({ id, password_hash: oldHash }).update({ password_hash: newHash });
+  return n === 1;
+}
+
 /** Adds aliases; an address used by another user is KCERR_COLLISION (`skipTaken`: skipped and returned instead). */
 export async function addAliases(
   ctx: Ctx,

@@ -1,6 +1,6 @@
 import type { Storage } from '../storage/storage.js';
 import type { UserDetails } from '../storage/user-types.js';
-import { hashPassword, verifyPassword } from './password.js';
+import { hashPassword, needsRehash, verifyPassword } from './password.js';
 import type { DirectoryGroup, DirectoryUser, UserPlugin } from './user-plugin.js';
 
 /** Hash checked when the user is unknown or has no password, so timing does not reveal which. */
@@ -23,14 +23,19 @@ function toDirectoryUser(u: UserDetails): DirectoryUser {
 }
 
 /**
- * KGC's `db` user plugin: users and groups live in the server's own tables, passwords as scrypt
- * hashes. Writes go through Storage.users / Storage.groups; this port only reads and authenticates.
+ * KGC's `db` user plugin: users and groups live in the server's own tables, passwords as Argon2id
+ * hashes (see password.ts). Writes go through Storage.users / Storage.groups; this port reads and
+ * authenticates, and replaces a weaker stored hash (an earlier scrypt one) after a successful logon.
  */
 export class DbUserPlugin implements UserPlugin {
   readonly name = 'db' as const;
   readonly writable = true;
 
-  constructor(private readonly storage: Storage) {}
+  constructor(
+    private readonly storage: Storage,
+    /** Told when a weaker hash could not be replaced (the logon still succeeds; the next one retries). */
+    private readonly onRehashError: (err: unknown) => void = () => {},
+  ) {}
 
   async authenticate(loginName: string, password: string): Promise<DirectoryUser | null> {
     const cred = await this.storage.users.getCredentials(loginName);
@@ -40,7 +45,16 @@ export class DbUserPlugin implements UserPlugin {
       return null;
     }
     if (!(await verifyPassword(password, cred.passwordHash))) return null;
+    if (needsRehash(cred.passwordHash)) await this.rehash(cred.user.id, cred.passwordHash, password);
     return this.detailsOf([cred.user.id]).then((list) => list[0] ?? null);
+  }
+
+  private async rehash(userId: number, oldHash: string, password: string): Promise<void> {
+    try {
+      await this.storage.users.upgradePasswordHash(userId, oldHash, await hashPassword(password));
+    } catch (err) {
+      this.onRehashError(err);
+    }
   }
 
   async findUser(loginName: string): Promise<DirectoryUser | null> {
