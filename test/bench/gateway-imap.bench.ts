@@ -93,6 +93,8 @@ function gatewayEnv(serverUrl: string, pop3: boolean): Record<string, string> {
 export interface Ours {
   gw: Gateway;
   pass: string;
+  /** The server's SOAP endpoint. */
+  serverUrl: string;
   /** A user with imap and pop3 and `n` 4 KB messages in the INBOX (createMessage, 16 at a time). */
   mailbox(user: string, n: number): Promise<LoadResult>;
   /** A fresh gateway process (the old one stopped). */
@@ -122,6 +124,7 @@ export async function startOurs(): Promise<Ours> {
     const ours: Ours = {
       gw,
       pass,
+      serverUrl: server.url,
       async mailbox(username, n) {
         const { user } = await admin.call('createUser', {
           user: { username, password: pass, fullName: username, email: `${username}@example.com`, aliases: [] },

@@ -35,6 +35,11 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
 export const TABLE_PAGE = 5000;
 /** Journal entries per getChanges call while refreshing a folder. */
 export const CHANGES_PAGE = 5000;
+/**
+ * A folder cache refresh asks for the rows the journal names, in at most this many uid intervals;
+ * past that it asks for every row changed since (a scan of the folder on the server).
+ */
+export const REFRESH_UID_INTERVALS = 500;
 /** Folder metadata caches kept after their last session closed (reopened often, cheap to keep). */
 export const IDLE_FOLDER_CACHES = 256;
 /** A store's folder list is reused this long (CREATE/DELETE/RENAME through this gateway clear it). */

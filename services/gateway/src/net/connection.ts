@@ -39,6 +39,8 @@ export class Connection {
   private sink: ((chunk: Buffer) => void) | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private idle: { ms: number; onIdle: () => void } | undefined;
+  /** The `idle` the running timer was armed for. */
+  private idleArmed: { ms: number; onIdle: () => void } | undefined;
   private closedValue = false;
   private waitingValue = false;
   private readonly writeChunk: number;
@@ -113,9 +115,19 @@ export class Connection {
   }
 
   private touch(): void {
+    if (!this.idle || this.closedValue) {
+      if (this.idleTimer) clearTimeout(this.idleTimer);
+      this.idleTimer = undefined;
+      return;
+    }
+    // The armed timer restarts in place (no new timer per command); a new one when the timeout changed.
+    if (this.idleTimer && this.idleArmed === this.idle) {
+      this.idleTimer.refresh();
+      return;
+    }
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    if (!this.idle || this.closedValue) return;
     const { ms, onIdle } = this.idle;
+    this.idleArmed = this.idle;
     this.idleTimer = setTimeout(onIdle, ms);
     this.idleTimer.unref();
   }

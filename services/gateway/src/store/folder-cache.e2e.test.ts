@@ -7,7 +7,7 @@ import { type KgcSession, userLogon } from '@kgc/soap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../../test/support/server.js';
 import { createMailUser, folderOf, makeMessage, putMessage } from '../testing/harness.js';
-import { FolderCache, type StoreCall } from './folder-cache.js';
+import { FolderCache, type StoreCall, uidIntervals } from './folder-cache.js';
 
 let server: TestServer;
 let admin: KgcSession;
@@ -37,8 +37,10 @@ describe('FolderCache', () => {
     for (let i = 0; i < 5; i++) await putMessage(admin, inbox, makeMessage(`m${i}`));
     const session = await userLogon(server.client, u.username, u.password);
     const calls: string[] = [];
+    const inputs: unknown[] = [];
     const call: StoreCall = (name, input) => {
       calls.push(name);
+      inputs.push(input);
       return session.call(name, input);
     };
     const cache = new FolderCache(u.storeId, inbox);
@@ -76,9 +78,17 @@ describe('FolderCache', () => {
     await admin.call('deleteObjects', { messageIds: [ghostId] });
 
     calls.length = 0;
+    inputs.length = 0;
     await cache.refresh(call);
     expect(view()).toEqual(await truth(inbox));
     expect(calls).toEqual(['getChanges', 'tableQueryRows']);
+    // The rows the journal names (flags on 1 and 3, new 6, moved in 7, the ghost 8), not the folder.
+    const [u1, , u3] = rows.map((r) => r.uid);
+    expect((inputs[1] as { restriction: { uidRanges: unknown } }).restriction.uidRanges).toEqual([
+      { from: u1, to: u1 },
+      { from: u3, to: u3 },
+      { from: (rows[4]?.uid ?? 0) + 1, to: ghost },
+    ]);
     const after = await admin.call('getFolderStatus', { folderId: inbox });
     expect(cache.uidNext).toBe(after.folder.uidNext);
     expect(cache.highestModseq).toBeGreaterThanOrEqual(after.folder.highestModseq);
@@ -93,8 +103,10 @@ describe('FolderCache', () => {
     await putMessage(admin, inbox, makeMessage('a'));
     const session = await userLogon(server.client, u.username, u.password);
     const calls: string[] = [];
+    const inputs: unknown[] = [];
     const call: StoreCall = (name, input) => {
       calls.push(name);
+      inputs.push(input);
       return session.call(name, input);
     };
     const cache = new FolderCache(u.storeId, inbox);
@@ -104,5 +116,50 @@ describe('FolderCache', () => {
     await Promise.all([cache.refresh(call), cache.refresh(call), cache.refresh(call), cache.refresh(call)]);
     expect(cache.messages).toHaveLength(2);
     expect(calls.filter((c) => c === 'getChanges')).toHaveLength(2);
+  });
+
+  it('merges the journal uid intervals, and gives up on them past REFRESH_UID_INTERVALS', () => {
+    const cases: Array<[Array<[number, number]>, Array<[number, number]> | undefined]> = [
+      [[], []],
+      [[[5, 5]], [[5, 5]]],
+      [
+        [
+          [7, 9],
+          [1, 1],
+          [2, 3],
+        ],
+        [
+          [1, 3],
+          [7, 9],
+        ],
+      ],
+      [
+        [
+          [1, 10],
+          [3, 4],
+          [10, 12],
+          [14, 14],
+        ],
+        [
+          [1, 12],
+          [14, 14],
+        ],
+      ],
+      [
+        [
+          [4, 4],
+          [4, 4],
+          [5, 5],
+        ],
+        [[4, 5]],
+      ],
+      [
+        Array.from({ length: 500 }, (_, i): [number, number] => [i * 2 + 1, i * 2 + 1]),
+        Array.from({ length: 500 }, (_, i): [number, number] => [i * 2 + 1, i * 2 + 1]),
+      ],
+      [Array.from({ length: 501 }, (_, i): [number, number] => [i * 2 + 1, i * 2 + 1]), undefined],
+      [Array.from({ length: 5000 }, (_, i): [number, number] => [i + 1, i + 1]), [[1, 5000]]],
+    ];
+    for (const [input, expected] of cases) expect(uidIntervals(input)).toEqual(expected);
   });
 });

@@ -2,7 +2,7 @@
  * Per-folder metadata cache: uid, message id, flags, size, internal date and modseq of every
  * message, kept exact through the server's change journal. Loading costs one getFolderStatus and
  * one tableQueryRows per TABLE_PAGE messages; a refresh costs one getChanges, plus one table query
- * for the rows changed since the cached modseq only when something changed. Caches are shared by
+ * for the rows the journal names as changed since the cached modseq only when something changed. Caches are shared by
  * every session of the process on the same folder (they are keyed by store and folder, and a
  * store's folders are reachable only through its owner's logon), and kept for a while after the
  * last session left (IDLE_FOLDER_CACHES), so a reconnecting client pays one getChanges.
@@ -11,7 +11,7 @@
  * iterates a snapshot across an await never sees it move.
  */
 import type { Input, Output } from '@kgc/soap';
-import { CHANGES_PAGE, IDLE_FOLDER_CACHES, TABLE_PAGE } from '../limits.js';
+import { CHANGES_PAGE, IDLE_FOLDER_CACHES, REFRESH_UID_INTERVALS, TABLE_PAGE } from '../limits.js';
 import { type FlagGroup, flagLookup } from './flag-groups.js';
 import type { FolderInfo, MessageMeta } from './types.js';
 
@@ -152,6 +152,9 @@ export class FolderCache {
     const since = this.modseq;
     const expunged = new Set<number>();
     let changed = false;
+    // The uids the journal names as new or changed; undefined once one is not named (then every
+    // row is asked for, filtered by modseq).
+    let touched: Array<[number, number]> | undefined = [];
     let highest = since;
     let uidNext = this.uidNextValue;
     for (let from = since; ; ) {
@@ -171,14 +174,18 @@ export class FolderCache {
         const top = c.uidLast ?? c.uid;
         if (top !== undefined) uidNext = Math.max(uidNext, top + 1);
         if (c.kind === 'message-expunge' && c.uid !== undefined) expunged.add(c.uid);
-        else if (c.kind.startsWith('message-')) changed = true;
+        else if (c.kind.startsWith('message-')) {
+          changed = true;
+          if (c.uid === undefined) touched = undefined;
+          else touched?.push([c.uid, top ?? c.uid]);
+        }
       }
       const last = r.changes[r.changes.length - 1];
       highest = Math.max(highest, r.highestModseq);
       if (!r.more || !last) break;
       from = last.modseq;
     }
-    const upserts = changed ? await this.rows(call, since + 1) : [];
+    const upserts = changed ? await this.rows(call, since + 1, touched && uidIntervals(touched)) : [];
     this.uidNextValue = uidNext;
     this.modseq = highest;
     if (expunged.size === 0 && upserts.length === 0) return;
@@ -218,16 +225,28 @@ export class FolderCache {
     return flags;
   }
 
-  /** Every row (or those with modseq >= minModseq), ascending uid, paged by uid. */
-  private async rows(call: StoreCall, minModseq: number | undefined): Promise<MessageMeta[]> {
+  /**
+   * Every row (or those with modseq >= minModseq), ascending uid, paged by uid; only within `within`
+   * (uid intervals, ascending and disjoint) when given: the server has no index by modseq, so a
+   * refresh names the rows the journal says changed.
+   */
+  private async rows(
+    call: StoreCall,
+    minModseq: number | undefined,
+    within?: ReadonlyArray<readonly [number, number]>,
+  ): Promise<MessageMeta[]> {
     const out: MessageMeta[] = [];
     let after = 0;
     for (;;) {
+      const uidRanges = within
+        ? within.filter(([, hi]) => hi > after).map(([lo, hi]) => ({ from: Math.max(lo, after + 1), to: hi }))
+        : [{ from: after + 1, to: MAX_UID }];
+      if (uidRanges.length === 0) return out;
       const r = await call('tableQueryRows', {
         folderId: this.folderId,
         columns: META_COLUMNS,
         restriction: {
-          uidRanges: [{ from: after + 1, to: MAX_UID }],
+          uidRanges,
           flagsSet: [],
           flagsUnset: [],
           headers: [],
@@ -242,6 +261,21 @@ export class FolderCache {
       after = last.uid;
     }
   }
+}
+
+/**
+ * The journal's uid intervals sorted and merged; undefined when they stay more than
+ * REFRESH_UID_INTERVALS (then the refresh asks for every row changed since, by modseq).
+ */
+export function uidIntervals(list: ReadonlyArray<readonly [number, number]>): Array<[number, number]> | undefined {
+  const sorted = [...list].sort((a, b) => a[0] - b[0]);
+  const out: Array<[number, number]> = [];
+  for (const [lo, hi] of sorted) {
+    const last = out[out.length - 1];
+    if (last && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
+    else out.push([lo, hi]);
+  }
+  return out.length > REFRESH_UID_INTERVALS ? undefined : out;
 }
 
 /** The process's folder caches: shared while in use, the last IDLE_FOLDER_CACHES unused ones kept. */

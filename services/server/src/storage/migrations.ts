@@ -341,6 +341,21 @@ const blobChunksWriteOrder: Migration = {
   },
 };
 
+/**
+ * No (folder_id, modseq) index on messages. Every flag change rewrites its rows' modseq, and the
+ * index made each such row two more B-tree writes (the old entry delete-marked, a new one added)
+ * and later purge work: a whole-mailbox STORE of 2,000 messages took MariaDB ~9 ms with it and
+ * ~3.5 without (the IMAP STORE 18.6 -> 10.3 ms). Its one reader was the gateway's cache refresh
+ * ("rows with modseq >= n"), which now asks for the uids the change journal names, the modseq a
+ * filter on those rows; a query by modseq alone still works, by scanning the folder's rows.
+ */
+const noFolderModseqIndex: Migration = {
+  name: '0008-no-folder-modseq-index',
+  async up(knex) {
+    await knex.schema.alterTable('messages', (t) => t.dropIndex(['folder_id', 'modseq']));
+  },
+};
+
 const MIGRATIONS: readonly Migration[] = [
   initialSchema,
   deliveryKeys,
@@ -349,6 +364,7 @@ const MIGRATIONS: readonly Migration[] = [
   headerBlocks,
   searchSubjectsColumn,
   blobChunksWriteOrder,
+  noFolderModseqIndex,
 ];
 
 export function migrationSource(engine: Engine): Knex.MigrationSource<Migration> {

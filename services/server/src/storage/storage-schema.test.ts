@@ -123,6 +123,53 @@ describe.each(TEST_ENGINES)('storage schema and stores (%s)', (engine) => {
     }
   });
 
+  it('0008 drops the (folder_id, modseq) index of messages; a query by modseq still answers', async () => {
+    const indexes = async (db: string): Promise<string[]> => {
+      const knex = h.raw(db);
+      if (engine === 'mysql') {
+        const rows = (await knex.raw('show index from messages'))[0] as Array<{ Key_name: string }>;
+        return [...new Set(rows.map((r) => r.Key_name))];
+      }
+      const rows = (await knex.raw('pragma index_list(messages)')) as Array<{ name: string }>;
+      return rows.map((r) => r.name);
+    };
+    expect(await indexes('main')).not.toContain('messages_folder_id_modseq_index');
+    const before = await h.open({ db: 'pre0008' });
+    const knex = h.raw('pre0008');
+    await knex.schema.alterTable('messages', (t) => t.index(['folder_id', 'modseq']));
+    await knex('knex_migrations').where({ name: '0008-no-folder-modseq-index' }).delete();
+    expect(await indexes('pre0008')).toContain('messages_folder_id_modseq_index');
+    const after = await h.open({ db: 'pre0008' });
+    expect(await indexes('pre0008')).not.toContain('messages_folder_id_modseq_index');
+    expect(await indexes('pre0008')).toContain('messages_folder_id_uid_unique');
+    const user = await after.users.createUser({ loginName: 'pre0008' });
+    const inbox = (await after.folders.findFolderByRole(user.storeId as number, 'inbox'))?.id as number;
+    const { results } = await after.messages.createMessages(
+      ['a', 'b', 'c'].map((x) => ({ folderId: inbox, mime: mime(x), envelope: {} })),
+    );
+    const ids = results.map((r) => (r.ok ? r.id : 0));
+    const flagged = await after.messages.setFlags([ids[1] ?? 0], { add: 1 });
+    const since = flagged.messages[0]?.modseq ?? 0;
+    const rows = await after.messages.queryContents({
+      folderId: inbox,
+      columns: ['modseq'],
+      where: { type: 'modseq', min: since },
+    });
+    expect(rows.map((r) => r.id)).toEqual([ids[1]]);
+    const within = await after.messages.queryContents({
+      folderId: inbox,
+      where: {
+        type: 'and',
+        items: [
+          { type: 'uid', ranges: [{ from: 1, to: 2 }] },
+          { type: 'modseq', min: since },
+        ],
+      },
+    });
+    expect(within.map((r) => r.id)).toEqual([ids[1]]);
+    await before.close();
+  });
+
   it('refuses to start when attachment_storage differs from the recorded one', async () => {
     const err = await h.open({ attachmentStorage: 'files' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KcError);

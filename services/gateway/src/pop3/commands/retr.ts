@@ -24,14 +24,16 @@ function prefetchAhead(ctx: Pop3Context, n: number): void {
   const first = drop.prefetchBlock === 0;
   const end = Math.min(drop.messages.length, n + (first ? POP3_PREFETCH_FIRST : POP3_PREFETCH_AHEAD));
   let i = Math.max(n, drop.prefetchedTo);
+  // A block once at least a block's worth of messages (the rest of the mailbox) and of bytes is
+  // missing: never a call for a message or two. The first block goes at once. (Messages first:
+  // most RETRs stop here, before the bytes ahead are added up.)
+  const fewMissing = end - i < POP3_PREFETCH_BLOCK && end < drop.messages.length;
+  if (!first && (fewMissing || i >= end)) return;
   // Asked for ahead, in bytes (what is before n is used or skipped).
   let ahead = 0;
   for (let k = n; k < i; k++) ahead += sizeAhead(drop, k);
-  // A block once at least a block's worth of messages (the rest of the mailbox) and of bytes is
-  // missing: never a call for a message or two. The first block goes at once.
   const blockBytes = (POP3_PREFETCH_BYTES * POP3_PREFETCH_BLOCK) / POP3_PREFETCH_AHEAD;
-  const fewMissing = end - i < POP3_PREFETCH_BLOCK && end < drop.messages.length;
-  if (!first && (fewMissing || POP3_PREFETCH_BYTES - ahead < blockBytes)) return;
+  if (!first && POP3_PREFETCH_BYTES - ahead < blockBytes) return;
   while (i < end && ahead < POP3_PREFETCH_BYTES) {
     const blockEnd = Math.min(end, i + (first ? POP3_PREFETCH_FIRST : POP3_PREFETCH_BLOCK));
     const ids: number[] = [];
