@@ -212,8 +212,8 @@ describe.each(TEST_ENGINES)('users and groups (%s)', (engine) => {
     const cred = await storage.users.getCredentials('CAROL');
     expect(cred?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
     const plugin = new DbUserPlugin(storage);
-    const ok = await plugin.authenticate('carol', 'correct horse');
-    expect(ok).toMatchObject({
+    expect(await plugin.authenticate('CAROL', 'correct horse')).toEqual({ loginName: 'carol', active: true });
+    expect(await plugin.findUser('carol')).toMatchObject({
       externId: String(u.id),
       loginName: 'carol',
       email: 'carol@example.com',

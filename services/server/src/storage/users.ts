@@ -3,6 +3,7 @@ import type { Ctx } from './context.js';
 import { invalid, notFound } from './db-errors.js';
 import type { UserQuota } from './quota.js';
 import { chunks, foldKey, hasControlChars, num } from './rows.js';
+import { runStatements } from './statement-batch.js';
 import { createStore, deleteStore } from './stores.js';
 import { encodeFeatures, loadUser, loadUsers, selectUsers, toUser } from './user-rows.js';
 import type {
@@ -174,23 +175,24 @@ export async function resolveUsers(ctx: Ctx, queries: readonly string[]): Promis
   const byLogin = new Map<string, number>();
   const byAddress = new Map<string, Set<number>>();
   const addAddr = (key: string, id: number) => byAddress.set(key, (byAddress.get(key) ?? new Set()).add(id));
+  const users = new Map<number, UserRecord>();
   for (const part of chunks(keys)) {
-    const users = (await ctx
-      .db('users')
-      .select('id', 'login_key', 'email_key')
-      .whereIn('login_key', part)
-      .orWhereIn('email_key', part)) as Array<Record<string, unknown>>;
-    for (const u of users) {
-      if (part.includes(String(u.login_key))) byLogin.set(String(u.login_key), num(u.id));
-      if (u.email_key !== null && part.includes(String(u.email_key))) addAddr(String(u.email_key), num(u.id));
+    // The users matched by login or address, whole, and the aliases, in one round trip (MySQL).
+    const [found = [], aliases = []] = (await runStatements(ctx, [
+      selectUsers(ctx).whereIn('u.login_key', part).orWhereIn('u.email_key', part),
+      ctx.db('aliases').select('user_id', 'address_key').whereIn('address_key', part),
+    ])) as Array<Array<Record<string, unknown>>>;
+    for (const r of found) {
+      const u = toUser(r);
+      users.set(u.id, u);
+      if (part.includes(String(r.login_key))) byLogin.set(String(r.login_key), u.id);
+      if (r.email_key !== null && part.includes(String(r.email_key))) addAddr(String(r.email_key), u.id);
     }
-    const aliases = (await ctx.db('aliases').select('user_id', 'address_key').whereIn('address_key', part)) as Array<
-      Record<string, unknown>
-    >;
     for (const a of aliases) addAddr(String(a.address_key), num(a.user_id));
   }
-  const ids = [...byLogin.values(), ...[...byAddress.values()].flatMap((s) => [...s])];
-  const users = await loadUsers(ctx, ids);
+  // Users found by an alias only.
+  const rest = [...byAddress.values()].flatMap((s) => [...s]).filter((id) => !users.has(id));
+  for (const [id, u] of await loadUsers(ctx, rest)) users.set(id, u);
   return queries.map((query): ResolveResult => {
     const key = foldKey(query);
     const loginId = byLogin.get(key);

@@ -1,7 +1,7 @@
 import type { Storage } from '../storage/storage.js';
 import type { UserDetails } from '../storage/user-types.js';
 import { hashPassword, needsRehash, verifyPassword } from './password.js';
-import type { DirectoryGroup, DirectoryUser, UserPlugin } from './user-plugin.js';
+import type { AuthenticatedUser, DirectoryGroup, DirectoryUser, UserPlugin } from './user-plugin.js';
 
 /** Hash checked when the user is unknown or has no password, so timing does not reveal which. */
 let dummyHash: Promise<string> | undefined;
@@ -37,7 +37,7 @@ export class DbUserPlugin implements UserPlugin {
     private readonly onRehashError: (err: unknown) => void = () => {},
   ) {}
 
-  async authenticate(loginName: string, password: string): Promise<DirectoryUser | null> {
+  async authenticate(loginName: string, password: string): Promise<AuthenticatedUser | null> {
     const cred = await this.storage.users.getCredentials(loginName);
     if (!cred || cred.passwordHash === null || cred.user.source !== 'db') {
       dummyHash ??= hashPassword('kgc-dummy-password');
@@ -46,7 +46,7 @@ export class DbUserPlugin implements UserPlugin {
     }
     if (!(await verifyPassword(password, cred.passwordHash))) return null;
     if (needsRehash(cred.passwordHash)) await this.rehash(cred.user.id, cred.passwordHash, password);
-    return this.detailsOf([cred.user.id]).then((list) => list[0] ?? null);
+    return { loginName: cred.user.loginName, active: cred.user.active };
   }
 
   private async rehash(userId: number, oldHash: string, password: string): Promise<void> {

@@ -30,6 +30,9 @@ export interface DirectoryUser {
   sendAs: string[];
 }
 
+/** What a successful password check tells: the canonical login name, and whether the user may log in. */
+export type AuthenticatedUser = Pick<DirectoryUser, 'loginName' | 'active'>;
+
 export interface DirectoryGroup {
   externId: string;
   name: string;
@@ -42,8 +45,12 @@ export interface UserPlugin {
   readonly name: 'db' | 'ldap';
   /** false for ldap: create/update/delete are refused with KCERR_NO_SUPPORT. */
   readonly writable: boolean;
-  /** Verify a password; null when the user does not exist or the password is wrong. */
-  authenticate(loginName: string, password: string): Promise<DirectoryUser | null>;
+  /**
+   * Verify a password; null when the user does not exist or the password is wrong. Only who it is
+   * comes back (the directory reads the rest with findUser when it syncs): the db plugin answers
+   * from the credentials row, without reading the user's details.
+   */
+  authenticate(loginName: string, password: string): Promise<AuthenticatedUser | null>;
   findUser(loginName: string): Promise<DirectoryUser | null>;
   /** By primary address or alias (case-insensitive). */
   findUserByEmail(email: string): Promise<DirectoryUser | null>;
