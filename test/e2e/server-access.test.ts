@@ -247,6 +247,31 @@ describeEngines('server access', { independent: true }, (engine) => {
     await bUnchanged();
   });
 
+  it('deleteObjects with skipMissing deletes the caller’s messages only; gone and foreign ids are left out', async () => {
+    // A folder of its own: the tests here run side by side, and others count A's Inbox.
+    const inbox = (await s.call('createFolder', { storeId: a.storeId, name: uniq('skip') })).folder.folderId;
+    const [m1, m2] = await Promise.all([
+      put(s, inbox, mail({ subject: 'skip-1' })),
+      put(s, inbox, mail({ subject: 'skip-2' })),
+    ]);
+    await s.call('deleteObjects', { messageIds: [m1.messageId] });
+    // Without skipMissing, one gone id fails the call and nothing is deleted.
+    await expectCode(s.call('deleteObjects', { messageIds: [m1.messageId, m2.messageId] }), 'KCERR_NOT_FOUND');
+    expect((await s.call('loadObject', { messageId: m2.messageId, sections: [] })).message.subject).toBe('skip-2');
+    const r = await s.call('deleteObjects', {
+      messageIds: [m1.messageId, bMsg, m2.messageId, 987_654_321],
+      skipMissing: true,
+    });
+    expect(r.modseq).toBeGreaterThan(0);
+    await expectCode(s.call('loadObject', { messageId: m2.messageId, sections: [] }), 'KCERR_NOT_FOUND');
+    // Nothing of the caller's left to delete: a no-op, not a failure.
+    expect(await s.call('deleteObjects', { messageIds: [m2.messageId, bMsg], skipMissing: true })).toEqual({
+      modseq: 0,
+    });
+    await bUnchanged();
+    expect((await s.call('loadObject', { messageId: ownMsg, sections: [] })).message.subject).toBe('mine');
+  });
+
   it('a service session reaches every store', async () => {
     expect((await admin.call('getHierarchy', { storeId: b.storeId })).folders).toHaveLength(11);
     expect((await admin.call('loadObject', { messageId: bMsg, withRaw: true, sections: [] })).message.subject).toBe(

@@ -2,7 +2,7 @@
  * POP3 command lines (RFC 1939, RFC 2449 CAPA, RFC 2595 STLS, RFC 5034 AUTH) to typed commands.
  * Keywords are case-insensitive; arguments are separated by spaces. Pure: no state, no I/O.
  */
-import { MAX_ARGUMENT, MAX_MESSAGE_NUMBER } from './limits.js';
+import { MAX_ARGUMENT, MAX_LINE_COUNT_DIGITS, MAX_MESSAGE_NUMBER } from './limits.js';
 
 export type Pop3Command =
   | { name: 'USER'; user: string }
@@ -46,6 +46,7 @@ export type ParseResult =
 
 const KEYWORD = /^[A-Za-z]{3,4}$/;
 const NUMBER = /^[0-9]{1,9}$/;
+const LINE_COUNT = new RegExp(`^[0-9]{1,${MAX_LINE_COUNT_DIGITS}}$`);
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused
 const CONTROL = /[\x00-\x1f\x7f]/;
 
@@ -63,8 +64,8 @@ function messageNumber(arg: string | undefined): number | string {
 
 function lineCount(arg: string | undefined): number | string {
   if (arg === undefined) return 'line count required';
-  if (!NUMBER.test(arg)) return 'invalid line count';
-  return Number(arg);
+  if (!LINE_COUNT.test(arg)) return 'invalid line count';
+  return Math.min(Number(arg), Number.MAX_SAFE_INTEGER);
 }
 
 /** Parse one command line (without its CRLF). */
@@ -81,7 +82,7 @@ export function parseCommand(line: Buffer): ParseResult {
     return { ok: true, command: { name: 'PASS', password: rest } };
   }
   const args = rest === '' ? [] : rest.split(' ').filter((a) => a !== '');
-  if (args.some((a) => a.length > MAX_ARGUMENT && name !== 'AUTH')) return fail('argument too long');
+  if (args.some((a) => a.length > MAX_ARGUMENT && name !== 'AUTH' && name !== 'USER')) return fail('argument too long');
   if (CONTROL.test(rest)) return fail('control characters in arguments');
   const arity = (min: number, max: number) => args.length >= min && args.length <= max;
   switch (name) {

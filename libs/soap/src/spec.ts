@@ -148,7 +148,11 @@ export const operations = {
     { ...sid, messageIds: many(t.long), destFolderId: one(t.long), move: one(t.boolean) },
     { results: many(CopyResultT) },
   ),
-  deleteObjects: op('Delete (expunge) messages.', { ...sid, messageIds: many(t.long) }, { modseq: one(t.long) }),
+  deleteObjects: op(
+    'Delete (expunge) messages. With skipMissing, messages already gone (or out of reach) are left out instead of failing the call.',
+    { ...sid, messageIds: many(t.long), skipMissing: opt(t.boolean) },
+    { modseq: one(t.long) },
+  ),
   tableQueryRows: op(
     'Contents table of a folder: column selection, restriction, sort, offset/limit; many rows per call.',
     {

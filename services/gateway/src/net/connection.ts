@@ -128,8 +128,22 @@ export class Connection {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     const { ms, onIdle } = this.idle;
     this.idleArmed = this.idle;
-    this.idleTimer = setTimeout(onIdle, ms);
+    this.idleTimer = setTimeout(() => this.idleExpired(onIdle), ms);
     this.idleTimer.unref();
+  }
+
+  /**
+   * The idle time ran out. In the middle of an answer the client has not read (a write waits for
+   * it) nothing more can be said without cutting into that answer: the connection is dropped.
+   */
+  private idleExpired(onIdle: () => void): void {
+    if (this.closedValue) return;
+    if (this.waitingValue) {
+      this.log.debug('idle timeout while the client does not read');
+      this.destroy();
+      return;
+    }
+    onIdle();
   }
 
   /**
@@ -159,12 +173,17 @@ export class Connection {
     this.waitingValue = true;
     return new Promise((resolve) => {
       const done = () => {
-        socket.off('drain', done);
+        socket.off('drain', drain);
         socket.off('close', done);
         this.waitingValue = false;
         resolve();
       };
-      socket.on('drain', done);
+      // The client reading what we send is activity too: a long answer to a slow reader is not idle.
+      const drain = () => {
+        this.touch();
+        done();
+      };
+      socket.on('drain', drain);
       socket.on('close', done);
     });
   }

@@ -3,6 +3,7 @@
  * poplib as the client, and raw transcripts for AUTH PLAIN, STLS injection, limits and hostile
  * input. Messages are put into the Inbox through SOAP and checked back through SOAP.
  */
+import net from 'node:net';
 import type { KgcSession } from '@kgc/soap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../../test/support/server.js';
@@ -178,6 +179,17 @@ describe('POP3 transcripts', () => {
     expect(await inboxCount(u)).toBe(2);
   });
 
+  it('QUIT deletes the marked messages that are left when another client deleted some meanwhile', async () => {
+    const { u } = await userWith(4);
+    const a = await loggedIn(u);
+    const b = await loggedIn(u);
+    a.send('DELE 1\r\nDELE 2\r\nQUIT\r\n');
+    expect(await a.closedByServer()).toMatch(/\+OK Deleted 2 messages\. Bye\.\r\n$/);
+    b.send('DELE 1\r\nDELE 3\r\nQUIT\r\n');
+    expect(await b.closedByServer()).toMatch(/\+OK Deleted 2 messages\. Bye\.\r\n$/);
+    expect(await inboxCount(u)).toBe(1);
+  });
+
   it('AUTH PLAIN with an initial response and as a continuation; * cancels', async () => {
     const { u } = await userWith(1);
     const plain = Buffer.from(`\0${u.username}\0${u.password}`).toString('base64');
@@ -235,6 +247,20 @@ describe('POP3 transcripts', () => {
     }
   });
 
+  it('STLS forgets a USER given before it (RFC 2595 §4)', async () => {
+    const { u } = await userWith(1);
+    const c = await RawClient.connect(gw.pop3Port);
+    await c.until(/\r\n/);
+    c.send(`USER ${u.username}\r\n`);
+    expect(await c.until(/\r\n/)).toBe('+OK Send your password.\r\n');
+    c.send('STLS\r\n');
+    expect(await c.until(/\r\n/)).toBe('+OK Begin TLS negotiation now.\r\n');
+    await c.upgrade(cert.cert);
+    c.send(`PASS ${u.password}\r\n`);
+    expect(await c.until(/\r\n/)).toBe('-ERR Send USER first.\r\n');
+    c.close();
+  });
+
   it('STLS drops input pipelined before the handshake (RFC 2595 §4)', async () => {
     const { u } = await userWith(1);
     const c = await RawClient.connect(gw.pop3Port);
@@ -280,6 +306,28 @@ describe('POP3 transcripts', () => {
     expect(t).toMatch(/Too many bad commands, bye\.\r\n$/);
   });
 
+  it('counts bad commands in a row: a good one in between starts the count again', async () => {
+    const c = await RawClient.connect(gw.pop3Port);
+    await c.until(/\r\n/);
+    c.send(`${'BAD\r\n'.repeat(9)}CAPA\r\n${'BAD\r\n'.repeat(9)}QUIT\r\n`);
+    const t = await c.closedByServer();
+    expect(t.match(/-ERR/g)).toHaveLength(18);
+    expect(t).toMatch(/\+OK Bye\.\r\n$/);
+  });
+
+  it('a line too long ends an AUTH exchange (RFC 5034 §4); a long address is a USER name', async () => {
+    const c = await RawClient.connect(gw.pop3Port);
+    await c.until(/\r\n/);
+    c.send('AUTH PLAIN\r\n');
+    expect(await c.until(/\r\n/)).toBe('+ \r\n');
+    c.send(`${'A'.repeat(3000)}\r\nCAPA\r\n`);
+    expect(await c.until(/\r\n\.\r\n/)).toMatch(/^-ERR Line too long\.\r\n\+OK Capability list follows/);
+    const long = `${'a'.repeat(60)}@example.com`;
+    c.send(`USER ${long}\r\n`);
+    expect(await c.until(/\r\n/)).toBe('+OK Send your password.\r\n');
+    c.close();
+  });
+
   it('an endless line without a line end is cut off without buffering', async () => {
     const c = await RawClient.connect(gw.pop3Port);
     await c.until(/\r\n/);
@@ -307,15 +355,70 @@ describe('POP3 transcripts', () => {
     ]);
   });
 
-  it('closes an idle connection', async () => {
+  it('closes an idle connection without a response (RFC 1939 §3)', async () => {
     const quick = await startTestGateway(server.url, {}, { limits: { pop3IdleMs: 100 } });
     try {
       const c = await RawClient.connect(quick.pop3Port);
-      expect(await c.closedByServer()).toMatch(/-ERR Idle timeout, bye\.\r\n$/);
+      expect(await c.closedByServer()).toMatch(/^\+OK [^\r\n]*\r\n$/);
     } finally {
       await quick.close();
     }
   });
+
+  it('a long RETR to a slow reader is not idle; a reader that stops is dropped, nothing cut into the message', async () => {
+    const quick = await startTestGateway(server.url, {}, { limits: { pop3IdleMs: 1000 } });
+    try {
+      const u = await createMailUser(admin, ['pop3']);
+      // Larger than what the kernel's socket buffers take while the reader does not read.
+      const big = makeMessage('big', `${'y'.repeat(998)}\r\n`.repeat(8_000));
+      await putMessage(admin, folderOf(u, 'inbox'), big);
+      const session = async (readEveryMs: number | null): Promise<string> => {
+        const sock = net.connect(quick.pop3Port, '127.0.0.1');
+        const chunks: Buffer[] = [];
+        let tail = '';
+        sock.on('data', (d: Buffer) => {
+          chunks.push(d);
+          tail = (tail + d.toString('latin1')).slice(-64);
+        });
+        const closed = new Promise<void>((resolve) => sock.on('close', () => resolve()));
+        sock.on('error', () => undefined);
+        const until = async (re: RegExp) => {
+          while (!re.test(tail) && !sock.destroyed) await new Promise((r) => setTimeout(r, 5));
+        };
+        await until(/\r\n$/);
+        sock.write(`USER ${u.username}\r\nPASS ${u.password}\r\n`);
+        await until(/Logged in\.\r\n$/);
+        chunks.length = 0;
+        sock.write('RETR 1\r\n');
+        sock.pause();
+        // A slow reader: a short read every readEveryMs, the pauses well inside the idle time. Or a
+        // reader that stops for three idle times (it sees the end only once it reads again).
+        if (readEveryMs === null) await new Promise((r) => setTimeout(r, 3000));
+        else {
+          const timer = setInterval(() => {
+            sock.resume();
+            setTimeout(() => sock.pause(), 20);
+          }, readEveryMs);
+          await Promise.race([closed, until(/\r\n\.\r\n$/)]);
+          clearInterval(timer);
+        }
+        sock.resume();
+        if (!sock.destroyed) sock.end('QUIT\r\n');
+        await closed;
+        return Buffer.concat(chunks).toString('latin1');
+      };
+      const slow = await session(250);
+      expect(slow.startsWith(`+OK ${big.length} octets\r\n`)).toBe(true);
+      expect(slow.endsWith('\r\n.\r\n+OK Bye.\r\n')).toBe(true);
+      expect(slow).not.toContain('Idle timeout');
+      const stopped = await session(null);
+      expect(stopped.length).toBeGreaterThan(0);
+      expect(stopped).not.toContain('\r\n.\r\n');
+      expect(stopped).not.toContain('-ERR');
+    } finally {
+      await quick.close();
+    }
+  }, 60_000);
 
   it('disable_plaintext_auth: no USER/PASS/AUTH PLAIN before STLS from a non-local address', async () => {
     const strict = await startTestGateway(server.url, {

@@ -47,9 +47,11 @@ export class Pop3Session implements Pop3Context {
     private readonly opts: Pop3SessionOptions,
   ) {
     conn.setSink((chunk) => this.onData(chunk));
+    // RFC 1939 §3: when the inactivity timer expires the connection is closed without a response
+    // (and without UPDATE: nothing is deleted).
     conn.setIdle(opts.limits.pop3IdleMs, () => {
       this.conn.log.debug('POP3 idle timeout');
-      void this.close(err('Idle timeout, bye.'));
+      void this.close();
     });
     conn.onClose(() => void this.cleanup());
   }
@@ -83,9 +85,11 @@ export class Pop3Session implements Pop3Context {
   }
 
   async startTls(): Promise<void> {
-    // RFC 2595 §4 / RFC 3207 §6: nothing the client sent before the handshake counts.
+    // RFC 2595 §4 / RFC 3207 §6: nothing the client sent before the handshake counts, neither
+    // what is still queued nor a USER already given.
     this.reader.clear();
     this.queue.length = 0;
+    if (this.state.kind === 'authorization') this.state = { kind: 'authorization', failures: this.state.failures };
     await this.conn.startTls();
   }
 
@@ -123,6 +127,9 @@ export class Pop3Session implements Pop3Context {
   private async handle(input: Input): Promise<void> {
     if (this.state.kind === 'closed' || this.state.kind === 'update') return;
     if (input.kind === 'too-long') {
+      // A line too long ends a SASL exchange as any -ERR does (RFC 5034 §4).
+      if (this.state.kind === 'authorization' && this.state.saslPending)
+        this.state = { kind: 'authorization', failures: this.state.failures };
       await this.bad('Line too long.');
       return;
     }
@@ -148,6 +155,9 @@ export class Pop3Session implements Pop3Context {
       }
       this.log.trace({ command: parsed.command.name }, 'C:');
       await spec.handle(this, parsed.command as Extract<Pop3Command, { name: Pop3CommandName }>);
+      // The limit is on bad commands in a row (as Dovecot's): a long session's occasional mistyped
+      // command does not add up to a disconnect.
+      this.badCommands = 0;
     } catch (e) {
       const error = pop3ErrorOf(e);
       if (!(e instanceof Pop3Error))

@@ -568,9 +568,10 @@ export class SoapMailStore implements MailStore {
     return { modseq: r.modseq, groups, failed };
   }
 
+  /** Messages another client expunged meanwhile are gone already: they do not stop the others'. */
   async deleteMessages(messageIds: readonly number[]): Promise<void> {
     if (messageIds.length === 0) return;
-    await this.call('deleteObjects', { messageIds: [...messageIds] });
+    await this.call('deleteObjects', { messageIds: [...messageIds], skipMissing: true });
   }
 
   async copyMessages(messageIds: readonly number[], destFolderId: number, move: boolean): Promise<CopyResult[]> {

@@ -172,12 +172,20 @@ export async function setProperties(ctx: Ctx, changes: readonly PropertyChange[]
     ctx,
     [...owners.values()].map((o) => o.storeId),
   );
-  // Re-check under the store locks: an object deleted meanwhile must not get orphan properties.
+  // Re-read under the store locks: an object deleted meanwhile must not get orphan properties, and
+  // a message moved meanwhile (same store: same id, new folder and uid) is journaled where it is now.
   for (const part of chunks(messageIds)) {
-    const rows = (await ctx.db('messages').select('id').whereIn('id', part)) as Array<Record<string, unknown>>;
+    const rows = (await ctx.db('messages').select('id', 'store_id', 'folder_id', 'uid').whereIn('id', part)) as Array<
+      Record<string, unknown>
+    >;
     const alive = new Set(rows.map((r) => num(r.id)));
     const gone = part.find((id) => !alive.has(id));
     if (gone !== undefined) throw notFound('message', gone);
+    for (const r of rows) {
+      const key = `message:${num(r.id)}`;
+      if (owners.get(key)?.storeId !== num(r.store_id)) throw notFound('message', num(r.id));
+      owners.set(key, { storeId: num(r.store_id), folderId: num(r.folder_id), uid: num(r.uid) });
+    }
   }
   const rows: Array<Record<string, unknown>> = [];
   for (const c of changes) {
