@@ -118,6 +118,50 @@ describe('FolderCache', () => {
     expect(calls.filter((c) => c === 'getChanges')).toHaveLength(2);
   });
 
+  it('takes an expunge of a uid range whole, and reads the folder again for one that names no uid', async () => {
+    const u = await createMailUser(admin);
+    const inbox = folderOf(u, 'inbox');
+    for (let i = 0; i < 6; i++) await putMessage(admin, inbox, makeMessage(`m${i}`));
+    const session = await userLogon(server.client, u.username, u.password);
+    // The server journals one expunge per message; these wrappers give the cache what a server
+    // that journals ranges, or an expunge without its uid, would.
+    type Change = Awaited<ReturnType<StoreCall>> & { changes?: Array<Record<string, unknown>> };
+    const rewrite =
+      (edit: (changes: Array<Record<string, unknown>>) => Array<Record<string, unknown>>): StoreCall =>
+      async (name, input) => {
+        const r = (await session.call(name, input)) as Change;
+        if (name === 'getChanges' && r.changes) r.changes = edit(r.changes);
+        return r as never;
+      };
+    const asRange = rewrite((changes) => {
+      const gone = changes.filter((c) => c.kind === 'message-expunge');
+      const rest = changes.filter((c) => c.kind !== 'message-expunge');
+      const uids = gone.map((c) => Number(c.uid)).sort((a, b) => a - b);
+      if (uids.length === 0) return changes;
+      return [...rest, { ...gone[0], uid: uids[0], uidLast: uids[uids.length - 1] }];
+    });
+    const cache = new FolderCache(u.storeId, inbox);
+    await cache.refresh(asRange);
+    const rows = await truth(inbox);
+    await admin.call('deleteObjects', { messageIds: [rows[1], rows[2], rows[3]].map((r) => r?.messageId ?? 0) });
+    await cache.refresh(asRange);
+    expect(cache.messages.map((m) => m.uid)).toEqual((await truth(inbox)).map((r) => r.uid));
+
+    const calls: string[] = [];
+    const noUid = rewrite((changes) =>
+      changes.map((c) => (c.kind === 'message-expunge' ? { ...c, uid: undefined, uidLast: undefined } : c)),
+    );
+    const counting: StoreCall = (name, input) => {
+      calls.push(name);
+      return noUid(name, input);
+    };
+    await admin.call('deleteObjects', { messageIds: [rows[4]?.messageId ?? 0] });
+    await cache.refresh(counting);
+    expect(calls).toEqual(['getChanges', 'getFolderStatus', 'tableQueryRows']);
+    expect(cache.messages.map((m) => m.uid)).toEqual((await truth(inbox)).map((r) => r.uid));
+    expect(cache.messages).toHaveLength(2);
+  });
+
   it('merges the journal uid intervals, and gives up on them past REFRESH_UID_INTERVALS', () => {
     const cases: Array<[Array<[number, number]>, Array<[number, number]> | undefined]> = [
       [[], []],

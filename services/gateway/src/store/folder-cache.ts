@@ -157,6 +157,8 @@ export class FolderCache {
     let touched: Array<[number, number]> | undefined = [];
     let highest = since;
     let uidNext = this.uidNextValue;
+    // An expunge that names no uid: which messages went is unknown, the folder is read again.
+    let reload = false;
     for (let from = since; ; ) {
       const r = await call('getChanges', {
         storeId: this.storeId,
@@ -173,8 +175,11 @@ export class FolderCache {
         if (c.folderId !== undefined && c.folderId !== this.folderId) continue;
         const top = c.uidLast ?? c.uid;
         if (top !== undefined) uidNext = Math.max(uidNext, top + 1);
-        if (c.kind === 'message-expunge' && c.uid !== undefined) expunged.add(c.uid);
-        else if (c.kind.startsWith('message-')) {
+        if (c.kind === 'message-expunge') {
+          if (c.uid === undefined) reload = true;
+          else if (c.uidLast === undefined) expunged.add(c.uid);
+          else for (const m of this.list) if (m.uid >= c.uid && m.uid <= c.uidLast) expunged.add(m.uid);
+        } else if (c.kind.startsWith('message-')) {
           changed = true;
           if (c.uid === undefined) touched = undefined;
           else touched?.push([c.uid, top ?? c.uid]);
@@ -184,6 +189,11 @@ export class FolderCache {
       highest = Math.max(highest, r.highestModseq);
       if (!r.more || !last) break;
       from = last.modseq;
+    }
+    if (reload) {
+      this.loaded = false;
+      await this.load(call);
+      return;
     }
     const upserts = changed ? await this.rows(call, since + 1, touched && uidIntervals(touched)) : [];
     this.uidNextValue = uidNext;
