@@ -424,6 +424,11 @@ describe('a 100,000-message folder', () => {
     const check = flagsChecker(remaining, flagsNow);
     await c.command('f', 'UID FETCH 1:* (FLAGS)', check.each);
     expect(check.count).toBe(remaining.length);
+    // FETCH (CHANGEDSINCE … VANISHED) likewise (RFC 7162 §3.2.6, its note): the gaps of the set.
+    const changed = await lines(c, 'g', `UID FETCH 1:* (FLAGS) (CHANGEDSINCE ${known.afterExpunge} VANISHED)`);
+    expect(changed[0]).toBe(`* VANISHED (EARLIER) 7,${TABLE_PAGE + 2},${COUNT}`);
+    const some8 = await lines(c, 'h', `UID FETCH 8:${COUNT - 1} (FLAGS) (CHANGEDSINCE ${known.afterExpunge} VANISHED)`);
+    expect(some8[0]).toBe(`* VANISHED (EARLIER) ${TABLE_PAGE + 2}`);
     // With the known UIDs given, only those.
     await c.command('x', 'UNSELECT');
     const some = await lines(

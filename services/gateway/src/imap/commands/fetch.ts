@@ -16,9 +16,7 @@ import {
   fetchResponseName,
   fetchSetsSeen,
   formatDateTime,
-  formatNumberSet,
   literal,
-  sequenceSetHas,
   serializeBodyStructure,
   serializeEnvelope,
 } from '@kgc/imap-proto';
@@ -41,6 +39,7 @@ import type { ImapCommandSpec, ImapContext } from '../context.js';
 import { bad } from '../errors.js';
 import { type BodyWindow, bodyWindow } from '../prefetch.js';
 import type { SelectedMailbox, ViewEntry } from '../selected.js';
+import { vanishedSet } from '../vanished.js';
 import { flagList } from '../wire.js';
 import { selectedOf, storeOf } from './common.js';
 
@@ -294,10 +293,12 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
     const names = new Map(attributes.filter((a) => a.kind === 'BODY[]').map((a) => [a, fetchResponseName(a)]));
     if (command.vanished && changedSince !== null) {
       // RFC 7162 §3.2.6: UIDs of the set expunged since CHANGEDSINCE, before the FETCH answers.
+      // When the journal no longer reaches back, every UID of the set below UIDNEXT not here (the
+      // note of §3.2.6).
       const gone = await store.expungedSince(mailbox.folder.folderId, changedSince);
-      const maxUid = Math.max(mailbox.handle.uidNext() - 1, 1);
-      const uids = gone.uids.filter((u) => sequenceSetHas(command.sequenceSet, u, maxUid));
-      if (uids.length > 0) await ctx.untagged(`VANISHED (EARLIER) ${formatNumberSet(uids)}`);
+      const uidNext = mailbox.handle.uidNext();
+      const set = vanishedSet(gone, mailbox.view, uidNext, command.sequenceSet, Math.max(uidNext - 1, 1));
+      if (set !== '') await ctx.untagged(`VANISHED (EARLIER) ${set}`);
     }
     const out = new ChunkedOutput(ctx, ctx.limits.writeChunk);
     const view = mailbox.view;

@@ -4,42 +4,14 @@
  * (VANISHED (EARLIER)) and the flags changed since, instead of refetching the mailbox. A failed
  * SELECT leaves no mailbox selected; closing one implicitly is announced as OK [CLOSED].
  */
-import { formatNumberSet, type QresyncParams, resolveSequenceSet, sequenceSetHas } from '@kgc/imap-proto';
+import { formatNumberSet, type QresyncParams, sequenceSetHas } from '@kgc/imap-proto';
 import type { MessageMeta } from '../../store/types.js';
 import type { ImapCommandSpec, ImapContext } from '../context.js';
 import { bad } from '../errors.js';
 import { SelectedMailbox } from '../selected.js';
+import { vanishedSet } from '../vanished.js';
 import { flagList } from '../wire.js';
 import { mailboxOf, SYSTEM_FLAGS, storeOf } from './common.js';
-
-type Interval = readonly [low: number, high: number];
-
-/** UIDs below uidNext that are not in the view, as intervals (the view is in UID order). */
-function gapsOf(view: readonly MessageMeta[], uidNext: number): Interval[] {
-  const out: Interval[] = [];
-  let next = 1;
-  for (const e of view) {
-    if (e.uid > next) out.push([next, e.uid - 1]);
-    next = e.uid + 1;
-  }
-  if (next < uidNext) out.push([next, uidNext - 1]);
-  return out;
-}
-
-/** The intersection of two ascending lists of disjoint intervals. */
-function intersect(a: readonly Interval[], b: readonly Interval[]): Interval[] {
-  const out: Interval[] = [];
-  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
-    const [alo, ahi] = a[i] as Interval;
-    const [blo, bhi] = b[j] as Interval;
-    const lo = Math.max(alo, blo);
-    const hi = Math.min(ahi, bhi);
-    if (lo <= hi) out.push([lo, hi]);
-    if (ahi < bhi) i++;
-    else j++;
-  }
-  return out;
-}
 
 /**
  * VANISHED (EARLIER) and the changed messages' FETCH for a QRESYNC select (RFC 7162 §3.2.5.1):
@@ -58,14 +30,10 @@ async function resync(
   const knownSet = q.knownUids;
   const known = (uid: number) => (knownSet ? sequenceSetHas(knownSet, uid, uidNext) : true);
   const gone = await store.expungedSince(mailbox.folder.folderId, q.modseq);
-  let vanished: string;
-  if (gone.complete) vanished = formatNumberSet(gone.uids.filter(known));
-  else {
-    // The journal does not reach back: every UID the client may know that is not here.
-    let gaps = gapsOf(mailbox.view, uidNext);
-    if (knownSet) gaps = intersect(gaps, resolveSequenceSet(knownSet, Math.max(uidNext - 1, 0)));
-    vanished = gaps.map(([lo, hi]) => (lo === hi ? String(lo) : `${lo}:${hi}`)).join(',');
-  }
+  // When the journal does not reach back: every UID the client may know that is not here.
+  const vanished = gone.complete
+    ? formatNumberSet(gone.uids.filter(known))
+    : vanishedSet(gone, mailbox.view, uidNext, knownSet ?? undefined, Math.max(uidNext - 1, 0));
   return async () => {
     if (vanished !== '') await ctx.untagged(`VANISHED (EARLIER) ${vanished}`);
     let pending = '';
