@@ -50,6 +50,10 @@ export class CommandReader {
     this.lines = command.lines;
     this.literals = command.literals;
     if (this.lines.length !== this.literals.length + 1) throw new ImapParseError('Malformed command framing');
+  }
+
+  /** No NUL anywhere in the command's lines (checked after the tag, so the BAD can carry it). */
+  assertNoNul(): void {
     for (const line of this.lines) {
       if (line.includes(0)) throw new ImapParseError('NUL octet in command line');
     }

@@ -188,6 +188,7 @@ export function parseCommand(
   try {
     const r = new CommandReader(command, imapLimits(options.limits));
     tag = r.tag();
+    r.assertNoNul();
     if (r.atEnd()) r.fail('Missing command');
     r.sp();
     name = r.keyword('command name');

@@ -24,6 +24,7 @@ describe('decodeSaslPlain', () => {
     [Buffer.from([0, 0xff, 0xfe, 0, 0x41]).toString('base64'), 'PLAIN response is not UTF-8'],
     ['', 'malformed PLAIN response'],
   ])('%j → %s', (response, error) => {
-    expect(decodeSaslPlain(response)).toEqual({ ok: false, error });
+    const authorization = error === 'authorization identity not permitted' ? { authorization: true } : {};
+    expect(decodeSaslPlain(response)).toEqual({ ok: false, error, ...authorization });
   });
 });

@@ -5,7 +5,10 @@ export interface PlainCredentials {
   password: string;
 }
 
-export type PlainResult = { ok: true; credentials: PlainCredentials } | { ok: false; error: string };
+export type PlainResult =
+  | { ok: true; credentials: PlainCredentials }
+  /** `authorization`: well formed, but asks to act as another user (an authorisation failure). */
+  | { ok: false; error: string; authorization?: true };
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -29,6 +32,7 @@ export function decodeSaslPlain(response: string): PlainResult {
   }
   if (username === '' || password === '') return { ok: false, error: 'empty user name or password' };
   // Acting as another user (proxy authorisation) is not offered.
-  if (authzid !== '' && authzid !== username) return { ok: false, error: 'authorization identity not permitted' };
+  if (authzid !== '' && authzid !== username)
+    return { ok: false, error: 'authorization identity not permitted', authorization: true };
   return { ok: true, credentials: { username, password } };
 }

@@ -26,6 +26,8 @@ export function capabilities(c: CapabilityInputs): string[] {
     'CONDSTORE',
     'QRESYNC',
     'ESEARCH',
+    'LIST-EXTENDED',
+    'LIST-STATUS',
   );
   if (c.idle) caps.push('IDLE');
   return caps;

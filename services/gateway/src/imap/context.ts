@@ -52,8 +52,11 @@ export interface ImapContext {
   select(mailbox: SelectedMailbox | undefined): void;
   /** CONDSTORE (RFC 7162) is enabled in this session: MODSEQ goes with every untagged FETCH. */
   readonly condstore: boolean;
-  /** A CONDSTORE-enabling command was used (RFC 7162 §3.1). */
-  enableCondstore(): void;
+  /**
+   * CONDSTORE on (RFC 7162 §3.1). The first enabling command with a mailbox selected announces its
+   * HIGHESTMODSEQ (§3.1), unless `quiet` (SELECT/EXAMINE, which send it themselves).
+   */
+  enableCondstore(opts?: { quiet?: boolean }): Promise<void>;
   /** ENABLE QRESYNC was given: expunges are reported as VANISHED (RFC 7162 §3.2.10). */
   readonly qresync: boolean;
   enableQresync(): void;

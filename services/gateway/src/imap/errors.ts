@@ -1,4 +1,5 @@
 /** The one error an IMAP command handler throws; the session answers `TAG NO|BAD [CODE] text`. */
+import { ImapParseError } from '@kgc/imap-proto';
 import { StoreError } from '../store/types.js';
 
 /** Response codes (RFC 3501, RFC 5530) the gateway sends. */
@@ -14,6 +15,7 @@ export type ImapCode =
   | 'UNAVAILABLE'
   | 'SERVERBUG'
   | 'AUTHENTICATIONFAILED'
+  | 'AUTHORIZATIONFAILED'
   | 'CONTACTADMIN'
   | 'PRIVACYREQUIRED'
   | 'CLIENTBUG'
@@ -38,6 +40,8 @@ export const bad = (message: string, code?: ImapCode) => new ImapError('BAD', me
 /** Store failures to IMAP answers; internal text is never echoed. */
 export function imapErrorOf(e: unknown): ImapError {
   if (e instanceof ImapError) return e;
+  // What a client sent that does not parse (a SASL response that is not base64, say): its BAD.
+  if (e instanceof ImapParseError) return e.status === 'BAD' ? bad(e.message) : no(e.message);
   if (e instanceof StoreError) {
     switch (e.kind) {
       case 'auth':

@@ -128,6 +128,22 @@ export function usesModseq(k: SearchKey): boolean {
   }
 }
 
+/** Whether the criteria name message sequence numbers (then a UID SEARCH holds expunges back too). */
+export function usesSequenceNumbers(k: SearchKey): boolean {
+  switch (k.key) {
+    case 'SEQUENCE':
+      return true;
+    case 'NOT':
+      return usesSequenceNumbers(k.operand);
+    case 'OR':
+      return usesSequenceNumbers(k.left) || usesSequenceNumbers(k.right);
+    case 'AND':
+      return k.operands.some(usesSequenceNumbers);
+    default:
+      return false;
+  }
+}
+
 /** Keys this server does not offer (their extensions are not advertised). */
 export function checkSupported(k: SearchKey): void {
   switch (k.key) {

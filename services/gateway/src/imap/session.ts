@@ -19,6 +19,7 @@ import {
   isIdleDone,
   parseCommand,
   parseSaslResponse,
+  responseCodeText,
 } from '@kgc/imap-proto';
 import type { Limits } from '../limits.js';
 import type { Connection } from '../net/connection.js';
@@ -107,8 +108,11 @@ export class ImapSession implements ImapContext {
     return this.condstoreOn;
   }
 
-  enableCondstore(): void {
+  async enableCondstore(opts: { quiet?: boolean } = {}): Promise<void> {
+    if (this.condstoreOn) return;
     this.condstoreOn = true;
+    if (!opts.quiet && this.state.kind === 'selected')
+      await this.untagged(`OK [HIGHESTMODSEQ ${this.state.mailbox.highestModseq()}] Highest.`);
   }
 
   get qresync(): boolean {
@@ -315,6 +319,16 @@ export class ImapSession implements ImapContext {
   }
 
   private async frameError(error: ImapFrameError): Promise<void> {
+    // A SASL response that cannot be read (too long) ends the exchange with the command's BAD.
+    if (this.mode.kind === 'sasl' && !error.fatal) {
+      const { tag } = this.mode;
+      this.mode = { kind: 'command' };
+      await this.send(
+        `${tag} BAD ${error.code ? `[${responseCodeText(error.code)}] ` : ''}${cleanText(error.message)}\r\n`,
+      );
+      await this.countFailure();
+      return;
+    }
     await this.send(errorResponse(error));
     if (error.fatal) {
       await this.cleanup();
@@ -382,6 +396,8 @@ export class ImapSession implements ImapContext {
     try {
       const ok = await spec.handle(this, cmd);
       if (ok) await this.tagged(command.tag, ok, allowExpunge);
+      // Bad commands count in a row (as Dovecot's): one that worked starts the count again.
+      this.fails = 0;
     } catch (e) {
       await this.failed(command.tag, e, allowExpunge);
     }
@@ -411,5 +427,6 @@ export class ImapSession implements ImapContext {
       return;
     }
     if (error.status === 'BAD') await this.countFailure();
+    else this.fails = 0;
   }
 }

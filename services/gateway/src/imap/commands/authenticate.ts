@@ -3,9 +3,13 @@ import { decodeSaslPlain } from '../../auth/sasl-plain.js';
 import type { ImapCommandSpec, ImapContext, TaggedOk } from '../context.js';
 import { bad, no } from '../errors.js';
 
-/** The decoded PLAIN response: log in, or BAD when it is malformed. */
+/**
+ * The decoded PLAIN response: log in; BAD when it is malformed, NO [AUTHORIZATIONFAILED] (RFC 5530)
+ * when it asks to act as another user.
+ */
 export async function plainLogin(ctx: ImapContext, data: Buffer): Promise<TaggedOk> {
   const r = decodeSaslPlain(data.toString('base64'));
+  if (!r.ok && r.authorization) throw no('Authorization identity not permitted.', 'AUTHORIZATIONFAILED');
   if (!r.ok) throw bad(`Invalid response: ${r.error}.`);
   return ctx.login(r.credentials.username, r.credentials.password);
 }

@@ -27,7 +27,8 @@ async function copyOrMove(
   if (move || selfTarget) await mailbox.handle.refresh();
   if (move) {
     await ctx.untagged(`OK [${copyUid}] Moved.`);
-    return { text: 'MOVE completed.' };
+    // RFC 6851 §4.4 with QRESYNC (RFC 7162 §3.2.9): the new HIGHESTMODSEQ.
+    return { ...(ctx.qresync ? { code: `HIGHESTMODSEQ ${mailbox.highestModseq()}` } : {}), text: 'MOVE completed.' };
   }
   return { code: copyUid, text: 'COPY completed.' };
 }

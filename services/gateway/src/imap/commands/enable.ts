@@ -5,12 +5,14 @@ export const enable: ImapCommandSpec<'ENABLE'> = {
   name: 'ENABLE',
   states: ['authenticated'],
   async handle(ctx, command) {
+    // RFC 5161 §3.1: ENABLED lists what this command enabled, not what was on already.
     const enabled: string[] = [];
-    if (command.capabilities.includes('CONDSTORE')) {
-      ctx.enableCondstore();
+    const qresyncWas = ctx.qresync;
+    if (command.capabilities.includes('CONDSTORE') && !ctx.condstore) {
+      await ctx.enableCondstore();
       enabled.push('CONDSTORE');
     }
-    if (command.capabilities.includes('QRESYNC')) {
+    if (command.capabilities.includes('QRESYNC') && !qresyncWas) {
       ctx.enableQresync();
       enabled.push('QRESYNC');
     }

@@ -22,6 +22,7 @@ export const expunge: ImapCommandSpec<'EXPUNGE'> = {
       await storeOf(ctx).deleteMessages(ids);
       await mailbox.handle.refresh();
     }
-    return { text: 'EXPUNGE completed.' };
+    // RFC 7162 §3.2.7: with QRESYNC on, the tagged OK carries the mailbox's new HIGHESTMODSEQ.
+    return { ...(ctx.qresync ? { code: `HIGHESTMODSEQ ${mailbox.highestModseq()}` } : {}), text: 'EXPUNGE completed.' };
   },
 };

@@ -283,7 +283,7 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
     // RFC 7162 §3.1.4: CHANGEDSINCE implies MODSEQ; either enables CONDSTORE.
     if (command.changedSince !== null && !attributes.some((a) => a.kind === 'MODSEQ'))
       attributes = [...attributes, { kind: 'MODSEQ' }];
-    if (attributes.some((a) => a.kind === 'MODSEQ')) ctx.enableCondstore();
+    if (attributes.some((a) => a.kind === 'MODSEQ')) await ctx.enableCondstore();
     const changedSince = command.changedSince;
     const setsSeen = !mailbox.readOnly && attributes.some(fetchSetsSeen);
     const withStructure = attributes.some(needsStructure);
@@ -349,7 +349,8 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
       const batch = live(current.value);
       const upcoming = batchIter.next();
       const upcomingAhead = upcoming.done ? undefined : lookAhead(live(upcoming.value));
-      let addFlags = false;
+      /** Messages whose \\Seen this FETCH set: their answer carries the new flags (RFC 3501 §6.4.5). */
+      let seenNow: Set<number> | undefined;
       if (setsSeen) {
         const unseen = batch.filter((t) => !t.entry.flags.includes('\\Seen'));
         if (unseen.length > 0) {
@@ -359,7 +360,7 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
             { add: ['\\Seen'] },
           );
           mailbox.applyOwn(r.groups);
-          addFlags = !attributes.some((a) => a.kind === 'FLAGS');
+          seenNow = new Set(unseen.map((t) => t.entry.uid));
         }
       }
       const structures = await currentAhead?.structures;
@@ -429,9 +430,15 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
           if (k > 0) out.add(' ');
           for (const p of item(a, mailbox, e, loaded, names)) out.add(p);
         });
-        if (addFlags) out.add(` ${item({ kind: 'FLAGS' }, mailbox, e, loaded, names).join('')}`);
-        if (addFlags && ctx.condstore && !attributes.some((a) => a.kind === 'MODSEQ'))
-          out.add(` ${item({ kind: 'MODSEQ' }, mailbox, e, loaded, names).join('')}`);
+        // A flag change this FETCH made: FLAGS, and (RFC 7162 §3.2.4) MODSEQ under CONDSTORE and
+        // UID under QRESYNC, whatever was asked for.
+        if (seenNow?.has(e.uid)) {
+          for (const kind of ['FLAGS', 'MODSEQ', 'UID'] as const) {
+            if (attributes.some((a) => a.kind === kind)) continue;
+            if ((kind === 'MODSEQ' && !ctx.condstore) || (kind === 'UID' && !ctx.qresync)) continue;
+            out.add(` ${item({ kind }, mailbox, e, loaded, names).join('')}`);
+          }
+        }
         out.add(')\r\n');
         await out.maybeFlush();
       }

@@ -54,7 +54,7 @@ export const list: ImapCommandSpec<'LIST'> = {
   name: 'LIST',
   states: ['authenticated', 'selected'],
   async handle(ctx, command) {
-    if (command.returnOptions.status?.includes('HIGHESTMODSEQ')) ctx.enableCondstore();
+    if (command.returnOptions.status?.includes('HIGHESTMODSEQ')) await ctx.enableCondstore();
     if (!command.extended && (command.patterns[0] ?? '') === '') {
       // The delimiter and root of the reference (RFC 3501 §6.3.8).
       await ctx.untagged(`LIST (\\Noselect) "${DELIMITER}" ""`);

@@ -12,7 +12,15 @@ import { SEARCH_BODY_WINDOW } from '../../limits.js';
 import { type HeaderFields, StoreError } from '../../store/types.js';
 import type { ImapCommandSpec } from '../context.js';
 import { bad } from '../errors.js';
-import { bodyTexts, checkSupported, needsContent, SearchEvaluator, type SearchTarget, usesModseq } from '../search.js';
+import {
+  bodyTexts,
+  checkSupported,
+  needsContent,
+  SearchEvaluator,
+  type SearchTarget,
+  usesModseq,
+  usesSequenceNumbers,
+} from '../search.js';
 import { selectedOf, storeOf } from './common.js';
 
 /** Numbers per piece of a long `* SEARCH` answer (the socket drains between pieces). */
@@ -50,7 +58,8 @@ function esearch(
 export const search: ImapCommandSpec<'SEARCH'> = {
   name: 'SEARCH',
   states: ['selected'],
-  holdsExpunges: (command) => !command.uid,
+  // RFC 7162 §3.2.10.2: a UID SEARCH whose criteria name message numbers holds them back too.
+  holdsExpunges: (command) => !command.uid || usesSequenceNumbers(command.criteria),
   async handle(ctx, command) {
     const returns = command.returnOptions;
     if (returns?.includes('SAVE')) throw bad('SEARCHRES (SAVE) is not offered.');
@@ -58,13 +67,14 @@ export const search: ImapCommandSpec<'SEARCH'> = {
     const mailbox = selectedOf(ctx);
     const store = storeOf(ctx);
     const modseq = usesModseq(command.criteria);
-    if (modseq) ctx.enableCondstore();
+    if (modseq) await ctx.enableCondstore();
     const view = mailbox.view;
     const folderId = mailbox.folder.folderId;
     const evaluator = new SearchEvaluator(view.length, view[view.length - 1]?.uid ?? 0);
     const content = needsContent(command.criteria);
     const texts = [...bodyTexts(command.criteria)];
     const hits: number[] = [];
+    const hitModseqs: number[] = [];
     let maxModseq = 0;
     // Windows of the view: the next window's headers or body matches load while this one is evaluated.
     const windowEnd = (start: number): number =>
@@ -141,10 +151,19 @@ export const search: ImapCommandSpec<'SEARCH'> = {
       }
       if (!hit) continue;
       hits.push(command.uid ? entry.uid : i + 1);
+      hitModseqs.push(entry.modseq);
       if (entry.modseq > maxModseq) maxModseq = entry.modseq;
     }
     if (returns !== null) {
-      await ctx.untagged(esearch(command.tag, command.uid, returns, hits, modseq ? maxModseq : null));
+      // RFC 4731 §3.2 / RFC 7162 §3.1.5: with MIN or MAX alone, the MODSEQ of that message.
+      const only =
+        returns.includes('MIN') !== returns.includes('MAX') && !returns.includes('ALL') && !returns.includes('COUNT');
+      const answerModseq = only
+        ? returns.includes('MIN')
+          ? hitModseqs[0]
+          : hitModseqs[hitModseqs.length - 1]
+        : maxModseq;
+      await ctx.untagged(esearch(command.tag, command.uid, returns, hits, modseq ? (answerModseq ?? 0) : null));
       return { text: 'SEARCH completed.' };
     }
     if (hits.length === 0) await ctx.untagged('SEARCH');

@@ -57,7 +57,7 @@ async function open(
   readOnly: boolean,
 ) {
   if (command.qresync && !ctx.qresync) throw bad('QRESYNC must be enabled first (ENABLE QRESYNC).');
-  if (command.condstore) ctx.enableCondstore();
+  if (command.condstore) await ctx.enableCondstore({ quiet: true });
   const store = storeOf(ctx);
   const wasSelected = ctx.state.kind === 'selected';
   ctx.select(undefined);

@@ -9,6 +9,8 @@ export const status: ImapCommandSpec<'STATUS'> = {
   name: 'STATUS',
   states: ['authenticated', 'selected'],
   async handle(ctx, command) {
+    // RFC 7162 §3.1: STATUS (HIGHESTMODSEQ) is a CONDSTORE enabling command.
+    if (command.items.includes('HIGHESTMODSEQ')) await ctx.enableCondstore();
     const entry = await mailboxOf(ctx, command.mailbox);
     const f = await storeOf(ctx).folderStatus(entry.folder.folderId);
     await ctx.send(statusLine(entry.name, f, command.items));

@@ -15,7 +15,7 @@ export const store: ImapCommandSpec<'STORE'> = {
   states: ['selected'],
   holdsExpunges: (command) => !command.uid,
   async handle(ctx, command) {
-    if (command.unchangedSince !== null) ctx.enableCondstore();
+    if (command.unchangedSince !== null) await ctx.enableCondstore();
     const mailbox = writableOf(ctx);
     const runs = mailbox.uidRuns(command.sequenceSet, command.uid);
     if (runs.length === 0) return { text: 'STORE completed.' };
@@ -48,7 +48,8 @@ export const store: ImapCommandSpec<'STORE'> = {
         if (!e || seq === undefined) continue;
         const items = [
           ...(command.silent ? [] : [`FLAGS ${flagList(mailbox.flagsOf(e))}`]),
-          ...(command.uid ? [`UID ${e.uid}`] : []),
+          // RFC 7162 §3.2.4: with QRESYNC on, every FETCH a STORE causes carries the UID.
+          ...(command.uid || ctx.qresync ? [`UID ${e.uid}`] : []),
           ...(ctx.condstore ? [`MODSEQ (${e.modseq})`] : []),
         ];
         lines.push(`* ${seq} FETCH (${items.join(' ')})`);
