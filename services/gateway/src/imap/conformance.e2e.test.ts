@@ -91,6 +91,23 @@ describe('RFC 7162 details', () => {
     b.close();
   });
 
+  it('STATUS and SELECT give a mailbox the same HIGHESTMODSEQ, whatever changed in other folders (§3.1.7)', async () => {
+    const u = await userWith(2);
+    const c = await login(u);
+    await run(c, 'e', 'ENABLE CONDSTORE');
+    const first = await run(c, 's', 'SELECT INBOX');
+    await run(c, 'c', 'CLOSE');
+    await putMessage(admin, folderOf(u, 'sent'), makeMessage('elsewhere'));
+    await run(c, 'f', 'SELECT INBOX');
+    await run(c, 'c2', 'CLOSE');
+    const status = await run(c, 't', 'STATUS INBOX (HIGHESTMODSEQ)');
+    const again = await run(c, 's2', 'SELECT INBOX');
+    const of = (lines: string[]) => Number(/HIGHESTMODSEQ (\d+)/.exec(lines.join(' '))?.[1]);
+    expect(of(again)).toBe(of(status));
+    expect(of(again)).toBe(of(first));
+    c.close();
+  });
+
   it('the FETCH a STORE or an implicit \\Seen causes carries UID and MODSEQ under QRESYNC, for the changed messages', async () => {
     const u = await userWith(3);
     const c = await login(u);
@@ -126,6 +143,32 @@ describe('RFC 7162 details', () => {
     const bySeq = await run(a, 'u', 'UID SEARCH 2:3');
     expect(bySeq.some((l) => l.startsWith('* VANISHED') || l.endsWith(' EXPUNGE'))).toBe(false);
     expect((await run(a, 'n', 'NOOP')).some((l) => l === '* VANISHED 1')).toBe(true);
+    a.close();
+    b.close();
+  });
+
+  it('while an expunge is held back, a MODSEQ sent comes with an older HIGHESTMODSEQ (RFC 5162 erratum 1810)', async () => {
+    const u = await userWith(4);
+    const a = await login(u);
+    const b = await login(u);
+    await run(a, 'e', 'ENABLE QRESYNC');
+    const sel = await run(a, 's', 'SELECT INBOX');
+    const before = Number(/HIGHESTMODSEQ (\d+)/.exec(sel.join(' '))?.[1]);
+    await run(b, 'e', 'ENABLE QRESYNC');
+    await run(b, 's', 'SELECT INBOX');
+    await run(b, 'd', 'STORE 2 +FLAGS.SILENT (\\Deleted)');
+    const expungeModseq = Number(/HIGHESTMODSEQ (\d+)/.exec((await run(b, 'x', 'EXPUNGE')).at(-1) ?? '')?.[1]);
+    const stored = await run(a, 'f', 'STORE 3 +FLAGS (\\Flagged)');
+    const modseq = Number(/MODSEQ \((\d+)\)/.exec(stored[0] ?? '')?.[1]);
+    expect(stored.some((l) => l.startsWith('* VANISHED'))).toBe(false);
+    const held = stored.find((l) => l.startsWith('* OK [HIGHESTMODSEQ'));
+    const heldValue = Number(/HIGHESTMODSEQ (\d+)/.exec(held ?? '')?.[1]);
+    expect(heldValue).toBeGreaterThanOrEqual(before);
+    expect(heldValue).toBeLessThan(expungeModseq);
+    expect(expungeModseq).toBeLessThan(modseq);
+    const noop = await run(a, 'n', 'NOOP');
+    expect(noop).toContain('* VANISHED 2');
+    expect(noop.some((l) => l.startsWith('* OK [HIGHESTMODSEQ'))).toBe(false);
     a.close();
     b.close();
   });

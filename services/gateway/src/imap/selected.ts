@@ -26,6 +26,11 @@ export class SelectedMailbox {
   private readonly recentUids = new Set<number>();
   /** Gone from the folder, not yet reported (EXPUNGE was not allowed at the time). */
   private readonly ghosts = new Set<number>();
+  /**
+   * HIGHESTMODSEQ when the session last had nothing pending: below the mod-sequence of any expunge
+   * held back since (it was not in the cache then).
+   */
+  private reportedModseq: number;
 
   constructor(
     readonly name: string,
@@ -34,6 +39,16 @@ export class SelectedMailbox {
     readonly readOnly: boolean,
   ) {
     this.viewArr = handle.messages();
+    this.reportedModseq = this.highestModseq();
+  }
+
+  /**
+   * While expunges are held back (FETCH, STORE, SEARCH), the HIGHESTMODSEQ a client may keep: it
+   * must not take a MODSEQ sent meanwhile as its resync point and lose the expunges (RFC 7162,
+   * erratum 1810 of RFC 5162). Undefined when nothing is held back.
+   */
+  heldBackModseq(): number | undefined {
+    return this.ghosts.size > 0 ? this.reportedModseq : undefined;
   }
 
   get view(): readonly MessageMeta[] {
@@ -218,6 +233,7 @@ export class SelectedMailbox {
     }
     // In step again: share the cache's array instead of holding a copy.
     this.viewArr = this.ghosts.size === 0 && next.length === cur.length ? cur : next;
+    if (this.ghosts.size === 0) this.reportedModseq = Math.max(this.reportedModseq, this.highestModseq());
     if (added > 0) {
       out.push(`* ${next.length} EXISTS`);
       out.push(`* ${this.recentUids.size} RECENT`);

@@ -403,8 +403,16 @@ export class ImapSession implements ImapContext {
     }
   }
 
+  /** After a command that held expunges back, the HIGHESTMODSEQ a client may rely on (see heldBackModseq). */
+  private async heldBack(): Promise<void> {
+    if (!this.condstoreOn || this.state.kind !== 'selected') return;
+    const modseq = this.state.mailbox.heldBackModseq();
+    if (modseq !== undefined) await this.send(`* OK [HIGHESTMODSEQ ${modseq}] Expunges not reported yet.\r\n`);
+  }
+
   private async tagged(tag: string, ok: TaggedOk, allowExpunge: boolean): Promise<void> {
     await this.syncSelected(allowExpunge);
+    await this.heldBack();
     const code = ok.code ? `[${ok.code}] ` : '';
     await this.send(`${tag} OK ${code}${cleanText(ok.text)}\r\n`);
     if (this.state.kind === 'logout') {
@@ -419,6 +427,7 @@ export class ImapSession implements ImapContext {
     if (!(e instanceof ImapError) && !(e instanceof StoreError))
       this.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'IMAP command failed');
     await this.syncSelected(allowExpunge).catch(() => undefined);
+    await this.heldBack();
     await this.send(`${tag} ${error.status} ${error.code ? `[${error.code}] ` : ''}${cleanText(error.message)}\r\n`);
     if (this.closeAfterReply) {
       const text = this.closeAfterReply;

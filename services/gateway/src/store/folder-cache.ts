@@ -45,6 +45,8 @@ export class FolderCache {
   private list: readonly MessageMeta[] = [];
   private versionValue = 0;
   private modseq = 0;
+  /** The folder's own highest modseq (HIGHESTMODSEQ), as the server keeps it. */
+  private folderModseq = 0;
   private uidNextValue = 1;
   private uidValidityValue = 0;
   private loaded = false;
@@ -69,8 +71,12 @@ export class FolderCache {
   get uidNext(): number {
     return this.uidNextValue;
   }
+  /**
+   * The folder's HIGHESTMODSEQ: its own highest mod-sequence (what STATUS reads from the server),
+   * not the store-wide journal position the cache resumes from.
+   */
   get highestModseq(): number {
-    return this.modseq;
+    return this.folderModseq;
   }
   get messages(): readonly MessageMeta[] {
     return this.list;
@@ -119,6 +125,7 @@ export class FolderCache {
       return g && g.modseq >= m.modseq ? { ...m, flags: this.sharedFlags(g.flags), modseq: g.modseq } : m;
     });
     const modseq = Math.max(...groups.map((g) => g.modseq));
+    this.folderModseq = Math.max(this.folderModseq, modseq);
     if (this.loaded && !this.running && this.modseq === modseq - 1) this.modseq = modseq;
   }
 
@@ -130,7 +137,7 @@ export class FolderCache {
       ...base,
       uidValidity: this.uidValidityValue,
       uidNext: Math.max(this.uidNextValue, base.uidNext),
-      highestModseq: Math.max(this.modseq, base.highestModseq),
+      highestModseq: Math.max(this.folderModseq, base.highestModseq),
       messages: this.list.length,
       unseen,
     };
@@ -145,6 +152,7 @@ export class FolderCache {
     this.uidNextValue = Math.max(folder.uidNext, (rows[rows.length - 1]?.uid ?? 0) + 1);
     // Changes committed after the status was read are read again by the next refresh.
     this.modseq = folder.highestModseq;
+    this.folderModseq = folder.highestModseq;
     this.loaded = true;
   }
 
@@ -159,6 +167,7 @@ export class FolderCache {
     let uidNext = this.uidNextValue;
     // An expunge that names no uid: which messages went is unknown, the folder is read again.
     let reload = false;
+    let folderModseq = this.folderModseq;
     for (let from = since; ; ) {
       const r = await call('getChanges', {
         storeId: this.storeId,
@@ -173,6 +182,7 @@ export class FolderCache {
       }
       for (const c of r.changes) {
         if (c.folderId !== undefined && c.folderId !== this.folderId) continue;
+        if (c.folderId === this.folderId) folderModseq = Math.max(folderModseq, c.modseq);
         const top = c.uidLast ?? c.uid;
         if (top !== undefined) uidNext = Math.max(uidNext, top + 1);
         if (c.kind === 'message-expunge') {
@@ -198,6 +208,7 @@ export class FolderCache {
     const upserts = changed ? await this.rows(call, since + 1, touched && uidIntervals(touched)) : [];
     this.uidNextValue = uidNext;
     this.modseq = highest;
+    this.folderModseq = folderModseq;
     if (expunged.size === 0 && upserts.length === 0) return;
     this.merge(expunged, upserts);
   }
