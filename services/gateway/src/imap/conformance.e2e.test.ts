@@ -226,3 +226,22 @@ describe('session errors', () => {
     c.close();
   });
 });
+
+describe('mailbox names', () => {
+  it('LSUB % answers an unsubscribed parent of a subscribed child as \\Noselect (RFC 3501 §6.3.9); INBOX matches In*', async () => {
+    const u = await userWith(0);
+    const c = await login(u);
+    await run(c, 'c', 'CREATE Par/Child');
+    await run(c, 's', 'SUBSCRIBE Par/Child');
+    await run(c, 'u', 'UNSUBSCRIBE Par');
+    const top = await run(c, 'l1', 'LSUB "" "%"');
+    expect(top).toContain('* LSUB (\\HasChildren \\Noselect) "/" "Par"');
+    expect(top.some((l) => l.includes('Par/Child'))).toBe(false);
+    const all = await run(c, 'l2', 'LSUB "" "*"');
+    expect(all).toContain('* LSUB (\\HasNoChildren) "/" "Par/Child"');
+    expect(all.some((l) => l.endsWith('"Par"'))).toBe(false);
+    const inbox = await run(c, 'l3', 'LIST "" "In*"');
+    expect(inbox.some((l) => l.endsWith('"/" INBOX') || l.endsWith('"/" "INBOX"'))).toBe(true);
+    c.close();
+  });
+});

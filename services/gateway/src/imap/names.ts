@@ -87,10 +87,15 @@ export class MailboxTree {
     return this.byId.get(id);
   }
 
-  /** LIST/LSUB: reference and pattern joined (RFC 3501 §6.3.8), `*` and `%` wildcards. */
+  /**
+   * LIST/LSUB: reference and pattern joined (RFC 3501 §6.3.8), `*` and `%` wildcards. Names are
+   * case-sensitive but INBOX, whose first level matches in any case (`In*` finds it, as Dovecot).
+   */
   match(reference: string, pattern: string): MailboxEntry[] {
-    const re = patternRegExp(joinReference(reference, pattern));
-    return this.entries.filter((e) => re.test(e.name));
+    const joined = joinReference(reference, pattern);
+    const re = patternRegExp(joined);
+    const inboxRe = inboxPatternRegExp(joined);
+    return this.entries.filter((e) => re.test(e.name) || (isUnderInbox(e.name) && inboxRe.test(e.name)));
   }
 }
 
@@ -103,6 +108,21 @@ function key(name: string): string {
 export function joinReference(reference: string, pattern: string): string {
   if (reference === '' || pattern.startsWith(DELIMITER)) return pattern;
   return reference.endsWith(DELIMITER) ? `${reference}${pattern}` : `${reference}${DELIMITER}${pattern}`;
+}
+
+function isUnderInbox(name: string): boolean {
+  return name === 'INBOX' || name.startsWith(`INBOX${DELIMITER}`);
+}
+
+/** The pattern with its first level's letters in any case (tried on INBOX and its subfolders only). */
+function inboxPatternRegExp(pattern: string): RegExp {
+  const cut = pattern.indexOf(DELIMITER);
+  const first = cut < 0 ? pattern : pattern.slice(0, cut);
+  const rest = cut < 0 ? '' : pattern.slice(cut);
+  const src = patternRegExp(first)
+    .source.slice(1, -1)
+    .replace(/[A-Za-z]/g, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`);
+  return new RegExp(`^${src}${patternRegExp(rest).source.slice(1, -1)}$`, 's');
 }
 
 export function patternRegExp(pattern: string): RegExp {

@@ -75,10 +75,15 @@ export const lsub: ImapCommandSpec<'LSUB'> = {
   async handle(ctx, command) {
     if (command.pattern === '') return { text: 'LSUB completed.' };
     const tree = await ctx.tree(storeOf(ctx));
-    const out = tree
-      .match(command.reference, command.pattern)
-      .filter((e) => e.folder.subscribed)
-      .map((e) => listLine('LSUB', e));
+    // RFC 3501 §6.3.9: with `%`, a parent that is not subscribed but has a subscribed descendant
+    // is answered (flagged \Noselect) in place of the descendants the `%` does not reach.
+    const wildcardLevel = command.pattern.includes('%');
+    const out = tree.match(command.reference, command.pattern).flatMap((e) => {
+      if (e.folder.subscribed) return [listLine('LSUB', e)];
+      if (wildcardLevel && tree.entries.some((d) => d.folder.subscribed && isBelow(d, e)))
+        return [listLine('LSUB', e, ['\\Noselect'])];
+      return [];
+    });
     if (out.length > 0) await ctx.send(Buffer.concat(out));
     return { text: 'LSUB completed.' };
   },
