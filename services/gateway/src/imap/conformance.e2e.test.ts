@@ -185,6 +185,22 @@ describe('RFC 7162 details', () => {
   });
 });
 
+describe('message numbers', () => {
+  it('a message number above the count is BAD (RFC 3501 §9); UIDs and ranges with * stay lenient', async () => {
+    const u = await userWith(4);
+    const c = await login(u);
+    await run(c, 's', 'SELECT INBOX');
+    expect((await run(c, 'f', 'FETCH 99 FLAGS')).at(-1)).toMatch(/^f BAD Invalid message number 99/);
+    expect((await run(c, 'g', 'STORE 2,5 +FLAGS (\\Seen)')).at(-1)).toMatch(/^g BAD /);
+    expect((await run(c, 'h', 'COPY 7:9 INBOX')).at(-1)).toMatch(/^h BAD /);
+    expect((await run(c, 'i', 'FETCH 3:* FLAGS')).at(-1)).toMatch(/^i OK /);
+    expect((await run(c, 'j', 'UID FETCH 99 FLAGS')).at(-1)).toMatch(/^j OK /);
+    await run(c, 'k', 'SELECT "Deleted Items"');
+    expect((await run(c, 'l', 'FETCH 1:* FLAGS')).at(-1)).toMatch(/^l OK /);
+    c.close();
+  });
+});
+
 describe('session errors', () => {
   it('a NUL in a command line is answered with its tag', async () => {
     const u = await userWith(0);

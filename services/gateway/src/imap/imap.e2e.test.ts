@@ -586,7 +586,7 @@ describe('IMAP authentication and limits', () => {
       ['FETCH 1 (BODY[1.0])', /BAD /],
       ['SEARCH CHARSET KOI8-R ALL', /NO \[BADCHARSET/],
       ['SEARCH (((((ALL', /BAD /],
-      ['FETCH 99 FLAGS', /OK FETCH completed/],
+      ['FETCH 99 FLAGS', /BAD Invalid message number 99/],
       ['COPY 1 nowhere', /NO \[TRYCREATE\]/],
       ['CREATE INBOX', /NO \[ALREADYEXISTS\]/],
       ['DELETE INBOX', /NO \[CANNOT\]/],

@@ -113,7 +113,14 @@ describe('SelectedMailbox.uidRuns', () => {
         return rand(2) === 0 ? String(a) : `${a}:${b}`;
       });
       const set = parseSequenceSet(parts.join(','));
+      // A message number above the count (in a range without `*`) is refused (RFC 3501 §9).
+      const beyond = set.ranges.some((r) => r.from !== '*' && r.to !== '*' && Math.max(r.from, r.to) > m.exists);
       for (const byUid of [false, true]) {
+        if (!byUid && beyond) {
+          expect(() => m.uidRuns(set, false)).toThrow(/Invalid message number/);
+          expect(() => m.resolve(set, false)).toThrow(/Invalid message number/);
+          continue;
+        }
         const targets = m.resolve(set, byUid).filter((t) => !m.isExpunged(t.entry.uid));
         const want = viewRuns(targets.map((t) => ({ seq: t.seq, uid: t.entry.uid })));
         expect(m.uidRuns(set, byUid), `${parts.join(',')} uid=${byUid}`).toEqual(want);

@@ -12,6 +12,7 @@ import type { SeqInterval, SequenceSet } from '@kgc/imap-proto';
 import { formatNumberSet, resolveSequenceSet } from '@kgc/imap-proto';
 import { type FlagGroup, flagLookup } from '../store/flag-groups.js';
 import type { FolderHandle, FolderInfo, MessageMeta } from '../store/types.js';
+import { bad } from './errors.js';
 import { flagList } from './wire.js';
 
 export type ViewEntry = MessageMeta;
@@ -134,6 +135,14 @@ export class SelectedMailbox {
    */
   spans(set: SequenceSet, byUid: boolean): Array<readonly [start: number, end: number]> {
     const view = this.viewArr;
+    // RFC 3501 §9 (seq-number): a message number above the mailbox's count is a client error.
+    // A range with `*` stays lenient (`1:*` on an empty mailbox names nothing).
+    if (!byUid)
+      for (const r of set.ranges) {
+        if (r.from === '*' || r.to === '*') continue;
+        const top = Math.max(r.from, r.to);
+        if (top > view.length) throw bad(`Invalid message number ${top}: the mailbox has ${view.length} messages.`);
+      }
     if (view.length === 0) return [];
     if (!byUid) return resolveSequenceSet(set, view.length).map(([lo, hi]) => [lo - 1, hi] as const);
     const maxUid = view[view.length - 1]?.uid ?? 0;
