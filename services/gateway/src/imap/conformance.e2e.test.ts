@@ -244,7 +244,7 @@ describe('session errors', () => {
 });
 
 describe('mailbox names', () => {
-  it('LSUB % answers an unsubscribed parent of a subscribed child as \\Noselect (RFC 3501 §6.3.9); INBOX matches In*', async () => {
+  it('LSUB % answers an unsubscribed parent as \\Noselect (RFC 3501 §6.3.9); RENAME INBOX INBOX/old moves the messages (§6.3.5); INBOX matches In*', async () => {
     const u = await userWith(0);
     const c = await login(u);
     await run(c, 'c', 'CREATE Par/Child');
@@ -256,6 +256,13 @@ describe('mailbox names', () => {
     const all = await run(c, 'l2', 'LSUB "" "*"');
     expect(all).toContain('* LSUB (\\HasNoChildren) "/" "Par/Child"');
     expect(all.some((l) => l.endsWith('"Par"'))).toBe(false);
+    // RFC 3501 §6.3.5: renaming INBOX moves its messages, also into a mailbox below INBOX.
+    await putMessage(admin, folderOf(u, 'inbox'), makeMessage('kept'));
+    await run(c, 'ck', 'CREATE INBOX/keep');
+    expect((await run(c, 'r', 'RENAME INBOX INBOX/old')).at(-1)).toMatch(/^r OK /);
+    expect(await run(c, 'st', 'STATUS INBOX (MESSAGES)')).toContain('* STATUS INBOX (MESSAGES 0)');
+    expect(await run(c, 'so', 'STATUS INBOX/old (MESSAGES)')).toContain('* STATUS INBOX/old (MESSAGES 1)');
+    expect((await run(c, 'sk', 'STATUS INBOX/keep (MESSAGES)')).at(-1)).toMatch(/^sk OK /);
     const inbox = await run(c, 'l3', 'LIST "" "In*"');
     expect(inbox.some((l) => l.endsWith('"/" INBOX') || l.endsWith('"/" "INBOX"'))).toBe(true);
     c.close();

@@ -29,11 +29,10 @@ export const rename: ImapCommandSpec<'RENAME'> = {
     if (to === '' || to.split(DELIMITER).some((l) => l === '')) throw no('Invalid mailbox name.', 'CANNOT');
     const tree = await ctx.tree(store, true);
     if (tree.find(to)) throw no('Mailbox already exists.', 'ALREADYEXISTS');
-    if (to === from.name || to.startsWith(`${from.name}${DELIMITER}`))
+    // Renaming INBOX moves its messages, not the folder: INBOX/old is a fine target (§6.3.5).
+    if (from.name !== 'INBOX' && (to === from.name || to.startsWith(`${from.name}${DELIMITER}`)))
       throw no('Cannot move a mailbox into itself.', 'CANNOT');
     const { parent, leaf } = splitName(to);
-    if (parent.split(DELIMITER)[0]?.toUpperCase() === 'INBOX' && from.name === 'INBOX')
-      throw no('Cannot rename INBOX into itself.', 'CANNOT');
     const parentId = await ensureParent(store, tree, parent);
     if (from.name === 'INBOX') {
       const target = await store.createFolder(parentId, leaf);
