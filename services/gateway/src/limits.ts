@@ -40,6 +40,8 @@ export const CHANGES_PAGE = 5000;
  * past that it asks for every row changed since (a scan of the folder on the server).
  */
 export const REFRESH_UID_INTERVALS = 500;
+/** A folder list read less than this long ago gives a cold folder cache its status (one call fewer). */
+export const FOLDER_SEED_MS = 2_000;
 /** Folder metadata caches kept after their last session closed (reopened often, cheap to keep). */
 export const IDLE_FOLDER_CACHES = 256;
 /** A store's folder list is reused this long (CREATE/DELETE/RENAME through this gateway clear it). */

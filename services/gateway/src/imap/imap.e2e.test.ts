@@ -737,6 +737,20 @@ describe('QRESYNC (RFC 7162 §3.2)', () => {
   });
 });
 
+describe('a cold SELECT', () => {
+  it('takes the folder’s status from the folder list just read: hierarchy and rows, no getFolderStatus', () =>
+    throughProxy(async (c, proxy, u) => {
+      expect(proxy.calls('getHierarchy')).toBe(1);
+      expect(proxy.calls('getFolderStatus')).toBe(0);
+      expect(proxy.calls('tableQueryRows')).toBe(1);
+      const { folder } = await admin.call('getFolderStatus', { folderId: folderOf(u, 'inbox') });
+      c.send('y1 STATUS INBOX (UIDNEXT UIDVALIDITY MESSAGES)\r\ny2 FETCH 1:* (UID)\r\n');
+      const t = await c.until(/y2 OK.*\r\n/);
+      expect(t).toContain(`* STATUS INBOX (UIDNEXT ${folder.uidNext} UIDVALIDITY ${folder.uidValidity} MESSAGES 3)`);
+      expect(t.match(/ FETCH \(UID \d+\)/g)).toHaveLength(3);
+    }));
+});
+
 describe('loadMessages past the server’s bytes per call', () => {
   it('asks again for what the server deferred: a body search in the gateway and a header search see every message', () =>
     throughProxy(async (c, proxy) => {

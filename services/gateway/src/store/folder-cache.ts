@@ -15,6 +15,13 @@ import { CHANGES_PAGE, IDLE_FOLDER_CACHES, REFRESH_UID_INTERVALS, TABLE_PAGE } f
 import { type FlagGroup, flagLookup } from './flag-groups.js';
 import type { FolderInfo, MessageMeta } from './types.js';
 
+/** What a cache load needs of the folder's status. */
+export interface FolderSeed {
+  uidValidity: number;
+  uidNext: number;
+  highestModseq: number;
+}
+
 /** The SOAP calls the cache makes, with the caller's session (its access rights). */
 export type StoreCall = <N extends 'getChanges' | 'tableQueryRows' | 'getFolderStatus'>(
   name: N,
@@ -90,7 +97,7 @@ export class FolderCache {
    * Up to date as of a moment after this call started: a refresh already running when it is
    * called is followed by one more.
    */
-  refresh(call: StoreCall): Promise<void> {
+  refresh(call: StoreCall, seed?: FolderSeed): Promise<void> {
     if (this.running) {
       this.queued ??= this.running.then(
         () => {
@@ -104,7 +111,7 @@ export class FolderCache {
       );
       return this.queued;
     }
-    const run = (this.loaded ? this.update(call) : this.load(call)).finally(() => {
+    const run = (this.loaded ? this.update(call) : this.load(call, seed)).finally(() => {
       this.running = undefined;
     });
     this.running = run;
@@ -143,8 +150,12 @@ export class FolderCache {
     };
   }
 
-  private async load(call: StoreCall): Promise<void> {
-    const { folder } = await call('getFolderStatus', { folderId: this.folderId });
+  /**
+   * Every row, after the folder's status: read now, or `seed`, a status read moments before (the
+   * folder list the caller just fetched) — older is safe, as a change after it is read again.
+   */
+  private async load(call: StoreCall, seed?: FolderSeed): Promise<void> {
+    const folder = seed ?? (await call('getFolderStatus', { folderId: this.folderId })).folder;
     const rows = await this.rows(call, undefined);
     this.versionValue++;
     this.list = rows;

@@ -11,6 +11,7 @@ import { headerBlock } from '@kgc/mapi';
 import { type Input, KgcSession, type OperationName, type Output, type SoapClient } from '@kgc/soap';
 import {
   CHANGES_PAGE,
+  FOLDER_SEED_MS,
   HIERARCHY_TTL_MS,
   LOAD_HEADERS_BATCH,
   LOAD_MESSAGES_BATCH,
@@ -20,7 +21,7 @@ import type { BodyCache } from './body-cache.js';
 import { bodyMatches } from './body-search.js';
 import type { ChangeWatcher } from './change-watcher.js';
 import { storeCall, toStoreError } from './errors.js';
-import type { FolderCache, FolderCaches, StoreCall } from './folder-cache.js';
+import type { FolderCache, FolderCaches, FolderSeed, StoreCall } from './folder-cache.js';
 import {
   type HeaderCache,
   type HeaderFields,
@@ -216,8 +217,8 @@ class SoapFolderHandle implements FolderHandle {
   uidNext(): number {
     return this.cache.uidNext;
   }
-  refresh(): Promise<void> {
-    return storeCall(() => this.cache.refresh(this.call));
+  refresh(seed?: FolderSeed): Promise<void> {
+    return storeCall(() => this.cache.refresh(this.call, seed));
   }
   release(): void {
     if (this.released) return;
@@ -275,7 +276,10 @@ export class SoapMailStore implements MailStore {
   }
 
   async openFolder(folderId: number): Promise<FolderHandle> {
-    await this.ownFolder(folderId);
+    const info = await this.ownFolder(folderId);
+    // A folder list read this recently holds the status a cold cache needs: no getFolderStatus.
+    const hierarchy = this.shared.hierarchy;
+    const seed = hierarchy && Date.now() - hierarchy.at < FOLDER_SEED_MS ? info : undefined;
     const cache = this.deps.caches.acquire(this.storeId, folderId);
     const handle = new SoapFolderHandle(cache, this.cacheCall, (h) => {
       this.handles.delete(h);
@@ -283,7 +287,7 @@ export class SoapMailStore implements MailStore {
     });
     this.handles.add(handle);
     try {
-      await handle.refresh();
+      await handle.refresh(seed);
     } catch (e) {
       handle.release();
       throw e;
