@@ -14,6 +14,7 @@ import {
   createMailUser,
   folderOf,
   type GatewayUnderTest,
+  imapLoggedIn,
   type MailUser,
   makeMessage,
   putMessage,
@@ -42,13 +43,7 @@ async function userWith(n: number): Promise<MailUser> {
   return u;
 }
 
-async function login(u: MailUser): Promise<RawClient> {
-  const c = await RawClient.connect(gw.imapPort);
-  await c.until(/^\* OK .*\r\n/);
-  c.send(`a0 LOGIN ${u.username} ${u.password}\r\n`);
-  await c.until(/a0 OK .*\r\n/);
-  return c;
-}
+const login = (u: MailUser): Promise<RawClient> => imapLoggedIn(gw.imapPort, u);
 
 /** Sends a command, answers its lines (untagged ones and the tagged one). */
 async function run(c: RawClient, tag: string, command: string): Promise<string[]> {

@@ -13,6 +13,7 @@ import {
   createMailUser,
   folderOf,
   type GatewayUnderTest,
+  imapLoggedIn,
   type MailUser,
   makeMessage,
   putMessage,
@@ -61,13 +62,7 @@ async function userWith(
 }
 
 /** A raw session logged in (tag a0). */
-async function rawLogin(u: MailUser): Promise<RawClient> {
-  const c = await RawClient.connect(gw.imapPort);
-  await c.until(/^\* OK .*\r\n/);
-  c.send(`a0 LOGIN ${u.username} ${u.password}\r\n`);
-  await c.until(/a0 OK .*\r\n/);
-  return c;
-}
+const rawLogin = (u: MailUser): Promise<RawClient> => imapLoggedIn(gw.imapPort, u);
 
 describe('IMAP transcripts', () => {
   it('greets with capabilities, logs in, selects, fetches', async () => {

@@ -119,22 +119,24 @@ function inboxPatternRegExp(pattern: string): RegExp {
   const cut = pattern.indexOf(DELIMITER);
   const first = cut < 0 ? pattern : pattern.slice(0, cut);
   const rest = cut < 0 ? '' : pattern.slice(cut);
-  const src = patternRegExp(first)
-    .source.slice(1, -1)
-    .replace(/[A-Za-z]/g, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`);
-  return new RegExp(`^${src}${patternRegExp(rest).source.slice(1, -1)}$`, 's');
+  const anyCase = patternSource(first).replace(/[A-Za-z]/g, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`);
+  return new RegExp(`^${anyCase}${patternSource(rest)}$`, 's');
 }
 
-export function patternRegExp(pattern: string): RegExp {
+/** A LIST pattern as regular-expression source: `*` any text, `%` within one level, the rest literal. */
+function patternSource(pattern: string): string {
   let src = '';
-  const p = key(pattern);
-  for (const ch of p) {
+  for (const ch of key(pattern)) {
     if (ch === '*') src += '.*';
     else if (ch === '%') src += '[^/]*';
     else src += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
-  // INBOX matches case-insensitively when the pattern spells it out in any case.
-  return new RegExp(`^${src}$`, 's');
+  return src;
+}
+
+export function patternRegExp(pattern: string): RegExp {
+  // INBOX matches case-insensitively when the pattern spells it out in any case (key()).
+  return new RegExp(`^${patternSource(pattern)}$`, 's');
 }
 
 /** Parent path and last level of a name ("a/b/c" → "a/b", "c"); "" parent for a top-level name. */

@@ -113,36 +113,24 @@ export function bodyTexts(k: SearchKey, into: Set<string> = new Set()): Set<stri
   return into;
 }
 
-export function usesModseq(k: SearchKey): boolean {
+/** Whether a key of this name appears anywhere in the criteria. */
+function usesKey(k: SearchKey, name: SearchKey['key']): boolean {
   switch (k.key) {
-    case 'MODSEQ':
-      return true;
     case 'NOT':
-      return usesModseq(k.operand);
+      return usesKey(k.operand, name);
     case 'OR':
-      return usesModseq(k.left) || usesModseq(k.right);
+      return usesKey(k.left, name) || usesKey(k.right, name);
     case 'AND':
-      return k.operands.some(usesModseq);
+      return k.operands.some((o) => usesKey(o, name));
     default:
-      return false;
+      return k.key === name;
   }
 }
 
+export const usesModseq = (k: SearchKey): boolean => usesKey(k, 'MODSEQ');
+
 /** Whether the criteria name message sequence numbers (then a UID SEARCH holds expunges back too). */
-export function usesSequenceNumbers(k: SearchKey): boolean {
-  switch (k.key) {
-    case 'SEQUENCE':
-      return true;
-    case 'NOT':
-      return usesSequenceNumbers(k.operand);
-    case 'OR':
-      return usesSequenceNumbers(k.left) || usesSequenceNumbers(k.right);
-    case 'AND':
-      return k.operands.some(usesSequenceNumbers);
-    default:
-      return false;
-  }
-}
+export const usesSequenceNumbers = (k: SearchKey): boolean => usesKey(k, 'SEQUENCE');
 
 /** Keys this server does not offer (their extensions are not advertised). */
 export function checkSupported(k: SearchKey): void {

@@ -9,7 +9,7 @@ import type { MessageMeta } from '../store/types.js';
 type Interval = readonly [low: number, high: number];
 
 /** UIDs below uidNext that are not in the view, as intervals (the view is in UID order). */
-export function gapsOf(view: readonly MessageMeta[], uidNext: number): Interval[] {
+function gapsOf(view: readonly MessageMeta[], uidNext: number): Interval[] {
   const out: Interval[] = [];
   let next = 1;
   for (const e of view) {
@@ -21,7 +21,7 @@ export function gapsOf(view: readonly MessageMeta[], uidNext: number): Interval[
 }
 
 /** The intersection of two ascending lists of disjoint intervals. */
-export function intersect(a: readonly Interval[], b: readonly Interval[]): Interval[] {
+function intersect(a: readonly Interval[], b: readonly Interval[]): Interval[] {
   const out: Interval[] = [];
   for (let i = 0, j = 0; i < a.length && j < b.length; ) {
     const [alo, ahi] = a[i] as Interval;
@@ -35,7 +35,7 @@ export function intersect(a: readonly Interval[], b: readonly Interval[]): Inter
   return out;
 }
 
-export function formatIntervals(list: readonly Interval[]): string {
+function formatIntervals(list: readonly Interval[]): string {
   return list.map(([lo, hi]) => (lo === hi ? String(lo) : `${lo}:${hi}`)).join(',');
 }
 

@@ -39,8 +39,6 @@ export class Connection {
   private sink: ((chunk: Buffer) => void) | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private idle: { ms: number; onIdle: () => void } | undefined;
-  /** The `idle` the running timer was armed for. */
-  private idleArmed: { ms: number; onIdle: () => void } | undefined;
   private closedValue = false;
   private waitingValue = false;
   private readonly writeChunk: number;
@@ -111,6 +109,8 @@ export class Connection {
   /** (Re)arm the idle timer: after `ms` without input, onIdle runs. */
   setIdle(ms: number, onIdle: () => void): void {
     this.idle = { ms, onIdle };
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
     this.touch();
   }
 
@@ -120,14 +120,12 @@ export class Connection {
       this.idleTimer = undefined;
       return;
     }
-    // The armed timer restarts in place (no new timer per command); a new one when the timeout changed.
-    if (this.idleTimer && this.idleArmed === this.idle) {
+    // The running timer restarts in place (no new timer per command; setIdle starts a new one).
+    if (this.idleTimer) {
       this.idleTimer.refresh();
       return;
     }
-    if (this.idleTimer) clearTimeout(this.idleTimer);
     const { ms, onIdle } = this.idle;
-    this.idleArmed = this.idle;
     this.idleTimer = setTimeout(() => this.idleExpired(onIdle), ms);
     this.idleTimer.unref();
   }

@@ -10,6 +10,7 @@
  * The message list is immutable per version: a change produces a new array, so a session that
  * iterates a snapshot across an await never sees it move.
  */
+import { resolveSequenceSet, type SeqInterval } from '@kgc/imap-proto';
 import type { Input, Output } from '@kgc/soap';
 import { CHANGES_PAGE, IDLE_FOLDER_CACHES, REFRESH_UID_INTERVALS, TABLE_PAGE } from '../limits.js';
 import { type FlagGroup, flagLookup } from './flag-groups.js';
@@ -299,15 +300,9 @@ export class FolderCache {
  * The journal's uid intervals sorted and merged; undefined when they stay more than
  * REFRESH_UID_INTERVALS (then the refresh asks for every row changed since, by modseq).
  */
-export function uidIntervals(list: ReadonlyArray<readonly [number, number]>): Array<[number, number]> | undefined {
-  const sorted = [...list].sort((a, b) => a[0] - b[0]);
-  const out: Array<[number, number]> = [];
-  for (const [lo, hi] of sorted) {
-    const last = out[out.length - 1];
-    if (last && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
-    else out.push([lo, hi]);
-  }
-  return out.length > REFRESH_UID_INTERVALS ? undefined : out;
+export function uidIntervals(list: ReadonlyArray<readonly [number, number]>): SeqInterval[] | undefined {
+  const merged = resolveSequenceSet({ ranges: list.map(([from, to]) => ({ from, to })) }, MAX_UID);
+  return merged.length > REFRESH_UID_INTERVALS ? undefined : merged;
 }
 
 /** The process's folder caches: shared while in use, the last IDLE_FOLDER_CACHES unused ones kept. */

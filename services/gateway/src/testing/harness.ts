@@ -242,3 +242,12 @@ export class RawClient {
     this.socket.destroy();
   }
 }
+
+/** A raw IMAP session on `port`, logged in as `u` (tag a0 used). */
+export async function imapLoggedIn(port: number, u: MailUser): Promise<RawClient> {
+  const c = await RawClient.connect(port);
+  await c.until(/^\* OK .*\r\n/);
+  c.send(`a0 LOGIN ${u.username} ${u.password}\r\n`);
+  await c.until(/a0 OK .*\r\n/);
+  return c;
+}

@@ -300,6 +300,14 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
       const set = vanishedSet(gone, mailbox.view, uidNext, command.sequenceSet, Math.max(uidNext - 1, 1));
       if (set !== '') await ctx.untagged(`VANISHED (EARLIER) ${set}`);
     }
+    // A flag change this FETCH makes is answered with FLAGS, and (RFC 7162 §3.2.4) MODSEQ under
+    // CONDSTORE and UID under QRESYNC, whatever was asked for.
+    const implied = (['FLAGS', 'MODSEQ', 'UID'] as const).filter(
+      (kind) =>
+        !attributes.some((a) => a.kind === kind) &&
+        (kind !== 'MODSEQ' || ctx.condstore) &&
+        (kind !== 'UID' || ctx.qresync),
+    );
     const out = new ChunkedOutput(ctx, ctx.limits.writeChunk);
     const view = mailbox.view;
     // Answers cached in the process need no table query; the others come in one per batch, the
@@ -430,15 +438,8 @@ export const fetch: ImapCommandSpec<'FETCH'> = {
           if (k > 0) out.add(' ');
           for (const p of item(a, mailbox, e, loaded, names)) out.add(p);
         });
-        // A flag change this FETCH made: FLAGS, and (RFC 7162 §3.2.4) MODSEQ under CONDSTORE and
-        // UID under QRESYNC, whatever was asked for.
-        if (seenNow?.has(e.uid)) {
-          for (const kind of ['FLAGS', 'MODSEQ', 'UID'] as const) {
-            if (attributes.some((a) => a.kind === kind)) continue;
-            if ((kind === 'MODSEQ' && !ctx.condstore) || (kind === 'UID' && !ctx.qresync)) continue;
-            out.add(` ${item({ kind }, mailbox, e, loaded, names).join('')}`);
-          }
-        }
+        if (seenNow?.has(e.uid))
+          for (const kind of implied) out.add(` ${item({ kind }, mailbox, e, loaded, names).join('')}`);
         out.add(')\r\n');
         await out.maybeFlush();
       }

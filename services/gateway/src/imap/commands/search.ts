@@ -74,7 +74,8 @@ export const search: ImapCommandSpec<'SEARCH'> = {
     const content = needsContent(command.criteria);
     const texts = [...bodyTexts(command.criteria)];
     const hits: number[] = [];
-    const hitModseqs: number[] = [];
+    let firstModseq = 0;
+    let lastModseq = 0;
     let maxModseq = 0;
     // Windows of the view: the next window's headers or body matches load while this one is evaluated.
     const windowEnd = (start: number): number =>
@@ -151,19 +152,16 @@ export const search: ImapCommandSpec<'SEARCH'> = {
       }
       if (!hit) continue;
       hits.push(command.uid ? entry.uid : i + 1);
-      hitModseqs.push(entry.modseq);
+      if (hits.length === 1) firstModseq = entry.modseq;
+      lastModseq = entry.modseq;
       if (entry.modseq > maxModseq) maxModseq = entry.modseq;
     }
     if (returns !== null) {
       // RFC 4731 §3.2 / RFC 7162 §3.1.5: with MIN or MAX alone, the MODSEQ of that message.
       const only =
         returns.includes('MIN') !== returns.includes('MAX') && !returns.includes('ALL') && !returns.includes('COUNT');
-      const answerModseq = only
-        ? returns.includes('MIN')
-          ? hitModseqs[0]
-          : hitModseqs[hitModseqs.length - 1]
-        : maxModseq;
-      await ctx.untagged(esearch(command.tag, command.uid, returns, hits, modseq ? (answerModseq ?? 0) : null));
+      const answerModseq = only ? (returns.includes('MIN') ? firstModseq : lastModseq) : maxModseq;
+      await ctx.untagged(esearch(command.tag, command.uid, returns, hits, modseq ? answerModseq : null));
       return { text: 'SEARCH completed.' };
     }
     if (hits.length === 0) await ctx.untagged('SEARCH');

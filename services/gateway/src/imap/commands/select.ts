@@ -4,7 +4,7 @@
  * (VANISHED (EARLIER)) and the flags changed since, instead of refetching the mailbox. A failed
  * SELECT leaves no mailbox selected; closing one implicitly is announced as OK [CLOSED].
  */
-import { formatNumberSet, type QresyncParams, sequenceSetHas } from '@kgc/imap-proto';
+import { type QresyncParams, sequenceSetHas } from '@kgc/imap-proto';
 import type { MessageMeta } from '../../store/types.js';
 import type { ImapCommandSpec, ImapContext } from '../context.js';
 import { bad } from '../errors.js';
@@ -31,9 +31,7 @@ async function resync(
   const known = (uid: number) => (knownSet ? sequenceSetHas(knownSet, uid, uidNext) : true);
   const gone = await store.expungedSince(mailbox.folder.folderId, q.modseq);
   // When the journal does not reach back: every UID the client may know that is not here.
-  const vanished = gone.complete
-    ? formatNumberSet(gone.uids.filter(known))
-    : vanishedSet(gone, mailbox.view, uidNext, knownSet ?? undefined, Math.max(uidNext - 1, 0));
+  const vanished = vanishedSet(gone, mailbox.view, uidNext, knownSet ?? undefined, Math.max(uidNext - 1, 0));
   return async () => {
     if (vanished !== '') await ctx.untagged(`VANISHED (EARLIER) ${vanished}`);
     let pending = '';
